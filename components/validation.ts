@@ -1,0 +1,172 @@
+/**
+ * Validation rules for the components' arguments. Each check takes the field's name and value and
+ * returns undefined when the value is acceptable, or a message naming the field, the value and the
+ * rule it breaks. The same checks serve plain values (checked before any resource is registered)
+ * and Outputs (checked once their values are known).
+ */
+
+/** A check of one field: undefined when the value is fine, else the message to show. */
+export type FieldCheck<T> = (field: string, value: T) => string | undefined;
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Partitions are `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b` and later ones of that shape. */
+const partitionPattern = "aws(?:-[a-z]+)*";
+const accountPattern = "\\d{12}";
+const regionPattern = "[a-z]{2}(?:-[a-z]+)+-\\d+";
+/** The issuer is a host name and an optional path, without its scheme. */
+const oidcProviderArnPattern = new RegExp(`^arn:(${partitionPattern}):iam::(${accountPattern}):oidc-provider/([A-Za-z0-9.-]+(?:/[\\w.~-]+)*)$`);
+const bucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const bucketArnPattern = new RegExp(`^arn:(${partitionPattern}):s3:::([^/]*)$`);
+const kmsKeyArnPattern = new RegExp(`^arn:(${partitionPattern}):kms:${regionPattern}:${accountPattern}:key/[A-Za-z0-9-]+$`);
+const managedPolicyArnPattern = new RegExp(`^arn:(${partitionPattern}):iam::(${accountPattern}|aws):policy/[\\w+=,.@/-]+$`);
+const clusterNamePattern = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+
+function quoted(value: unknown): string {
+    return JSON.stringify(value) ?? String(value);
+}
+
+function problem(field: string, value: unknown, rule: string): string {
+    return `${field} ${quoted(value)} is invalid: ${rule}`;
+}
+
+/** The parts of an IAM OIDC identity provider ARN. */
+export interface OidcProviderArnParts {
+    /** The AWS partition, e.g. `aws` or `aws-cn`. */
+    partition: string;
+    /** The account that owns the provider. */
+    accountId: string;
+    /** The issuer without its scheme, e.g. `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE`. */
+    issuer: string;
+}
+
+/** Splits an OIDC provider ARN, or returns undefined when it is not one. */
+export function parseOidcProviderArn(arn: string): OidcProviderArnParts | undefined {
+    const match = oidcProviderArnPattern.exec(arn);
+    return match ? { partition: match[1], accountId: match[2], issuer: match[3] } : undefined;
+}
+
+/** The region of an EKS OIDC issuer (`oidc.eks.<region>.amazonaws.com[.cn]/id/...`), if it is one. */
+export function regionOfEksIssuer(issuer: string): string | undefined {
+    return new RegExp(`^oidc\\.eks\\.(${regionPattern})\\.amazonaws\\.com(?:\\.cn)?/`).exec(issuer)?.[1];
+}
+
+/** The name of the bucket an S3 bucket ARN names; assumes the ARN passed {@link checkBucketArn}. */
+export function bucketNameOfArn(arn: string): string {
+    return arn.slice(arn.lastIndexOf(":") + 1);
+}
+
+/** The partition of an ARN (`arn:<partition>:...`). */
+export function partitionOfArn(arn: string): string {
+    return arn.split(":")[1] ?? "";
+}
+
+export const checkNamespace: FieldCheck<string> = (field, value) =>
+    value.length <= 63 && dns1123Label.test(value)
+        ? undefined
+        : problem(field, value, "a Kubernetes namespace must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
+
+export const checkServiceAccountName: FieldCheck<string> = (field, value) =>
+    value.length <= 253 && dns1123Subdomain.test(value)
+        ? undefined
+        : problem(field, value, "a ServiceAccount name must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' or '.', each dot-separated part starting and ending with a letter or digit");
+
+export const checkWorkloadName: FieldCheck<string> = (field, value) =>
+    value.length <= 63 && dns1123Label.test(value)
+        ? undefined
+        : problem(field, value, "a workload name must be a DNS-1123 label (it is also a label value): at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
+
+export const checkOidcProviderArn: FieldCheck<string> = (field, value) =>
+    parseOidcProviderArn(value)
+        ? undefined
+        : problem(field, value, "expected an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE (the issuer without https://, no wildcards)");
+
+export const checkBucketArn: FieldCheck<string> = (field, value) => {
+    const match = bucketArnPattern.exec(value);
+    if (!match) {
+        return problem(field, value, "expected an S3 bucket ARN such as arn:aws:s3:::my-bucket (the bucket itself, not objects in it)");
+    }
+    const bucket = match[2];
+    if (/[*?]/.test(bucket)) {
+        return problem(field, value, "a bucket ARN may not contain wildcards: name each bucket the workload reads");
+    }
+    return bucketNamePattern.test(bucket) && !bucket.includes("..")
+        ? undefined
+        : problem(field, value, "a bucket name is 3 to 63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit");
+};
+
+export const checkKmsKeyArn: FieldCheck<string> = (field, value) =>
+    kmsKeyArnPattern.test(value)
+        ? undefined
+        : problem(field, value, "expected a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (a key, not an alias; no wildcards)");
+
+export const checkManagedPolicyArn: FieldCheck<string> = (field, value) =>
+    managedPolicyArnPattern.test(value)
+        ? undefined
+        : problem(field, value, "expected a managed IAM policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess or arn:aws:iam::111122223333:policy/my-policy");
+
+export const checkKeyPrefix: FieldCheck<string> = (field, value) =>
+    value.length > 0 && value.length <= 1024 && value.endsWith("/") && !value.startsWith("/") && !/[*?]/.test(value)
+        ? undefined
+        : problem(field, value, "a key prefix names a folder: it ends with '/', does not start with '/', has no '*' or '?', and is at most 1024 characters (\"data\" would also grant \"database/\")");
+
+export const checkAudience: FieldCheck<string> = (field, value) =>
+    value.length > 0 && value.length <= 255 && !/[\s*?]/.test(value)
+        ? undefined
+        : problem(field, value, "an audience is 1 to 255 characters with no white space and no wildcards");
+
+export const checkRoleName: FieldCheck<string> = (field, value) =>
+    /^[\w+=,.@-]{1,64}$/.test(value)
+        ? undefined
+        : problem(field, value, "an IAM role name is 1 to 64 letters, digits or any of _+=,.@-");
+
+export const checkRolePath: FieldCheck<string> = (field, value) =>
+    value.length <= 512 && /^\/(?:[\u0021-\u007E]*\/)?$/.test(value) && !value.includes("//")
+        ? undefined
+        : problem(field, value, "an IAM path is '/' or starts and ends with '/', with printable ASCII between, at most 512 characters");
+
+export const checkClusterName: FieldCheck<string> = (field, value) =>
+    clusterNamePattern.test(value)
+        ? undefined
+        : problem(field, value, "an EKS cluster name is 1 to 100 letters, digits, '-' or '_', starting with a letter or digit");
+
+export const checkRegion: FieldCheck<string> = (field, value) =>
+    new RegExp(`^${regionPattern}$`).test(value)
+        ? undefined
+        : problem(field, value, "expected an AWS region such as us-east-1");
+
+export const checkImage: FieldCheck<string> = (field, value) => {
+    if (/@sha256:[a-f0-9]{64}$/.test(value) && !/\s/.test(value)) {
+        return undefined;
+    }
+    const lastPathComponent = value.slice(value.lastIndexOf("/") + 1);
+    const tagStart = lastPathComponent.indexOf(":");
+    const tag = tagStart < 0 ? "" : lastPathComponent.slice(tagStart + 1);
+    if (!/^\w[\w.-]{0,127}$/.test(tag) || /\s/.test(value)) {
+        return problem(field, value, "an image must be pinned with a tag or a sha256 digest, so every pod runs the same CLI");
+    }
+    return tag === "latest" ? problem(field, value, "the 'latest' tag is not a pin: name a version or a digest") : undefined;
+};
+
+/** A check that the value is a whole number in [min, max]. */
+export function integerBetween(min: number, max: number): FieldCheck<number> {
+    return (field, value) =>
+        Number.isInteger(value) && value >= min && value <= max
+            ? undefined
+            : problem(field, value, `expected a whole number from ${min} to ${max}`);
+}
+
+/** The first problem with a list: empty when it must not be, or an entry breaking `check`. */
+export function checkList<T>(field: string, values: readonly T[], check: FieldCheck<T>, options: { nonEmpty: boolean }): string | undefined {
+    if (options.nonEmpty && values.length === 0) {
+        return `${field} is invalid: it must name at least one entry`;
+    }
+    for (const [index, value] of values.entries()) {
+        const message = check(`${field}[${index}]`, value);
+        if (message) {
+            return message;
+        }
+    }
+    const duplicate = values.find((value, index) => values.indexOf(value) !== index);
+    return duplicate === undefined ? undefined : problem(field, duplicate, "each entry may appear only once");
+}
