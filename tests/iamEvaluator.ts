@@ -1,0 +1,123 @@
+/**
+ * Offline evaluation of IAM policies for the tests, with @cloud-copilot/iam-simulate: would this
+ * request be allowed by the policy under test? Broken fixtures (unknown actions, resources of the
+ * wrong type, bad grammar) throw, so they can never pass for a refusal.
+ */
+import { isConditionKeyArray, runSimulation, runUnsafeSimulation, Simulation, typeForContextKey } from "@cloud-copilot/iam-simulate";
+
+import { PolicyDocument } from "../components";
+
+export type ContextValues = Record<string, string | string[]>;
+
+/** A request made by a principal whose only identity policy is the one under test. */
+export interface IdentityRequest {
+    action: string;
+    /** A concrete ARN: a pattern would ask whether any matching resource is allowed. */
+    resource: string;
+    context?: ContextValues;
+}
+
+/** A request to assume a role, judged by the role's trust policy alone. */
+export interface TrustRequest {
+    /** An OIDC provider ARN, a service principal such as `pods.eks.amazonaws.com`, or an IAM ARN. */
+    principal: string;
+    action: string;
+    roleArn: string;
+    context?: ContextValues;
+}
+
+function accountOf(arn: string): string {
+    return arn.split(":")[4] ?? "";
+}
+
+function partitionOf(arn: string): string {
+    return arn.split(":")[1] ?? "aws";
+}
+
+/** Context values shaped as the engine expects: arrays for multi-valued keys, unknown keys as given. */
+async function normalizedContext(context: ContextValues): Promise<ContextValues> {
+    const normalized: ContextValues = {};
+    for (const [key, value] of Object.entries(context)) {
+        const type = await typeForContextKey(key).catch(() => undefined);
+        normalized[key] = type !== undefined && isConditionKeyArray(type) ? [value].flat() : value;
+    }
+    return normalized;
+}
+
+async function decide(simulation: Simulation, allowUnknownContextKeys: boolean): Promise<boolean> {
+    const resource = simulation.request.resource.resource;
+    if (resource.includes("*")) {
+        throw new Error(`evaluate a concrete resource, not a pattern: ${resource}`);
+    }
+    const result = await runSimulation(simulation, {});
+    if (result.resultType === "error") {
+        throw new Error(`the simulator refused the request: ${JSON.stringify(result.errors)}`);
+    }
+    const ignored = result.resultType === "single" ? (result.result.ignoredContextKeys ?? []) : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
+    if (ignored.length === 0) {
+        return result.overallResult === "Allowed";
+    }
+    if (!allowUnknownContextKeys) {
+        throw new Error(`context keys unknown for ${simulation.request.action}: ${ignored.join(", ")}`);
+    }
+    // Keys of an OIDC issuer (`<issuer>:sub`) are unknown to the simulator's validated path, which
+    // drops them; the unvalidated engine uses the context as given. The resource policy must then
+    // come pre-validated, with metadata, or that engine fails on it.
+    const unvalidated: Simulation = {
+        ...simulation,
+        resourcePolicy: simulation.resourcePolicy && { __validated: true, policyDocument: simulation.resourcePolicy, metadata: { name: "ResourcePolicy" }, errors: [] },
+        request: { ...simulation.request, contextVariables: await normalizedContext(simulation.request.contextVariables) },
+    };
+    return runUnsafeSimulation(unvalidated, {}) === "Allowed";
+}
+
+/** Whether a principal whose only identity policy is `policy` may make the request. */
+export function allowedByIdentityPolicy(policy: PolicyDocument, request: IdentityRequest): Promise<boolean> {
+    const account = accountOf(request.resource) || "123456789012";
+    const partition = partitionOf(request.resource);
+    // A KMS key is usable through IAM policies only where its key policy delegates to the account, as the default one does.
+    const keyPolicy = request.resource.includes(":kms:")
+        ? {
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
+          }
+        : undefined;
+    return decide(
+        {
+            request: {
+                principal: `arn:${partition}:iam::${account}:role/workload`,
+                action: request.action,
+                resource: { resource: request.resource, accountId: account },
+                contextVariables: request.context ?? {},
+            },
+            identityPolicies: [{ name: "PolicyUnderTest", policy }],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: keyPolicy,
+        },
+        false,
+    );
+}
+
+/** Whether the trust policy lets the principal make the request on the role. */
+export function allowedByTrustPolicy(trustPolicy: PolicyDocument, request: TrustRequest): Promise<boolean> {
+    const isIamPrincipal = request.principal.startsWith("arn:") && !request.principal.includes(":oidc-provider/");
+    return decide(
+        {
+            request: {
+                principal: request.principal,
+                action: request.action,
+                resource: { resource: request.roleArn, accountId: accountOf(request.roleArn) },
+                contextVariables: request.context ?? {},
+            },
+            // An IAM caller may call the action itself, so that the trust policy alone decides.
+            identityPolicies: isIamPrincipal
+                ? [{ name: "Caller", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: request.action, Resource: request.roleArn }] } }]
+                : [],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: trustPolicy,
+        },
+        true,
+    );
+}
