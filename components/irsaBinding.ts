@@ -11,7 +11,7 @@ import {
     parseOidcProviderArn,
     regionOfEksIssuer,
 } from "./validation";
-import { checked, createWorkload, ReaderArgs, S3ReadArgs } from "./workload";
+import { BindingArgs, checkBindingArgs, checked, createBindingPods, createBindingRole } from "./workload";
 
 /** The audience EKS's webhook requests for IRSA tokens. */
 export const defaultAudience = "sts.amazonaws.com";
@@ -21,7 +21,7 @@ export const defaultTrustPolicyLengthLimit = 2048;
 export const maxTrustPolicyLengthLimit = 8192;
 
 /** The arguments of an {@link IrsaBinding}. */
-export interface IrsaBindingArgs {
+export interface IrsaBindingArgs extends BindingArgs {
     /**
      * ARN of the cluster's IAM OIDC provider (`eks.Cluster.oidcProviderArn`). Its part after
      * `oidc-provider/` is the issuer whose tokens may assume the role.
@@ -34,61 +34,17 @@ export interface IrsaBindingArgs {
      * @default []
      */
     additionalOidcProviderArns?: pulumi.Input<string>[];
-    /** Namespace of the ServiceAccount (a DNS-1123 label). It must exist. */
-    namespace: pulumi.Input<string>;
-    /** Name of the ServiceAccount to create and bind (a DNS-1123 subdomain). */
-    serviceAccountName: pulumi.Input<string>;
     /**
      * The `aud` the token must carry.
      * @default "sts.amazonaws.com"
      */
     audience?: string;
     /**
-     * Read-only access to S3 objects, granted by an inline policy.
-     * @default no S3 access
-     */
-    s3Read?: S3ReadArgs;
-    /**
-     * ARNs of further managed policies to attach to the role.
-     * @default []
-     */
-    policyArns?: pulumi.Input<string>[];
-    /**
-     * The role's name (1 to 64 of letters, digits and `_+=,.@-`).
-     * @default the component's name with a random suffix
-     */
-    roleName?: string;
-    /**
-     * The role's IAM path.
-     * @default "/"
-     */
-    rolePath?: string;
-    /**
-     * ARN of a managed policy that bounds the role's permissions.
-     * @default no boundary
-     */
-    permissionsBoundaryArn?: pulumi.Input<string>;
-    /**
-     * The longest session, in seconds, from 3600 to 43200.
-     * @default 3600
-     */
-    maxSessionDurationSeconds?: number;
-    /**
-     * Tags for the role.
-     * @default {}
-     */
-    tags?: { [key: string]: pulumi.Input<string> };
-    /**
      * The largest trust policy IAM accepts in this account, white space not counted: 2048 by default,
      * up to 8192 where the quota "Role trust policy length" was raised.
      * @default 2048
      */
     trustPolicyLengthLimit?: number;
-    /**
-     * The reader Deployment that lists the buckets as the ServiceAccount.
-     * @default { enabled: true }
-     */
-    reader?: ReaderArgs;
 }
 
 /** The trust policy of an IRSA role, checked against the account's trust policy length limit. */
@@ -167,34 +123,35 @@ export class IrsaBinding extends pulumi.ComponentResource {
                 checked(this, `additionalOidcProviderArns[${index}]`, arn, checkOidcProviderArn),
             ),
         ]);
+        const bound = checkBindingArgs(this, args);
         const primaryProvider = providerArns.apply(([primary]) => parseOidcProviderArn(primary) as OidcProviderArnParts);
-
-        const workload = createWorkload(this, name, args, {
-            label: "IRSA",
-            partition: primaryProvider.partition,
-            trustPolicy: ({ namespace, serviceAccountName }) =>
-                pulumi.all([providerArns, namespace, serviceAccountName]).apply(([arns, knownNamespace, knownName]) => {
-                    const { document, problem } = checkedWebIdentityTrustPolicy(arns, knownNamespace, knownName, audience, lengthLimit);
-                    if (problem !== undefined) {
-                        throw new pulumi.ResourceError(problem, this);
-                    }
-                    return document;
-                }),
-            serviceAccountAnnotations: (role) => ({
-                "eks.amazonaws.com/role-arn": role.arn,
-                "eks.amazonaws.com/sts-regional-endpoints": "true",
-            }),
-            region: primaryProvider.apply((provider) => regionOfEksIssuer(provider.issuer)),
+        const trustDocument = pulumi.all([providerArns, bound.namespace, bound.serviceAccountName]).apply(([arns, namespace, serviceAccountName]) => {
+            const { document, problem } = checkedWebIdentityTrustPolicy(arns, namespace, serviceAccountName, audience, lengthLimit);
+            if (problem !== undefined) {
+                throw new pulumi.ResourceError(problem, this);
+            }
+            return document;
         });
 
-        this.role = workload.role;
-        this.roleArn = workload.role.arn;
-        this.roleName = workload.role.name;
-        this.serviceAccount = workload.serviceAccount;
-        this.serviceAccountName = workload.serviceAccountName;
-        this.namespace = workload.namespace;
-        this.deployment = workload.deployment;
-        this.trustPolicy = workload.trustPolicy;
+        const { role, trustPolicy, permissions } = createBindingRole(this, name, args, bound, {
+            mechanism: "IRSA",
+            partition: primaryProvider.partition,
+            document: trustDocument,
+        });
+        const pods = createBindingPods(this, name, args, bound, {
+            annotations: { "eks.amazonaws.com/role-arn": role.arn, "eks.amazonaws.com/sts-regional-endpoints": "true" },
+            region: primaryProvider.apply((provider) => regionOfEksIssuer(provider.issuer)),
+            dependsOn: permissions,
+        });
+
+        this.role = role;
+        this.roleArn = role.arn;
+        this.roleName = role.name;
+        this.serviceAccount = pods.serviceAccount;
+        this.serviceAccountName = bound.serviceAccountName;
+        this.namespace = bound.namespace;
+        this.deployment = pods.deployment;
+        this.trustPolicy = trustPolicy;
         this.registerOutputs({
             role: this.role,
             roleArn: this.roleArn,

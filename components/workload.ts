@@ -72,49 +72,52 @@ export interface ReaderArgs {
     intervalSeconds?: number;
 }
 
-/** The arguments both bindings take with the same meaning. */
-export interface WorkloadArgs {
+/** The arguments both bindings take, with the same meaning. */
+export interface BindingArgs {
+    /** Namespace of the ServiceAccount (a DNS-1123 label). It must exist. */
     namespace: pulumi.Input<string>;
+    /** Name of the ServiceAccount to create and bind (a DNS-1123 subdomain). */
     serviceAccountName: pulumi.Input<string>;
+    /**
+     * Read-only access to S3 objects, granted by an inline policy.
+     * @default no S3 access
+     */
     s3Read?: S3ReadArgs;
+    /**
+     * ARNs of further managed policies to attach to the role.
+     * @default []
+     */
     policyArns?: pulumi.Input<string>[];
+    /**
+     * The role's name (1 to 64 of letters, digits and `_+=,.@-`).
+     * @default the component's name with a random suffix
+     */
     roleName?: string;
+    /**
+     * The role's IAM path.
+     * @default "/"
+     */
     rolePath?: string;
+    /**
+     * ARN of a managed policy that bounds the role's permissions.
+     * @default no boundary
+     */
     permissionsBoundaryArn?: pulumi.Input<string>;
+    /**
+     * The longest session, in seconds, from 3600 to 43200.
+     * @default 3600
+     */
     maxSessionDurationSeconds?: number;
+    /**
+     * Tags for the role.
+     * @default {}
+     */
     tags?: { [key: string]: pulumi.Input<string> };
+    /**
+     * The reader Deployment that lists the buckets as the ServiceAccount.
+     * @default { enabled: true }
+     */
     reader?: ReaderArgs;
-}
-
-/** The checked identity of the ServiceAccount a role is bound to. */
-export interface BoundServiceAccount {
-    namespace: pulumi.Output<string>;
-    serviceAccountName: pulumi.Output<string>;
-}
-
-/** What the mechanism adds to the shared wiring. */
-export interface IdentityMechanism {
-    /** The mechanism's name in the role's description. */
-    label: string;
-    /** The AWS partition of the role, for checking the ARNs it is granted. */
-    partition: pulumi.Input<string>;
-    /** The role's trust policy document, checked. */
-    trustPolicy: (account: BoundServiceAccount) => pulumi.Output<PolicyDocument>;
-    /** The ServiceAccount's annotations, given the role. */
-    serviceAccountAnnotations: (role: aws.iam.Role) => pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
-    /** The region the reader talks to; undefined leaves it to the pod's environment. */
-    region: pulumi.Input<string | undefined>;
-    /** Resources, given the role, that must exist before the reader's pods start. */
-    linkRole?: (role: aws.iam.Role, account: BoundServiceAccount) => pulumi.Resource[];
-}
-
-/** The resources of a binding. */
-export interface Workload extends BoundServiceAccount {
-    role: aws.iam.Role;
-    /** The role's trust policy, as JSON. */
-    trustPolicy: pulumi.Output<string>;
-    serviceAccount: k8s.core.v1.ServiceAccount;
-    deployment: k8s.apps.v1.Deployment | undefined;
 }
 
 /** IAM's limit on the inline policies of one role, white space not counted. */
@@ -199,20 +202,30 @@ export function s3ReadPolicyDocument(
     });
 }
 
+/** A binding's arguments once checked: the values every resource of the binding is built from. */
+export interface CheckedBindingArgs {
+    namespace: pulumi.Output<string>;
+    serviceAccountName: pulumi.Output<string>;
+    keyPrefixes: string[];
+    /** Undefined when the binding grants no S3 read. */
+    bucketArns: pulumi.Output<string[]> | undefined;
+    kmsKeyArns: pulumi.Output<string[]>;
+    policyArns: pulumi.Output<string>[];
+    permissionsBoundaryArn: pulumi.Output<string> | undefined;
+}
+
 /**
- * Creates a binding's role, permissions, ServiceAccount and reader as children of `parent`. Every
- * plain argument is checked before the first resource is registered.
+ * Checks the arguments both bindings share. Plain values are checked at once, so that bad input fails
+ * before the first resource is registered; Outputs when known, failing the resources built from them.
  */
-export function createWorkload(
-    parent: pulumi.ComponentResource,
-    name: string,
-    args: WorkloadArgs,
-    mechanism: IdentityMechanism,
-): Workload {
-    const opts = { parent };
+export function checkBindingArgs(parent: pulumi.Resource, args: BindingArgs): CheckedBindingArgs {
+    const fail = (message: string | undefined): void => {
+        if (message !== undefined) {
+            throw new pulumi.ResourceError(message, parent);
+        }
+    };
     const namespace = checked(parent, "namespace", args.namespace, checkNamespace);
     const serviceAccountName = checked(parent, "serviceAccountName", args.serviceAccountName, checkServiceAccountName);
-    const account = { namespace, serviceAccountName };
     const plainChecks: [string, unknown, FieldCheck<never>][] = [
         ["roleName", args.roleName, checkRoleName],
         ["rolePath", args.rolePath, checkRolePath],
@@ -223,89 +236,119 @@ export function createWorkload(
         ["reader.intervalSeconds", args.reader?.intervalSeconds, integerBetween(5, 3600)],
     ];
     for (const [field, value, check] of plainChecks) {
-        const message = value === undefined ? undefined : check(field, value as never);
-        if (message !== undefined) {
-            throw new pulumi.ResourceError(message, parent);
-        }
+        fail(value === undefined ? undefined : check(field, value as never));
     }
     if ((args.reader?.enabled ?? true) && args.s3Read === undefined) {
-        throw new pulumi.ResourceError(
-            "reader is invalid: the reader lists the buckets of s3Read, and there are none; give s3Read.bucketArns or set reader.enabled to false",
-            parent,
-        );
+        fail("reader is invalid: the reader lists the buckets of s3Read, and there are none; give s3Read.bucketArns or set reader.enabled to false");
     }
     const keyPrefixes = args.s3Read?.keyPrefixes ?? [];
-    const prefixProblem = checkList("s3Read.keyPrefixes", keyPrefixes, checkKeyPrefix, { nonEmpty: false });
-    if (prefixProblem !== undefined) {
-        throw new pulumi.ResourceError(prefixProblem, parent);
-    }
-    const bucketArns = args.s3Read && checkedList(parent, "s3Read.bucketArns", args.s3Read.bucketArns, checkBucketArn, { nonEmpty: true });
-    const kmsKeyArns = args.s3Read && checkedList(parent, "s3Read.kmsKeyArns", args.s3Read.kmsKeyArns ?? [], checkKmsKeyArn, { nonEmpty: false });
-    const policyArns = (args.policyArns ?? []).map((arn, index) => checked(parent, `policyArns[${index}]`, arn, checkManagedPolicyArn));
-    const permissionsBoundary =
-        args.permissionsBoundaryArn === undefined ? undefined : checked(parent, "permissionsBoundaryArn", args.permissionsBoundaryArn, checkManagedPolicyArn);
+    fail(checkList("s3Read.keyPrefixes", keyPrefixes, checkKeyPrefix, { nonEmpty: false }));
+    return {
+        namespace,
+        serviceAccountName,
+        keyPrefixes,
+        bucketArns: args.s3Read && checkedList(parent, "s3Read.bucketArns", args.s3Read.bucketArns, checkBucketArn, { nonEmpty: true }),
+        kmsKeyArns: checkedList(parent, "s3Read.kmsKeyArns", args.s3Read?.kmsKeyArns ?? [], checkKmsKeyArn, { nonEmpty: false }),
+        policyArns: (args.policyArns ?? []).map((arn, index) => checked(parent, `policyArns[${index}]`, arn, checkManagedPolicyArn)),
+        permissionsBoundaryArn:
+            args.permissionsBoundaryArn === undefined ? undefined : checked(parent, "permissionsBoundaryArn", args.permissionsBoundaryArn, checkManagedPolicyArn),
+    };
+}
 
-    const trustPolicy = pulumi.jsonStringify(mechanism.trustPolicy(account));
+/** A binding's role and the resources that grant its permissions. */
+export interface BindingRole {
+    role: aws.iam.Role;
+    /** The role's trust policy, as JSON. */
+    trustPolicy: pulumi.Output<string>;
+    /** The inline policy and attachments: pods must not start before they exist. */
+    permissions: pulumi.Resource[];
+}
+
+/** Creates a binding's role with the trust policy given and the permissions its arguments ask for. */
+export function createBindingRole(
+    parent: pulumi.Resource,
+    name: string,
+    args: BindingArgs,
+    bound: CheckedBindingArgs,
+    trust: { mechanism: string; partition: pulumi.Input<string>; document: pulumi.Output<PolicyDocument> },
+): BindingRole {
+    const opts = { parent };
+    const trustPolicy = pulumi.jsonStringify(trust.document);
     const role = new aws.iam.Role(
         name,
         {
             name: args.roleName,
             path: args.rolePath ?? "/",
-            description: pulumi.interpolate`${mechanism.label} role of system:serviceaccount:${namespace}:${serviceAccountName}`,
+            description: pulumi.interpolate`${trust.mechanism} role of system:serviceaccount:${bound.namespace}:${bound.serviceAccountName}`,
             assumeRolePolicy: trustPolicy,
-            permissionsBoundary,
+            permissionsBoundary: bound.permissionsBoundaryArn,
             maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
             tags: args.tags,
         },
         opts,
     );
-
     const permissions: pulumi.Resource[] = [];
-    if (args.s3Read && bucketArns && kmsKeyArns) {
-        const document = s3ReadPolicyDocument(parent, bucketArns, keyPrefixes, kmsKeyArns, mechanism.partition);
+    if (bound.bucketArns) {
+        const document = s3ReadPolicyDocument(parent, bound.bucketArns, bound.keyPrefixes, bound.kmsKeyArns, trust.partition);
         permissions.push(new aws.iam.RolePolicy(`${name}-s3-read`, { role: role.name, policy: pulumi.jsonStringify(document) }, opts));
     }
-    policyArns.forEach((policyArn, index) => {
+    bound.policyArns.forEach((policyArn, index) => {
         permissions.push(new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn }, opts));
     });
-    const roleLinks = mechanism.linkRole?.(role, account) ?? [];
+    return { role, trustPolicy, permissions };
+}
 
+/** A binding's Kubernetes objects. */
+export interface BindingPods {
+    serviceAccount: k8s.core.v1.ServiceAccount;
+    /** Undefined when the reader is off. */
+    deployment: k8s.apps.v1.Deployment | undefined;
+}
+
+/**
+ * Creates the ServiceAccount and, unless it is off, the reader, whose pods start only once
+ * everything in `dependsOn` exists: before the role can do what they ask, their first reads are refused.
+ */
+export function createBindingPods(
+    parent: pulumi.Resource,
+    name: string,
+    args: BindingArgs,
+    bound: CheckedBindingArgs,
+    pods: { annotations: pulumi.Input<{ [key: string]: pulumi.Input<string> }>; region: pulumi.Input<string | undefined>; dependsOn: pulumi.Resource[] },
+): BindingPods {
     const serviceAccount = new k8s.core.v1.ServiceAccount(
         name,
         {
-            metadata: { name: serviceAccountName, namespace, annotations: mechanism.serviceAccountAnnotations(role) },
+            metadata: { name: bound.serviceAccountName, namespace: bound.namespace, annotations: pods.annotations },
             // Pods of this account call AWS, not the Kubernetes API.
             automountServiceAccountToken: false,
         },
-        opts,
+        { parent },
     );
-
-    let deployment: k8s.apps.v1.Deployment | undefined;
-    if (args.reader?.enabled ?? true) {
-        const locations: pulumi.Output<ReadLocation[]> = pulumi.output(bucketArns ?? []).apply((arns) =>
-            arns.flatMap((arn) => (keyPrefixes.length > 0 ? keyPrefixes : [""]).map((prefix) => ({ bucket: bucketNameOfArn(arn), prefix }))),
-        );
-        const manifest = pulumi
-            .all([namespace, serviceAccountName, locations, mechanism.region])
-            .apply(([knownNamespace, knownServiceAccountName, knownLocations, region]) =>
-                readerDeployment({
-                    name: args.reader?.name ?? defaultReaderName(knownServiceAccountName),
-                    namespace: knownNamespace,
-                    serviceAccountName: knownServiceAccountName,
-                    image: args.reader?.image ?? defaultReaderImage,
-                    replicas: args.reader?.replicas ?? defaultReaderReplicas,
-                    intervalSeconds: args.reader?.intervalSeconds ?? defaultReaderIntervalSeconds,
-                    region,
-                    locations: knownLocations,
-                }),
-            );
-        deployment = new k8s.apps.v1.Deployment(
-            `${name}-reader`,
-            { metadata: manifest.metadata, spec: manifest.spec },
-            // Pods start only once the role can do what they ask, or their first reads are refused.
-            { parent, dependsOn: [serviceAccount, ...permissions, ...roleLinks] },
-        );
+    if (!(args.reader?.enabled ?? true)) {
+        return { serviceAccount, deployment: undefined };
     }
-
-    return { role, trustPolicy, serviceAccount, deployment, namespace, serviceAccountName };
+    const locations: pulumi.Output<ReadLocation[]> = pulumi.output(bound.bucketArns ?? []).apply((arns) =>
+        arns.flatMap((arn) => (bound.keyPrefixes.length > 0 ? bound.keyPrefixes : [""]).map((prefix) => ({ bucket: bucketNameOfArn(arn), prefix }))),
+    );
+    const manifest = pulumi
+        .all([bound.namespace, bound.serviceAccountName, locations, pods.region])
+        .apply(([namespace, serviceAccountName, knownLocations, region]) =>
+            readerDeployment({
+                name: args.reader?.name ?? defaultReaderName(serviceAccountName),
+                namespace,
+                serviceAccountName,
+                image: args.reader?.image ?? defaultReaderImage,
+                replicas: args.reader?.replicas ?? defaultReaderReplicas,
+                intervalSeconds: args.reader?.intervalSeconds ?? defaultReaderIntervalSeconds,
+                region,
+                locations: knownLocations,
+            }),
+        );
+    const deployment = new k8s.apps.v1.Deployment(
+        `${name}-reader`,
+        { metadata: manifest.metadata, spec: manifest.spec },
+        { parent, dependsOn: [serviceAccount, ...pods.dependsOn] },
+    );
+    return { serviceAccount, deployment };
 }

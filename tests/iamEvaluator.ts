@@ -5,7 +5,7 @@
  */
 import { isConditionKeyArray, runSimulation, runUnsafeSimulation, Simulation, typeForContextKey } from "@cloud-copilot/iam-simulate";
 
-import { PolicyDocument } from "../components";
+import { PolicyDocument } from "../components/index";
 
 export type ContextValues = Record<string, string | string[]>;
 

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { registered, registeredOfType, registeredResource, registrationOf, valueOf } from "./mocks";
-import { checkBucketArn, IrsaBinding, IrsaBindingArgs, PolicyDocument, readerScript } from "../components";
+import { checkBucketArn, IrsaBinding, IrsaBindingArgs, PolicyDocument, readerScript } from "../components/index";
 import { checkedList, s3ReadPolicyDocument } from "../components/workload";
 
 const issuer = "oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 
-import { checkedWebIdentityTrustPolicy, policyLength, s3ReadPolicy, serviceAccountSubject, webIdentityTrustPolicy } from "../components";
+import { checkedWebIdentityTrustPolicy, policyLength, s3ReadPolicy, serviceAccountSubject, webIdentityTrustPolicy } from "../components/index";
 import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
 
 const issuer = "oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";

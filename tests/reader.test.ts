@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { readerDeployment, readerScript, readinessCheck } from "../components";
+import { readerDeployment, readerScript, readinessCheck } from "../components/index";
 
 /**
  * Runs the reader's real script with stand-ins for `aws` and `sleep`: `aws` answers from a list of

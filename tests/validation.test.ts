@@ -22,7 +22,7 @@ import {
     integerBetween,
     parseOidcProviderArn,
     regionOfEksIssuer,
-} from "../components";
+} from "../components/index";
 
 /** Asserts that the check accepts each good value and refuses each bad one, naming field and value. */
 function assertRule<T>(check: FieldCheck<T>, good: T[], bad: T[], rule: RegExp): void {

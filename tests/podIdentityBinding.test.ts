@@ -1,0 +1,138 @@
+import * as assert from "node:assert/strict";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { mockAccountId, mockRegion, registered, registeredResource, registrationOf, valueOf } from "./mocks";
+import { allowedByTrustPolicy } from "./iamEvaluator";
+import { eksClusterArn, IrsaBinding, PodIdentityBinding, PodIdentityBindingArgs, podIdentityTrustPolicy, PolicyDocument } from "../components/index";
+
+const clusterArn = eksClusterArn("aws", mockRegion, mockAccountId, "demo");
+const roleArn = `arn:aws:iam::${mockAccountId}:role/reports-reader`;
+const sharedArgs = {
+    namespace: "apps",
+    serviceAccountName: "reports-reader",
+    s3Read: { bucketArns: ["arn:aws:s3:::reports-bucket"], keyPrefixes: ["daily/"] },
+    policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"],
+};
+
+let counter = 0;
+function uniqueName(): string {
+    counter += 1;
+    return `pod-identity${counter}`;
+}
+
+describe("podIdentityTrustPolicy", () => {
+    const trust = podIdentityTrustPolicy({ accountId: mockAccountId, clusterArn });
+    const request = (principal: string, action: string, context: Record<string, string>) => allowedByTrustPolicy(trust, { principal, action, roleArn, context });
+    const fromThisCluster = { "aws:SourceAccount": mockAccountId, "aws:SourceArn": clusterArn };
+
+    it("lets the EKS Pod Identity service assume the role and tag the session for this cluster", async () => {
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", fromThisCluster), true);
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:TagSession", fromThisCluster), true);
+    });
+
+    it("refuses the service acting for another account or another cluster", async () => {
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:SourceAccount": "999999999999" }), false);
+        assert.equal(
+            await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:SourceArn": eksClusterArn("aws", mockRegion, mockAccountId, "other") }),
+            false,
+        );
+        assert.equal(
+            await request("pods.eks.amazonaws.com", "sts:AssumeRole", {
+                "aws:SourceAccount": "999999999999",
+                "aws:SourceArn": eksClusterArn("aws", mockRegion, "999999999999", "demo"),
+            }),
+            false,
+        );
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", {}), false);
+    });
+
+    it("refuses every other principal and action", async () => {
+        assert.equal(await request("ec2.amazonaws.com", "sts:AssumeRole", fromThisCluster), false);
+        assert.equal(await request("eks.amazonaws.com", "sts:AssumeRole", fromThisCluster), false);
+        assert.equal(await request(`arn:aws:iam::${mockAccountId}:role/admin`, "sts:AssumeRole", fromThisCluster), false);
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRoleWithWebIdentity", fromThisCluster), false);
+    });
+});
+
+describe("PodIdentityBinding under mocks", () => {
+    async function deploy(args: PodIdentityBindingArgs): Promise<{ binding: PodIdentityBinding; name: string; readerDependsOn: pulumi.Resource[] }> {
+        const name = uniqueName();
+        let readerDependsOn: pulumi.Resource[] = [];
+        const binding = new PodIdentityBinding(name, args, {
+            transformations: [
+                ({ type, opts }) => {
+                    if (type === "kubernetes:apps/v1:Deployment") {
+                        readerDependsOn = opts.dependsOn as pulumi.Resource[];
+                    }
+                    return undefined;
+                },
+            ],
+        });
+        await registrationOf(binding, binding.role, binding.association, binding.serviceAccount, ...(binding.deployment ? [binding.deployment] : []));
+        await valueOf(binding.trustPolicy);
+        return { binding, name, readerDependsOn };
+    }
+
+    it("trusts the Pod Identity service for this account's cluster only", async () => {
+        const { binding, name } = await deploy({ clusterName: "demo", ...sharedArgs });
+        assert.equal(registeredResource("eks-irsa:index:PodIdentityBinding", name).type, "eks-irsa:index:PodIdentityBinding");
+        const trust = JSON.parse(registeredResource("aws:iam/role:Role", name).inputs.assumeRolePolicy as string) as PolicyDocument;
+        assert.deepEqual(trust, podIdentityTrustPolicy({ accountId: mockAccountId, clusterArn }));
+        assert.equal(await valueOf(binding.trustPolicy), JSON.stringify(trust));
+    });
+
+    it("associates the role with the cluster's ServiceAccount, and annotates nothing", async () => {
+        const { binding, name } = await deploy({ clusterName: "demo", ...sharedArgs, tags: { team: "data" } });
+        const association = registeredResource("aws:eks/podIdentityAssociation:PodIdentityAssociation", name).inputs;
+        assert.deepEqual(association, {
+            clusterName: "demo",
+            namespace: "apps",
+            serviceAccount: "reports-reader",
+            roleArn: await valueOf(binding.roleArn),
+            tags: { team: "data" },
+        });
+        const serviceAccount = registeredResource("kubernetes:core/v1:ServiceAccount", name).inputs as { metadata: { annotations: Record<string, string> } };
+        assert.deepEqual(serviceAccount.metadata.annotations, {});
+    });
+
+    it("starts the reader only after the association and the permissions exist", async () => {
+        const { binding, readerDependsOn } = await deploy({ clusterName: "demo", ...sharedArgs });
+        assert.ok(readerDependsOn.includes(binding.association));
+        assert.ok(readerDependsOn.includes(binding.serviceAccount));
+        assert.equal(readerDependsOn.length, 4);
+        const env = (registeredResource("kubernetes:apps/v1:Deployment", `${(await valueOf(binding.urn)).split("::").pop()}-reader`).inputs as {
+            spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } };
+        }).spec.template.spec.containers[0].env;
+        assert.equal(env.find((entry) => entry.name === "AWS_REGION")?.value, mockRegion);
+    });
+
+    it("grants exactly the permissions IrsaBinding grants for the same arguments", async () => {
+        const { name } = await deploy({ clusterName: "demo", ...sharedArgs });
+        const irsaName = uniqueName();
+        const irsa = new IrsaBinding(irsaName, {
+            oidcProviderArn: `arn:aws:iam::${mockAccountId}:oidc-provider/oidc.eks.${mockRegion}.amazonaws.com/id/0123456789ABCDEF`,
+            ...sharedArgs,
+        });
+        await registrationOf(irsa, irsa.role, irsa.deployment!);
+        const policyOf = (bindingName: string) => registeredResource("aws:iam/rolePolicy:RolePolicy", `${bindingName}-s3-read`).inputs.policy;
+        const attachmentOf = (bindingName: string) => registeredResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${bindingName}-policy-0`).inputs.policyArn;
+        assert.equal(policyOf(name), policyOf(irsaName));
+        assert.equal(attachmentOf(name), attachmentOf(irsaName));
+        const readerSpec = (bindingName: string) => (registeredResource("kubernetes:apps/v1:Deployment", `${bindingName}-reader`).inputs as { spec: unknown }).spec;
+        assert.deepEqual(readerSpec(name), readerSpec(irsaName));
+    });
+
+    it("refuses bad input with the same messages as IrsaBinding, before creating anything", () => {
+        function assertRefused(args: PodIdentityBindingArgs, message: RegExp): void {
+            const name = uniqueName();
+            const before = registered.length;
+            assert.throws(() => new PodIdentityBinding(name, args), (error: Error) => error instanceof pulumi.ResourceError && message.test(error.message));
+            assert.deepEqual(registered.slice(before).filter((resource) => resource.type !== "eks-irsa:index:PodIdentityBinding"), []);
+        }
+        assertRefused({ clusterName: "demo", ...sharedArgs, namespace: "Apps" }, /^namespace "Apps" is invalid: a Kubernetes namespace must be a DNS-1123 label/);
+        assertRefused({ clusterName: "demo", ...sharedArgs, s3Read: { bucketArns: ["arn:aws:s3:::*"] } }, /^s3Read.bucketArns\[0\] "arn:aws:s3:::\*" is invalid: a bucket ARN may not contain wildcards/);
+        assertRefused({ clusterName: "demo", ...sharedArgs, reader: { image: "amazon/aws-cli" } }, /^reader.image "amazon\/aws-cli" is invalid: an image must be pinned/);
+        assertRefused({ clusterName: "demo cluster", ...sharedArgs }, /^clusterName "demo cluster" is invalid: an EKS cluster name/);
+    });
+});
