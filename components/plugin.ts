@@ -1,0 +1,10 @@
+/**
+ * The plugin's entry point (see PulumiPlugin.yaml): serves the components to every Pulumi language
+ * as package `eks-irsa`, their schema derived from the TypeScript source in this folder.
+ */
+import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
+
+import { pulumiComponents, pulumiPackageName } from "./pulumiPackage";
+
+// Pulumi's plugin runner awaits what the entry point exports, and reports a failure to serve.
+export = componentProviderHost({ name: pulumiPackageName, components: pulumiComponents });

@@ -1,0 +1,135 @@
+import * as assert from "node:assert/strict";
+import { join } from "node:path";
+
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+
+import { pulumiComponents, pulumiPackageName } from "../components/pulumiPackage";
+
+interface PropertySchema {
+    type?: string;
+    $ref?: string;
+    items?: PropertySchema;
+    additionalProperties?: PropertySchema;
+    optional?: boolean;
+    description?: string;
+}
+
+interface ResourceSchema {
+    isComponent: boolean;
+    inputProperties: Record<string, PropertySchema>;
+    requiredInputs: string[];
+    properties: Record<string, PropertySchema>;
+    required: string[];
+}
+
+interface PackageSchema {
+    name: string;
+    resources: Record<string, ResourceSchema>;
+    types: Record<string, { properties: Record<string, PropertySchema>; required?: string[] }>;
+    dependencies: { name: string; version: string }[];
+}
+
+/** A property's type in short: `string`, `string[]`, `map<string>`, or the last part of a `$ref`. */
+function typeOf(property: PropertySchema): string {
+    if (property.$ref) {
+        return property.$ref.replace(/^.*[:/]/, "").replace(/%2F/g, "/");
+    }
+    if (property.type === "array" && property.items) {
+        return `${typeOf(property.items)}[]`;
+    }
+    if (property.type === "object" && property.additionalProperties) {
+        return `map<${typeOf(property.additionalProperties)}>`;
+    }
+    return property.type ?? "?";
+}
+
+/** Each property as `name: type` with `?` where optional, sorted. */
+function signature(properties: Record<string, PropertySchema>, required: string[]): string[] {
+    return Object.entries(properties)
+        .map(([name, property]) => `${name}${required.includes(name) ? "" : "?"}: ${typeOf(property)}`)
+        .sort();
+}
+
+const sharedInputs = [
+    "maxSessionDurationSeconds?: number",
+    "namespace: string",
+    "permissionsBoundaryArn?: string",
+    "policyArns?: string[]",
+    "reader?: ReaderArgs",
+    "roleName?: string",
+    "rolePath?: string",
+    "s3Read?: S3ReadArgs",
+    "serviceAccountName: string",
+    "tags?: map<string>",
+];
+
+const sharedOutputs = [
+    "deployment?: Deployment",
+    "namespace: string",
+    "role: Role",
+    "roleArn: string",
+    "roleName: string",
+    "serviceAccount: ServiceAccount",
+    "serviceAccountName: string",
+    "trustPolicy: string",
+];
+
+describe("the package schema other Pulumi languages see", function () {
+    // Deriving the schema compiles the package's TypeScript, which takes seconds.
+    this.timeout(60000);
+    let schema: PackageSchema;
+
+    before(async () => {
+        const provider = new ComponentProvider({ name: pulumiPackageName, dirname: join(__dirname, "..", "components"), components: pulumiComponents });
+        schema = JSON.parse(await provider.getSchema()) as PackageSchema;
+    });
+
+    it("is package eks-irsa with the two components", () => {
+        assert.equal(schema.name, "eks-irsa");
+        assert.deepEqual(Object.keys(schema.resources).sort(), ["eks-irsa:index:IrsaBinding", "eks-irsa:index:PodIdentityBinding"]);
+        assert.ok(schema.resources["eks-irsa:index:IrsaBinding"].isComponent);
+        assert.deepEqual(schema.dependencies.map((dependency) => dependency.name).sort(), ["aws", "kubernetes"]);
+    });
+
+    it("gives IrsaBinding every input with its type and whether it is required", () => {
+        const resource = schema.resources["eks-irsa:index:IrsaBinding"];
+        assert.deepEqual(
+            signature(resource.inputProperties, resource.requiredInputs),
+            [...sharedInputs, "additionalOidcProviderArns?: string[]", "audience?: string", "oidcProviderArn: string", "trustPolicyLengthLimit?: number"].sort(),
+        );
+    });
+
+    it("gives PodIdentityBinding the same inputs, with clusterName in place of the OIDC ones", () => {
+        const resource = schema.resources["eks-irsa:index:PodIdentityBinding"];
+        assert.deepEqual(signature(resource.inputProperties, resource.requiredInputs), [...sharedInputs, "clusterName: string"].sort());
+    });
+
+    it("describes the nested argument types", () => {
+        const s3Read = schema.types["eks-irsa:index:S3ReadArgs"];
+        assert.deepEqual(signature(s3Read.properties, s3Read.required ?? []), ["bucketArns: string[]", "keyPrefixes?: string[]", "kmsKeyArns?: string[]"]);
+        const reader = schema.types["eks-irsa:index:ReaderArgs"];
+        assert.deepEqual(signature(reader.properties, reader.required ?? []), [
+            "enabled?: boolean",
+            "image?: string",
+            "intervalSeconds?: number",
+            "name?: string",
+            "replicas?: number",
+        ]);
+    });
+
+    it("gives both components their outputs, resources as references to the AWS and Kubernetes schemas", () => {
+        const irsa = schema.resources["eks-irsa:index:IrsaBinding"];
+        assert.deepEqual(signature(irsa.properties, irsa.required), sharedOutputs);
+        const podIdentity = schema.resources["eks-irsa:index:PodIdentityBinding"];
+        assert.deepEqual(signature(podIdentity.properties, podIdentity.required), [...sharedOutputs, "association: PodIdentityAssociation"].sort());
+        assert.match(irsa.properties.role.$ref ?? "", /^\/aws\/v7\.[\d.]+\/schema\.json#\/resources\/aws:iam%2Frole:Role$/);
+    });
+
+    it("carries the doc comments as descriptions", () => {
+        const inputs = schema.resources["eks-irsa:index:IrsaBinding"].inputProperties;
+        for (const [name, property] of Object.entries(inputs)) {
+            assert.ok((property.description ?? "").length > 10, `${name} has no description`);
+        }
+        assert.match(inputs.oidcProviderArn.description ?? "", /OIDC provider/);
+    });
+});
