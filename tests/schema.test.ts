@@ -1,33 +1,6 @@
 import * as assert from "node:assert/strict";
-import { join } from "node:path";
 
-import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-
-import { pulumiComponents, pulumiPackageName } from "../components/pulumiPackage";
-
-interface PropertySchema {
-    type?: string;
-    $ref?: string;
-    items?: PropertySchema;
-    additionalProperties?: PropertySchema;
-    optional?: boolean;
-    description?: string;
-}
-
-interface ResourceSchema {
-    isComponent: boolean;
-    inputProperties: Record<string, PropertySchema>;
-    requiredInputs: string[];
-    properties: Record<string, PropertySchema>;
-    required: string[];
-}
-
-interface PackageSchema {
-    name: string;
-    resources: Record<string, ResourceSchema>;
-    types: Record<string, { properties: Record<string, PropertySchema>; required?: string[] }>;
-    dependencies: { name: string; version: string }[];
-}
+import { PackageSchema, packageSchema, PropertySchema } from "./packageSchema";
 
 /** A property's type in short: `string`, `string[]`, `map<string>`, or the last part of a `$ref`. */
 function typeOf(property: PropertySchema): string {
@@ -80,8 +53,7 @@ describe("the package schema other Pulumi languages see", function () {
     let schema: PackageSchema;
 
     before(async () => {
-        const provider = new ComponentProvider({ name: pulumiPackageName, dirname: join(__dirname, "..", "components"), components: pulumiComponents });
-        schema = JSON.parse(await provider.getSchema()) as PackageSchema;
+        schema = await packageSchema();
     });
 
     it("is package eks-irsa with the two components", () => {
