@@ -11,7 +11,7 @@ import {
     parseOidcProviderArn,
     regionOfEksIssuer,
 } from "./validation";
-import { BindingArgs, checkBindingArgs, checked, createBindingPods, createBindingRole } from "./workload";
+import { BindingArgs, checkBindingArgs, checked, createBindingPods, createBindingRole, failOn } from "./workload";
 
 /** The audience EKS's webhook requests for IRSA tokens. */
 export const defaultAudience = "sts.amazonaws.com";
@@ -111,12 +111,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
 
         const audience = args.audience ?? defaultAudience;
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
-        const plainProblem =
-            checkAudience("audience", audience) ??
-            integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit);
-        if (plainProblem !== undefined) {
-            throw new pulumi.ResourceError(plainProblem, this);
-        }
+        failOn(this, checkAudience("audience", audience) ?? integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit));
         const providerArns = pulumi.all([
             checked(this, "oidcProviderArn", args.oidcProviderArn, checkOidcProviderArn),
             ...(args.additionalOidcProviderArns ?? []).map((arn, index) =>
@@ -127,9 +122,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
         const primaryProvider = providerArns.apply(([primary]) => parseOidcProviderArn(primary) as OidcProviderArnParts);
         const trustDocument = pulumi.all([providerArns, bound.namespace, bound.serviceAccountName]).apply(([arns, namespace, serviceAccountName]) => {
             const { document, problem } = checkedWebIdentityTrustPolicy(arns, namespace, serviceAccountName, audience, lengthLimit);
-            if (problem !== undefined) {
-                throw new pulumi.ResourceError(problem, this);
-            }
+            failOn(this, problem);
             return document;
         });
 

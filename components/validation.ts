@@ -148,6 +148,14 @@ export const checkImage: FieldCheck<string> = (field, value) => {
     return tag === "latest" ? problem(field, value, "the 'latest' tag is not a pin: name a version or a digest") : undefined;
 };
 
+/** The first of the ARNs that is not in the given partition: a role is granted resources of its own partition only. */
+export function checkSamePartition(field: string, arns: readonly string[], partition: string): string | undefined {
+    const stranger = arns.find((arn) => partitionOfArn(arn) !== partition);
+    return stranger === undefined
+        ? undefined
+        : problem(field, stranger, `it is in another AWS partition than the role (${partition}); a role can only be granted resources of its own partition`);
+}
+
 /** A check that the value is a whole number in [min, max]. */
 export function integerBetween(min: number, max: number): FieldCheck<number> {
     return (field, value) =>

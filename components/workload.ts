@@ -23,7 +23,7 @@ import {
     checkWorkloadName,
     FieldCheck,
     integerBetween,
-    partitionOfArn,
+    checkSamePartition,
 } from "./validation";
 
 /** What the workload may read from S3. */
@@ -123,22 +123,24 @@ export interface BindingArgs {
 /** IAM's limit on the inline policies of one role, white space not counted. */
 export const inlinePolicyLengthLimit = 10240;
 
+/** Throws the problem, if there is one, as an error of the component. */
+export function failOn(parent: pulumi.Resource, problem: string | undefined): void {
+    if (problem !== undefined) {
+        throw new pulumi.ResourceError(problem, parent);
+    }
+}
+
 /**
  * Checks a value against a rule: a plain value at once, so that bad input fails before any resource is
  * registered; an Output once it is known, failing the resources that use it. Both with the same message.
  */
 export function checked(parent: pulumi.Resource, field: string, value: pulumi.Input<string>, check: FieldCheck<string>): pulumi.Output<string> {
-    const fail = (message: string | undefined): void => {
-        if (message !== undefined) {
-            throw new pulumi.ResourceError(message, parent);
-        }
-    };
     if (typeof value === "string") {
-        fail(check(field, value));
+        failOn(parent, check(field, value));
         return pulumi.output(value);
     }
     return pulumi.output(value).apply((known) => {
-        fail(check(field, known));
+        failOn(parent, check(field, known));
         return known;
     });
 }
@@ -151,27 +153,13 @@ export function checkedList(
     check: FieldCheck<string>,
     options: { nonEmpty: boolean },
 ): pulumi.Output<string[]> {
-    const fail = (message: string | undefined): void => {
-        if (message !== undefined) {
-            throw new pulumi.ResourceError(message, parent);
-        }
-    };
-    fail(options.nonEmpty && values.length === 0 ? `${field} is invalid: it must name at least one entry` : undefined);
+    // An empty list is known before its entries are, so it fails before any resource is registered.
+    failOn(parent, options.nonEmpty && values.length === 0 ? checkList(field, [], check, options) : undefined);
     const entries = values.map((value, index) => checked(parent, `${field}[${index}]`, value, check));
     return pulumi.all(entries).apply((known) => {
-        fail(checkList(field, known, check, options));
+        failOn(parent, checkList(field, known, check, options));
         return known;
     });
-}
-
-function checkPartitions(parent: pulumi.Resource, partition: string, field: string, arns: string[]): void {
-    const stranger = arns.find((arn) => partitionOfArn(arn) !== partition);
-    if (stranger !== undefined) {
-        throw new pulumi.ResourceError(
-            `${field} ${JSON.stringify(stranger)} is invalid: it is in another AWS partition than the role (${partition}); a role can only be granted resources of its own partition`,
-            parent,
-        );
-    }
 }
 
 /** The default reader name: the ServiceAccount's name with `-reader`, cut to a valid label. */
@@ -188,16 +176,15 @@ export function s3ReadPolicyDocument(
     partition: pulumi.Input<string>,
 ): pulumi.Output<PolicyDocument> {
     return pulumi.all([bucketArns, kmsKeyArns, partition]).apply(([buckets, keys, rolePartition]) => {
-        checkPartitions(parent, rolePartition, "s3Read.bucketArns", buckets);
-        checkPartitions(parent, rolePartition, "s3Read.kmsKeyArns", keys);
+        failOn(parent, checkSamePartition("s3Read.bucketArns", buckets, rolePartition) ?? checkSamePartition("s3Read.kmsKeyArns", keys, rolePartition));
         const document = s3ReadPolicy({ bucketArns: buckets, keyPrefixes, kmsKeyArns: keys });
         const length = policyLength(document);
-        if (length > inlinePolicyLengthLimit) {
-            throw new pulumi.ResourceError(
-                `s3Read is invalid: its policy is ${length} characters (white space not counted), over IAM's limit of ${inlinePolicyLengthLimit} for a role's inline policies; read fewer buckets or prefixes, or use whole buckets`,
-                parent,
-            );
-        }
+        failOn(
+            parent,
+            length > inlinePolicyLengthLimit
+                ? `s3Read is invalid: its policy is ${length} characters (white space not counted), over IAM's limit of ${inlinePolicyLengthLimit} for a role's inline policies; read fewer buckets or prefixes, or use whole buckets`
+                : undefined,
+        );
         return document;
     });
 }
@@ -219,11 +206,6 @@ export interface CheckedBindingArgs {
  * before the first resource is registered; Outputs when known, failing the resources built from them.
  */
 export function checkBindingArgs(parent: pulumi.Resource, args: BindingArgs): CheckedBindingArgs {
-    const fail = (message: string | undefined): void => {
-        if (message !== undefined) {
-            throw new pulumi.ResourceError(message, parent);
-        }
-    };
     const namespace = checked(parent, "namespace", args.namespace, checkNamespace);
     const serviceAccountName = checked(parent, "serviceAccountName", args.serviceAccountName, checkServiceAccountName);
     const plainChecks: [string, unknown, FieldCheck<never>][] = [
@@ -236,13 +218,13 @@ export function checkBindingArgs(parent: pulumi.Resource, args: BindingArgs): Ch
         ["reader.intervalSeconds", args.reader?.intervalSeconds, integerBetween(5, 3600)],
     ];
     for (const [field, value, check] of plainChecks) {
-        fail(value === undefined ? undefined : check(field, value as never));
+        failOn(parent, value === undefined ? undefined : check(field, value as never));
     }
     if ((args.reader?.enabled ?? true) && args.s3Read === undefined) {
-        fail("reader is invalid: the reader lists the buckets of s3Read, and there are none; give s3Read.bucketArns or set reader.enabled to false");
+        failOn(parent, "reader is invalid: the reader lists the buckets of s3Read, and there are none; give s3Read.bucketArns or set reader.enabled to false");
     }
     const keyPrefixes = args.s3Read?.keyPrefixes ?? [];
-    fail(checkList("s3Read.keyPrefixes", keyPrefixes, checkKeyPrefix, { nonEmpty: false }));
+    failOn(parent, checkList("s3Read.keyPrefixes", keyPrefixes, checkKeyPrefix, { nonEmpty: false }));
     return {
         namespace,
         serviceAccountName,
