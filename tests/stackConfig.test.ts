@@ -1,0 +1,45 @@
+import * as assert from "node:assert/strict";
+
+import { listStacks, loadStackConfig, mergeStackConfig, ProjectFile, StackConfigError } from "../scripts/offline/stackConfig";
+import { projectDir } from "./stackFiles";
+
+const project: ProjectFile = {
+    name: "demo",
+    config: {
+        size: { type: "integer", default: 2, description: "" },
+        zones: { type: "array", items: { type: "string" }, default: ["a"] },
+        flag: { type: "boolean", default: false },
+        label: { type: "string" },
+        "aws:region": "us-east-1",
+    },
+};
+
+describe("stack config merge", () => {
+    it("applies Pulumi.yaml defaults, then the stack's values, namespacing the project's keys", () => {
+        assert.deepEqual(mergeStackConfig(project, "dev", { config: { "demo:label": "x", "demo:size": 3, "aws:region": "eu-west-1" } }), {
+            "demo:size": "3",
+            "demo:zones": '["a"]',
+            "demo:flag": "false",
+            "demo:label": "x",
+            "aws:region": "eu-west-1",
+        });
+    });
+
+    it("checks values against the declared types, as the CLI does", () => {
+        assert.throws(
+            () => mergeStackConfig(project, "dev", { config: { "demo:label": "x", "demo:size": "three" } }),
+            new StackConfigError("Stack 'dev' with configuration key 'demo:size' must be of type 'integer'"),
+        );
+        assert.throws(
+            () => mergeStackConfig(project, "dev", { config: { "demo:label": "x", "demo:zones": [1] } }),
+            /configuration key 'demo:zones' must be of type 'array<string>'/,
+        );
+        assert.throws(() => mergeStackConfig(project, "dev", { config: {} }), /Stack 'dev' is missing configuration value 'demo:label'/);
+        assert.throws(() => mergeStackConfig(project, "dev", { config: { "demo:label": { secure: "v1:abc" } } }), /cannot decrypt/);
+    });
+
+    it("finds this project's stacks, and names them when asked for one that does not exist", () => {
+        assert.deepEqual(listStacks(projectDir), ["dev", "prod"]);
+        assert.throws(() => loadStackConfig(projectDir, "staging"), new StackConfigError('stack "staging" does not exist: no Pulumi.staging.yaml; the stacks are dev, prod'));
+    });
+});
