@@ -1,0 +1,180 @@
+/**
+ * The mock engine shared by the offline plan and the tests: it answers the Pulumi SDK in place of
+ * the engine and the providers, synthesising the state a provider would return, and records every
+ * resource it is asked to register.
+ *
+ * Values only the cloud knows are sentinels: they pass the components' validation (a 12-digit
+ * account, a 32-character issuer ID) and are distinctive enough for the plan to swap them for markers.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** The sentinels the engine puts where the cloud would put values only it knows. */
+export const sentinels = {
+    /** The AWS account ID. */
+    accountId: "123456789012",
+    /** The ID in the cluster's OIDC issuer URL (AWS's documentation example). */
+    oidcIssuerId: "EXAMPLED539D4633E53DE1B71EXAMPLE",
+    /** The random suffix Pulumi appends to auto-named resources. */
+    randomSuffix: "1a2b3c4",
+    /** The host of the cluster's API server, before its region. */
+    clusterEndpointPrefix: "EXAMPLEENDPOINT0000000000000000",
+} as const;
+
+/** A resource as the engine was asked to register it. */
+export interface RegisteredResource {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+    /** The provider reference (`urn::id`) the resource was registered with. */
+    provider: string | undefined;
+}
+
+/** Where the mocked resources live. */
+export interface MockEngineOptions {
+    accountId: string;
+    region: string;
+}
+
+/** Mocks for `pulumi.runtime.setMocks`, and the record of what they registered. */
+export interface MockEngine {
+    mocks: pulumi.runtime.Mocks;
+    registered: RegisteredResource[];
+}
+
+function stringInput(inputs: Record<string, unknown>, key: string): string | undefined {
+    const value = inputs[key];
+    return typeof value === "string" ? value : undefined;
+}
+
+/** The OIDC issuer of a mocked EKS cluster, without its scheme. */
+export function mockOidcIssuer(region: string): string {
+    return `oidc.eks.${region}.amazonaws.com/id/${sentinels.oidcIssuerId}`;
+}
+
+/** The API server URL of a mocked EKS cluster. */
+export function mockClusterEndpoint(region: string): string {
+    return `https://${sentinels.clusterEndpointPrefix}.gr7.${region}.eks.amazonaws.com`;
+}
+
+/** A kubeconfig shaped like the one @pulumi/eks returns, which authenticates with `aws eks get-token`. */
+function mockKubeconfig(clusterName: string, region: string): Record<string, unknown> {
+    return {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "kubernetes", cluster: { server: mockClusterEndpoint(region), "certificate-authority-data": "LS0tLS1CRUdJTi1NT0NLLUNBLS0tLS0=" } }],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        "current-context": "aws",
+        users: [
+            {
+                name: "aws",
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                    },
+                },
+            },
+        ],
+    };
+}
+
+/** Creates a mock engine for one account and region. */
+export function createMockEngine(options: MockEngineOptions): MockEngine {
+    const { accountId, region } = options;
+    const registered: RegisteredResource[] = [];
+
+    /** The name the provider would give the resource: its own, or the logical name with a random suffix. */
+    const physicalNameOf = (name: string, inputs: Record<string, unknown>): string => stringInput(inputs, "name") ?? `${name}-${sentinels.randomSuffix}`;
+
+    const arnOf = (type: string, name: string, inputs: Record<string, unknown>): string => {
+        const resourceName = physicalNameOf(name, inputs);
+        switch (type) {
+            case "aws:iam/role:Role":
+                return `arn:aws:iam::${accountId}:role${stringInput(inputs, "path") ?? "/"}${resourceName}`;
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+                return `arn:aws:iam::${accountId}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2":
+                return `arn:aws:s3:::${stringInput(inputs, "bucket") ?? resourceName}`;
+            case "aws:eks/cluster:Cluster":
+                return `arn:aws:eks:${region}:${accountId}:cluster/${resourceName}`;
+            default:
+                return `arn:aws:mock:${region}:${accountId}:${type}/${resourceName}`;
+        }
+    };
+
+    const stateOf = (type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> => {
+        const physicalName = physicalNameOf(name, inputs);
+        if (type === "eks:index:Cluster") {
+            const issuer = mockOidcIssuer(region);
+            const kubeconfig = mockKubeconfig(physicalName, region);
+            return {
+                kubeconfig,
+                kubeconfigJson: JSON.stringify(kubeconfig),
+                oidcIssuer: issuer,
+                oidcProviderUrl: `https://${issuer}`,
+                oidcProviderArn: `arn:aws:iam::${accountId}:oidc-provider/${issuer}`,
+                clusterSecurityGroupId: `sg-${name}`,
+                nodeSecurityGroupId: `sg-${name}`,
+            };
+        }
+        const state: Record<string, unknown> = { ...inputs, arn: arnOf(type, name, inputs) };
+        if (type.startsWith("aws:iam/")) {
+            state.name = physicalName;
+        }
+        if (type === "aws:s3/bucket:Bucket" || type === "aws:s3/bucketV2:BucketV2") {
+            state.bucket = stringInput(inputs, "bucket") ?? physicalName;
+        }
+        if (type === "aws:ec2/launchTemplate:LaunchTemplate") {
+            state.latestVersion = 1;
+        }
+        if (type === "aws:ec2/eip:Eip") {
+            state.allocationId = `eipalloc-${name}`;
+        }
+        return state;
+    };
+
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+            const state = stateOf(args.type, args.name, args.inputs);
+            // A bucket's ID is its name; other IDs only need to be unique.
+            return { id: typeof state.bucket === "string" ? state.bucket : `${args.name}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId, arn: `arn:aws:iam::${accountId}:user/mock`, userId: "mock", id: accountId };
+                case "aws:index/getRegion:getRegion":
+                    return { name: region, region, id: region };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+                case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                    return { names: ["a", "b", "c"].map((zone) => `${region}${zone}`), zoneIds: [1, 2, 3].map((zone) => `${region}-az${zone}`), id: region };
+                case "aws:eks/getCluster:getCluster": {
+                    const clusterName = String(args.inputs.name);
+                    return {
+                        name: clusterName,
+                        id: clusterName,
+                        arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
+                        endpoint: mockClusterEndpoint(region),
+                        certificateAuthorities: [{ data: "LS0tLS1CRUdJTi1NT0NLLUNBLS0tLS0=" }],
+                        identities: [{ oidcs: [{ issuer: `https://${mockOidcIssuer(region)}` }] }],
+                    };
+                }
+                case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+                    const url = String(args.inputs.url).replace(/^https:\/\//, "");
+                    return { url, arn: `arn:aws:iam::${accountId}:oidc-provider/${url}`, id: url };
+                }
+                case "aws:s3/getBucket:getBucket": {
+                    const bucket = String(args.inputs.bucket);
+                    return { bucket, arn: `arn:aws:s3:::${bucket}`, id: bucket, region };
+                }
+                default:
+                    return args.inputs;
+            }
+        },
+    };
+    return { mocks, registered };
+}
