@@ -1,0 +1,253 @@
+import * as assert from "node:assert/strict";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { ConfigKey, parseConfig } from "../program/config";
+import { createInfrastructure, Infrastructure, podSecurityLabels } from "../program/infrastructure";
+import { mockClusterEndpoint, mockOidcIssuer, RegisteredResource } from "../scripts/offline/mocks";
+import { mockAccountId, mockRegion, registered, registrationOf, valueOf } from "./mocks";
+import { lookupWith } from "./stackFiles";
+
+type Json = Record<string, unknown>;
+
+/** Waits until the mock engine has seen no new registration for a while: every resource of a run is in. */
+async function settled(): Promise<void> {
+    let seen = -1;
+    while (seen !== registered.length) {
+        seen = registered.length;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+}
+
+interface Deployment {
+    infra: Infrastructure;
+    resources: RegisteredResource[];
+    ofType(type: string): RegisteredResource[];
+    one(type: string, name: string): RegisteredResource;
+}
+
+/** Runs the program for a stack's config (with overrides) and returns what it registered. */
+async function deployStack(stack: string, overrides: Partial<Record<ConfigKey, string>> = {}): Promise<Deployment> {
+    const start = registered.length;
+    const infra = createInfrastructure(parseConfig(lookupWith(stack, overrides)));
+    await Promise.all(Object.values(infra.outputs).map((output) => valueOf(output)));
+    await registrationOf(infra.cluster, infra.nodes.nodeGroup, infra.namespace, infra.binding.deployment!);
+    await settled();
+    const resources = registered.slice(start);
+    const ofType = (type: string): RegisteredResource[] => resources.filter((resource) => resource.type === type);
+    const one = (type: string, name: string): RegisteredResource => {
+        const matches = resources.filter((resource) => resource.type === type && resource.name === name);
+        assert.equal(matches.length, 1, `${type} ${name}: ${matches.length} registered`);
+        return matches[0];
+    };
+    return { infra, resources, ofType, one };
+}
+
+const providerArn = `arn:aws:iam::${mockAccountId}:oidc-provider/${mockOidcIssuer(mockRegion)}`;
+
+function policyOf(resource: RegisteredResource, key: string): { Statement: Json[] } {
+    return JSON.parse(resource.inputs[key] as string) as { Statement: Json[] };
+}
+
+const stacks = [
+    { stack: "dev", clusterName: "eks-irsa-dev", zones: 2, nats: 1, instanceTypes: ["t3.medium", "t3a.medium"], capacityType: "SPOT", scaling: { minSize: 1, desiredSize: 1, maxSize: 2 }, versioned: false, replicas: 1 },
+    { stack: "prod", clusterName: "eks-irsa-prod", zones: 3, nats: 3, instanceTypes: ["m6i.large", "m5.large"], capacityType: "ON_DEMAND", scaling: { minSize: 3, desiredSize: 3, maxSize: 6 }, versioned: true, replicas: 2 },
+];
+
+for (const expected of stacks) {
+    describe(`the program, stack ${expected.stack}`, () => {
+        let deployed: Deployment;
+        before(async () => {
+            deployed = await deployStack(expected.stack);
+        });
+
+        it("creates a VPC with a private and a public subnet in each zone, and NAT for the private ones", () => {
+            const vpc = deployed.one("aws:ec2/vpc:Vpc", "eks-irsa-vpc");
+            assert.equal(vpc.inputs.enableDnsHostnames, true);
+            const privateSubnets = deployed.ofType("aws:ec2/subnet:Subnet").filter((subnet) => subnet.name.includes("-private-"));
+            const publicSubnets = deployed.ofType("aws:ec2/subnet:Subnet").filter((subnet) => subnet.name.includes("-public-"));
+            assert.equal(privateSubnets.length, expected.zones);
+            assert.equal(publicSubnets.length, expected.zones);
+            const zones = ["a", "b", "c"].slice(0, expected.zones).map((zone) => `${mockRegion}${zone}`);
+            assert.deepEqual(privateSubnets.map((subnet) => subnet.inputs.availabilityZone), zones);
+            assert.deepEqual(publicSubnets.map((subnet) => subnet.inputs.availabilityZone), zones);
+            assert.ok([...privateSubnets, ...publicSubnets].every((subnet) => subnet.inputs.vpcId === "eks-irsa-vpc-id" && subnet.inputs.mapPublicIpOnLaunch === false));
+            assert.equal(deployed.ofType("aws:ec2/natGateway:NatGateway").length, expected.nats);
+            const privateRoutes = deployed.ofType("aws:ec2/route:Route").filter((route) => route.name.includes("-private-"));
+            assert.deepEqual(
+                privateRoutes.map((route) => [route.inputs.destinationCidrBlock, route.inputs.natGatewayId]),
+                privateRoutes.map((_, index) => ["0.0.0.0/0", `eks-irsa-nat-${index % expected.nats}-id`]),
+            );
+        });
+
+        it("creates the EKS cluster with its OIDC provider, access entries and the configured version, without default nodes", () => {
+            const cluster = deployed.one("eks:index:Cluster", "eks-irsa");
+            assert.equal(cluster.inputs.name, expected.clusterName);
+            assert.equal(cluster.inputs.version, "1.33");
+            assert.equal(cluster.inputs.createOidcProvider, true);
+            assert.equal(cluster.inputs.authenticationMode, "API");
+            assert.equal(cluster.inputs.skipDefaultNodeGroup, true);
+            assert.equal(cluster.inputs.vpcId, "eks-irsa-vpc-id");
+            assert.deepEqual(
+                cluster.inputs.privateSubnetIds,
+                Array.from({ length: expected.zones }, (_, index) => `eks-irsa-private-${index}-id`),
+            );
+        });
+
+        it("launches every node group from a template that requires IMDSv2 with a hop limit of 1", () => {
+            const templates = deployed.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+            const nodeGroups = deployed.ofType("aws:eks/nodeGroup:NodeGroup");
+            assert.ok(nodeGroups.length > 0);
+            for (const nodeGroup of nodeGroups) {
+                const reference = nodeGroup.inputs.launchTemplate as { id: string; version: string };
+                const template = templates.find((candidate) => `${candidate.name}-id` === reference.id);
+                assert.ok(template, `${nodeGroup.name} uses no launch template of this stack`);
+                assert.equal(reference.version, "1");
+                const metadata = template.inputs.metadataOptions as Json;
+                assert.equal(metadata.httpTokens, "required");
+                assert.equal(metadata.httpPutResponseHopLimit, 1);
+                assert.equal(metadata.httpEndpoint, "enabled");
+            }
+        });
+
+        it("sizes the node group from config, in the private subnets, with the worker policies", () => {
+            const nodeGroup = deployed.one("aws:eks/nodeGroup:NodeGroup", "eks-irsa-nodes");
+            assert.equal(nodeGroup.inputs.clusterName, expected.clusterName);
+            assert.deepEqual(nodeGroup.inputs.instanceTypes, expected.instanceTypes);
+            assert.equal(nodeGroup.inputs.capacityType, expected.capacityType);
+            assert.deepEqual(nodeGroup.inputs.scalingConfig, expected.scaling);
+            assert.equal(nodeGroup.inputs.amiType, "AL2023_x86_64_STANDARD");
+            assert.deepEqual(nodeGroup.inputs.subnetIds, Array.from({ length: expected.zones }, (_, index) => `eks-irsa-private-${index}-id`));
+            const role = deployed.one("aws:iam/role:Role", "eks-irsa-nodes-role");
+            assert.equal(nodeGroup.inputs.nodeRoleArn, `arn:aws:iam::${mockAccountId}:role/eks-irsa-nodes-role-1a2b3c4`);
+            assert.deepEqual(policyOf(role, "assumeRolePolicy").Statement, [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+            assert.deepEqual(
+                deployed
+                    .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                    .filter((attachment) => attachment.inputs.role === "eks-irsa-nodes-role-1a2b3c4")
+                    .map((attachment) => attachment.inputs.policyArn),
+                ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"].map((name) => `arn:aws:iam::aws:policy/${name}`),
+            );
+        });
+
+        it(`creates the bucket private, encrypted and TLS-only${expected.versioned ? ", versioned" : ", unversioned"}`, () => {
+            const bucket = deployed.one("aws:s3/bucket:Bucket", "eks-irsa-data");
+            assert.equal(bucket.inputs.forceDestroy, !expected.versioned);
+            const bucketName = "eks-irsa-data-1a2b3c4";
+            const block = deployed.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "eks-irsa-data-public-access").inputs;
+            assert.deepEqual(
+                [block.bucket, block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+                [bucketName, true, true, true, true],
+            );
+            assert.deepEqual(deployed.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "eks-irsa-data-ownership").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+            assert.deepEqual(deployed.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "eks-irsa-data-encryption").inputs.rules, [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+            ]);
+            const policy = policyOf(deployed.one("aws:s3/bucketPolicy:BucketPolicy", "eks-irsa-data-tls-only"), "policy");
+            assert.deepEqual(policy.Statement, [
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: "s3:*",
+                    Resource: [`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ]);
+            const versioning = deployed.ofType("aws:s3/bucketVersioning:BucketVersioning");
+            assert.deepEqual(
+                versioning.map((resource) => resource.inputs.versioningConfiguration),
+                expected.versioned ? [{ status: "Enabled" }] : [],
+            );
+        });
+
+        it("labels the namespace to enforce, warn about and audit the restricted Pod Security profile", () => {
+            const namespace = deployed.one("kubernetes:core/v1:Namespace", "eks-irsa-namespace");
+            assert.deepEqual(namespace.inputs.metadata, { name: "irsa-demo", labels: podSecurityLabels });
+            for (const mode of ["enforce", "warn", "audit"]) {
+                assert.equal(podSecurityLabels[`pod-security.kubernetes.io/${mode}`], "restricted");
+            }
+        });
+
+        it("binds the reader's ServiceAccount to a role trusted by this cluster's OIDC provider only, reading this bucket", async () => {
+            const binding = deployed.infra.binding;
+            const trust = JSON.parse(await valueOf(binding.trustPolicy)) as { Statement: Json[] };
+            assert.deepEqual(trust.Statement, [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: providerArn },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${mockOidcIssuer(mockRegion)}:sub`]: "system:serviceaccount:irsa-demo:s3-reader",
+                            [`${mockOidcIssuer(mockRegion)}:aud`]: "sts.amazonaws.com",
+                        },
+                    },
+                },
+            ]);
+            const read = policyOf(deployed.one("aws:iam/rolePolicy:RolePolicy", "eks-irsa-reader-s3-read"), "policy");
+            const resources = read.Statement.flatMap((statement) => statement.Resource as string[]);
+            assert.ok(resources.length > 0 && resources.every((arn) => arn.startsWith("arn:aws:s3:::eks-irsa-data-1a2b3c4")), resources.join(", "));
+            const deployment = deployed.one("kubernetes:apps/v1:Deployment", "eks-irsa-reader-reader").inputs as { metadata: Json; spec: { replicas: number } };
+            assert.equal(deployment.metadata.namespace, "irsa-demo");
+            assert.equal(deployment.spec.replicas, expected.replicas);
+        });
+
+        it("sends the Kubernetes objects through a provider built from the cluster's kubeconfig", () => {
+            const provider = deployed.one("pulumi:providers:kubernetes", "eks-irsa-k8s");
+            const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string) as { clusters: { cluster: { server: string } }[] };
+            assert.equal(kubeconfig.clusters[0].cluster.server, mockClusterEndpoint(mockRegion));
+            const kubernetesObjects = deployed.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
+            assert.equal(kubernetesObjects.length, 3);
+            for (const object of kubernetesObjects) {
+                assert.match(object.provider ?? "", /::eks-irsa-k8s::/, object.name);
+            }
+        });
+
+        it("exports the cluster, its kubeconfig as a secret, the binding, the bucket and the commands to reach the reader", async () => {
+            const outputs = deployed.infra.outputs;
+            assert.equal(await valueOf(outputs.clusterName), expected.clusterName);
+            assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
+            assert.match(await valueOf(outputs.kubeconfig), /"server":"https:\/\//);
+            assert.equal(await valueOf(outputs.oidcProviderArn), providerArn);
+            assert.equal(await valueOf(outputs.roleArn), `arn:aws:iam::${mockAccountId}:role/eks-irsa-reader-1a2b3c4`);
+            assert.equal(await valueOf(outputs.namespace), "irsa-demo");
+            assert.equal(await valueOf(outputs.serviceAccountName), "s3-reader");
+            assert.equal(await valueOf(outputs.bucketName), "eks-irsa-data-1a2b3c4");
+            assert.equal(await valueOf(outputs.updateKubeconfigCommand), `aws eks update-kubeconfig --region ${mockRegion} --name ${expected.clusterName}`);
+            assert.equal(await valueOf(outputs.readerLogsCommand), "kubectl logs --namespace irsa-demo deployment/s3-reader-reader --follow");
+        });
+    });
+}
+
+describe("the program with an existing network and bucket", () => {
+    let deployed: Deployment;
+    before(async () => {
+        deployed = await deployStack("dev", {
+            vpcId: "vpc-0123456789abcdef0",
+            privateSubnetIds: JSON.stringify(["subnet-0123456789abcdef0", "subnet-89abcdef"]),
+            bucketName: "team-reports",
+            nodeInstanceTypes: JSON.stringify(["m7g.large"]),
+        });
+    });
+
+    it("creates no VPC and no bucket, and runs in the given subnets", () => {
+        assert.deepEqual(deployed.resources.filter((resource) => resource.type.startsWith("aws:ec2/") && resource.type !== "aws:ec2/launchTemplate:LaunchTemplate"), []);
+        assert.deepEqual(deployed.resources.filter((resource) => resource.type.startsWith("aws:s3/")), []);
+        const cluster = deployed.one("eks:index:Cluster", "eks-irsa");
+        assert.equal(cluster.inputs.vpcId, "vpc-0123456789abcdef0");
+        assert.deepEqual(cluster.inputs.privateSubnetIds, ["subnet-0123456789abcdef0", "subnet-89abcdef"]);
+        assert.equal(cluster.inputs.publicSubnetIds, undefined);
+        assert.deepEqual(deployed.one("aws:eks/nodeGroup:NodeGroup", "eks-irsa-nodes").inputs.subnetIds, ["subnet-0123456789abcdef0", "subnet-89abcdef"]);
+    });
+
+    it("picks the ARM AMI for Graviton instance types", () => {
+        assert.equal(deployed.one("aws:eks/nodeGroup:NodeGroup", "eks-irsa-nodes").inputs.amiType, "AL2023_ARM_64_STANDARD");
+    });
+
+    it("grants the reader the looked-up bucket", async () => {
+        assert.equal(await valueOf(deployed.infra.outputs.bucketName), "team-reports");
+        const read = policyOf(deployed.one("aws:iam/rolePolicy:RolePolicy", "eks-irsa-reader-s3-read"), "policy");
+        assert.ok(read.Statement.flatMap((statement) => statement.Resource as string[]).every((arn) => arn.startsWith("arn:aws:s3:::team-reports")));
+    });
+});
