@@ -134,14 +134,21 @@ export function readProject(projectDir: string): ProjectFile {
     return { name: project.name, config: isRecord(project.config) ? project.config : undefined };
 }
 
-/** A stack's merged config; a stack without a file is an error naming the stacks that exist. */
-export function loadStackConfig(projectDir: string, stack: string): { project: ProjectFile; config: Record<string, string> } {
+/**
+ * A stack's merged config, from Pulumi.<stack>.yaml or, like the CLI's `--config-file`, from the file
+ * given. A stack without a file is an error naming the stacks that exist.
+ */
+export function loadStackConfig(projectDir: string, stack: string, configFile?: string): { project: ProjectFile; config: Record<string, string> } {
     const stacks = listStacks(projectDir);
-    if (!stacks.includes(stack)) {
+    if (configFile === undefined && !stacks.includes(stack)) {
         throw new StackConfigError(`stack "${stack}" does not exist: no Pulumi.${stack}.yaml; the stacks are ${stacks.join(", ") || "(none)"}`);
     }
     const project = readProject(projectDir);
-    const file = ["yaml", "yml"].map((extension) => path.join(projectDir, `Pulumi.${stack}.${extension}`)).find((candidate) => fs.existsSync(candidate))!;
+    const file =
+        configFile ?? ["yaml", "yml"].map((extension) => path.join(projectDir, `Pulumi.${stack}.${extension}`)).find((candidate) => fs.existsSync(candidate))!;
+    if (!fs.existsSync(file)) {
+        throw new StackConfigError(`config file ${file} does not exist`);
+    }
     const stackFile = readYaml(file);
     if (stackFile !== null && stackFile !== undefined && !isRecord(stackFile)) {
         throw new StackConfigError(`${path.basename(file)} must be a map with a config: block`);

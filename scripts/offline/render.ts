@@ -1,0 +1,192 @@
+/**
+ * Turns what the mock engine recorded into the offline plan's text: the resource tree, the IAM
+ * policies as JSON, the Kubernetes objects as YAML and the stack outputs, with the values only the
+ * cloud knows replaced by markers.
+ */
+import { stringify } from "yaml";
+
+import { mockClusterEndpoint, RegisteredResource, sentinels } from "./mocks";
+
+/** A resource as the program constructed it. */
+export interface PlannedResource {
+    type: string;
+    name: string;
+    /** Undefined for resources directly under the stack. */
+    parent: { type: string; name: string } | undefined;
+    protect: boolean;
+}
+
+/** A stack output, resolved. */
+export interface PlannedOutput {
+    name: string;
+    value: unknown;
+    secret: boolean;
+}
+
+/** Everything the plan prints. */
+export interface PlanData {
+    project: string;
+    stack: string;
+    region: string;
+    accountId: string;
+    config: Record<string, string>;
+    /** The file the stack's values came from. */
+    configFile: string;
+    resources: PlannedResource[];
+    registered: RegisteredResource[];
+    outputs: PlannedOutput[];
+}
+
+/** One IAM policy document of the plan. */
+export interface PlannedPolicy {
+    /** What the policy is, e.g. `Trust policy of aws:iam/role:Role eks-irsa-reader`. */
+    title: string;
+    /** A file name for `--out`. */
+    file: string;
+    /** The document, pretty-printed. */
+    json: string;
+}
+
+/** The rendered plan: its whole text and the parts `--out` writes as separate files. */
+export interface RenderedPlan {
+    text: string;
+    resources: string;
+    policies: PlannedPolicy[];
+    kubernetes: string;
+    outputs: string;
+}
+
+/** The markers that replace sentinel values, and what each stands for. */
+export function markers(data: Pick<PlanData, "accountId" | "region">): { sentinel: string; marker: string; meaning: string }[] {
+    return [
+        { sentinel: mockClusterEndpoint(data.region), marker: "<cluster-endpoint>", meaning: "the URL of the cluster's API server, known once EKS creates it" },
+        { sentinel: sentinels.oidcIssuerId, marker: "<oidc-issuer-id>", meaning: "the ID EKS gives the cluster's OIDC issuer (oidc.eks.<region>.amazonaws.com/id/<oidc-issuer-id>)" },
+        { sentinel: data.accountId, marker: "<account-id>", meaning: "the AWS account the stack deploys to" },
+        { sentinel: `-${sentinels.randomSuffix}`, marker: "-<random-suffix>", meaning: "the random suffix Pulumi appends to auto-named resources" },
+    ];
+}
+
+/** Replaces every sentinel in a text with its marker. */
+export function redact(text: string, data: Pick<PlanData, "accountId" | "region">): string {
+    return markers(data).reduce((result, { sentinel, marker }) => result.split(sentinel).join(marker), text);
+}
+
+/** Components whose children a provider plugin creates at deploy time, out of the program's sight. */
+const remoteComponents: Record<string, string> = {
+    "eks:index:Cluster":
+        "remote component: the eks plugin creates its children during `pulumi up` (EKS control plane, cluster IAM role, IAM OIDC provider, default add-ons); they are not listed",
+};
+
+function key(resource: { type: string; name: string }): string {
+    return `${resource.type}::${resource.name}`;
+}
+
+/** The resource tree, children indented under their parents, in the order the program made them. */
+export function renderTree(stackName: string, resources: PlannedResource[]): string {
+    const children = new Map<string, PlannedResource[]>();
+    for (const resource of resources) {
+        const parentKey = resource.parent ? key(resource.parent) : "";
+        children.set(parentKey, [...(children.get(parentKey) ?? []), resource]);
+    }
+    const lines = [`pulumi:pulumi:Stack  ${stackName}`];
+    const walk = (parentKey: string, indent: string): void => {
+        const list = children.get(parentKey) ?? [];
+        list.forEach((resource, index) => {
+            const last = index === list.length - 1;
+            const notes = [resource.protect ? "[protected]" : "", remoteComponents[resource.type] ? `(${remoteComponents[resource.type]})` : ""].filter(Boolean);
+            lines.push(`${indent}${last ? "└─ " : "├─ "}${resource.type}  ${resource.name}${notes.length ? `  ${notes.join(" ")}` : ""}`);
+            walk(key(resource), `${indent}${last ? "   " : "│  "}`);
+        });
+    };
+    walk("", "");
+    return lines.join("\n");
+}
+
+function parsedPolicy(value: unknown): unknown {
+    return typeof value === "string" ? JSON.parse(value) : value;
+}
+
+function fileName(title: string): string {
+    return `${title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase()}.json`;
+}
+
+/** The IAM documents the stack would write: trust policies, inline and bucket policies, and managed attachments. */
+export function plannedPolicies(registered: RegisteredResource[]): PlannedPolicy[] {
+    const policies: PlannedPolicy[] = [];
+    const add = (title: string, document: unknown): void => {
+        policies.push({ title, file: fileName(title), json: JSON.stringify(document, null, 2) });
+    };
+    for (const resource of registered) {
+        switch (resource.type) {
+            case "aws:iam/role:Role":
+                add(`Trust policy of role ${resource.name}`, parsedPolicy(resource.inputs.assumeRolePolicy));
+                break;
+            case "aws:iam/rolePolicy:RolePolicy":
+                add(`Inline policy ${resource.name} of role ${String(resource.inputs.role)}`, parsedPolicy(resource.inputs.policy));
+                break;
+            case "aws:iam/policy:Policy":
+                add(`Managed policy ${resource.name}`, parsedPolicy(resource.inputs.policy));
+                break;
+            case "aws:s3/bucketPolicy:BucketPolicy":
+                add(`Bucket policy ${resource.name} of bucket ${String(resource.inputs.bucket)}`, parsedPolicy(resource.inputs.policy));
+                break;
+        }
+    }
+    const attachments = registered.filter((resource) => resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    if (attachments.length > 0) {
+        add(
+            "Managed policies attached to roles",
+            attachments.map((attachment) => ({ role: attachment.inputs.role, policyArn: attachment.inputs.policyArn })),
+        );
+    }
+    return policies;
+}
+
+/** The Kubernetes objects the stack would apply, as one multi-document YAML. */
+export function renderKubernetes(registered: RegisteredResource[]): string {
+    return registered
+        .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:index:"))
+        .map((resource) => `# ${resource.type}  ${resource.name}\n${stringify(resource.inputs, { lineWidth: 0 })}`)
+        .join("---\n");
+}
+
+function renderOutputs(outputs: PlannedOutput[]): string {
+    const width = Math.max(0, ...outputs.map((output) => output.name.length));
+    return outputs
+        .map((output) => {
+            const shown = output.secret ? "[secret]" : typeof output.value === "string" ? output.value : JSON.stringify(output.value);
+            return `${output.name.padEnd(width)}  ${shown}`;
+        })
+        .join("\n");
+}
+
+/** Renders the whole plan. */
+export function renderPlan(data: PlanData): RenderedPlan {
+    const clean = (text: string): string => redact(text, data);
+    const stackName = `${data.project}-${data.stack}`;
+    const resources = clean(renderTree(stackName, data.resources));
+    const policies = plannedPolicies(data.registered).map((policy) => ({ ...policy, title: clean(policy.title), json: clean(policy.json) }));
+    const kubernetes = clean(renderKubernetes(data.registered));
+    const outputs = clean(renderOutputs(data.outputs));
+    const configWidth = Math.max(0, ...Object.keys(data.config).map((configKey) => configKey.length));
+    const header = [
+        `Offline plan of stack "${data.stack}" of project ${data.project} (region ${data.region})`,
+        "",
+        "The program (index.ts) ran under Pulumi mocks: nothing was sent to AWS or Kubernetes. This is what",
+        "`pulumi up` would create, as the program asks for it. Values only the cloud knows are markers:",
+        ...markers(data).map(({ marker, meaning }) => `  ${marker.padEnd(20)} ${meaning}`),
+    ].join("\n");
+    const config = Object.entries(data.config)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([configKey, value]) => `${configKey.padEnd(configWidth)}  ${value}`)
+        .join("\n");
+    const text = [
+        header,
+        `== Configuration (Pulumi.yaml defaults, then ${data.configFile})\n${config}`,
+        `== Resources (${data.resources.length})\n${resources}`,
+        `== IAM policies\n${policies.map((policy) => `-- ${policy.title}\n${policy.json}`).join("\n\n")}`,
+        `== Kubernetes objects\n${kubernetes.trimEnd()}`,
+        `== Stack outputs\n${outputs}`,
+    ].join("\n\n");
+    return { text: `${text}\n`, resources: `${resources}\n`, policies, kubernetes, outputs: `${outputs}\n` };
+}

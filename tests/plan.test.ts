@@ -1,0 +1,163 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { parseAllDocuments } from "yaml";
+
+import { parseArgs } from "../scripts/plan";
+import { projectDir } from "./stackFiles";
+
+interface Run {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the plan command as `npm run plan` does, without the build (the test script built first). */
+function runPlan(...args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+        execFile(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(projectDir, "scripts", "plan.ts"), ...args],
+            { cwd: projectDir, maxBuffer: 16 * 1024 * 1024 },
+            (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+    });
+}
+
+function section(text: string, title: string): string {
+    const start = text.indexOf(`== ${title}`);
+    assert.ok(start >= 0, `no section ${title}`);
+    const end = text.indexOf("\n== ", start + 1);
+    return text.slice(text.indexOf("\n", start) + 1, end < 0 ? undefined : end);
+}
+
+/** The pretty-printed JSON under a policy's title. */
+function policyUnder(text: string, title: string): { Statement: Record<string, unknown>[] } {
+    const start = text.indexOf(`-- ${title}`);
+    assert.ok(start >= 0, `no policy ${title}`);
+    const json = text.slice(text.indexOf("\n", start) + 1).split(/\n\n|\n== /)[0];
+    return JSON.parse(json) as { Statement: Record<string, unknown>[] };
+}
+
+describe("npm run plan", () => {
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-irsa-plan-"));
+    const outDir = path.join(tempDir, "out");
+    const badConfig = path.join(tempDir, "bad.yaml");
+    const runs: Record<string, Run> = {};
+
+    before(async () => {
+        fs.writeFileSync(badConfig, "config:\n  aws:region: us-west-2\n  eks-irsa:namespace: Team_A\n");
+        // Each run loads the program and the SDK afresh: together they take the time of one.
+        const entries = await Promise.all(
+            Object.entries({
+                dev: [],
+                prod: ["--stack", "prod"],
+                out: ["--stack", "prod", "--out", outDir],
+                unknown: ["--stack", "staging"],
+                bad: ["--config-file", badConfig],
+            }).map(async ([name, args]) => [name, await runPlan(...args)] as const),
+        );
+        Object.assign(runs, Object.fromEntries(entries));
+    });
+
+    after(() => fs.rmSync(tempDir, { recursive: true, force: true }));
+
+    it("plans the dev stack by default, explaining its markers", () => {
+        const { code, stdout, stderr } = runs.dev;
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /^Offline plan of stack "dev" of project eks-irsa \(region us-west-2\)/);
+        for (const marker of ["<account-id>", "<oidc-issuer-id>", "<cluster-endpoint>", "-<random-suffix>"]) {
+            assert.ok(section(stdout, "Configuration").length > 0);
+            assert.match(stdout.slice(0, stdout.indexOf("== ")), new RegExp(`^ {2}${marker} +\\S`, "m"), marker);
+        }
+        assert.match(section(stdout, "Configuration"), /^eks-irsa:nodeCapacityType +SPOT$/m);
+    });
+
+    it("prints the resource tree: types, names and parents, with the bucket unprotected in dev", () => {
+        const tree = section(runs.dev.stdout, "Resources");
+        assert.match(tree, /^pulumi:pulumi:Stack {2}eks-irsa-dev$/m);
+        assert.match(tree, /^├─ eks:index:Cluster {2}eks-irsa {2}\(remote component/m);
+        assert.match(tree, /^├─ aws:ec2\/launchTemplate:LaunchTemplate {2}eks-irsa-nodes-template$/m);
+        assert.match(tree, /^├─ aws:s3\/bucket:Bucket {2}eks-irsa-data$/m);
+        assert.match(tree, /^│ {2}├─ aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock {2}eks-irsa-data-public-access$/m);
+        assert.match(tree, /^└─ eks-irsa:index:IrsaBinding {2}eks-irsa-reader\n {3}├─ aws:iam\/role:Role {2}eks-irsa-reader$/m);
+        assert.doesNotMatch(tree, /protected|BucketVersioning/);
+        assert.equal((tree.match(/aws:ec2\/natGateway:NatGateway/g) ?? []).length, 1);
+    });
+
+    it("protects and versions the prod bucket, with NAT in each of three zones", () => {
+        const { code, stdout, stderr } = runs.prod;
+        assert.equal(code, 0, stderr);
+        const tree = section(stdout, "Resources");
+        assert.match(tree, /^├─ aws:s3\/bucket:Bucket {2}eks-irsa-data {2}\[protected\]$/m);
+        assert.match(tree, /aws:s3\/bucketVersioning:BucketVersioning {2}eks-irsa-data-versioning {2}\[protected\]/);
+        assert.equal((tree.match(/aws:ec2\/natGateway:NatGateway/g) ?? []).length, 3);
+        assert.equal((tree.match(/aws:ec2\/subnet:Subnet {2}eks-irsa-private-/g) ?? []).length, 3);
+    });
+
+    it("prints the reader's trust policy with the cloud's values as markers, and the policies as JSON", () => {
+        const { stdout } = runs.dev;
+        const trust = policyUnder(stdout, "Trust policy of role eks-irsa-reader");
+        const issuer = "oidc.eks.us-west-2.amazonaws.com/id/<oidc-issuer-id>";
+        assert.deepEqual(trust.Statement[0].Principal, { Federated: `arn:aws:iam::<account-id>:oidc-provider/${issuer}` });
+        assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { [`${issuer}:sub`]: "system:serviceaccount:irsa-demo:s3-reader", [`${issuer}:aud`]: "sts.amazonaws.com" } });
+        const read = policyUnder(stdout, "Inline policy eks-irsa-reader-s3-read of role eks-irsa-reader-<random-suffix>");
+        assert.ok(read.Statement.every((statement) => String(statement.Resource).startsWith("arn:aws:s3:::eks-irsa-data-<random-suffix>")));
+        const tlsOnly = policyUnder(stdout, "Bucket policy eks-irsa-data-tls-only of bucket eks-irsa-data-<random-suffix>");
+        assert.deepEqual(tlsOnly.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.doesNotMatch(stdout, /123456789012|EXAMPLED539D4633E53DE1B71EXAMPLE|1a2b3c4/);
+    });
+
+    it("prints the Kubernetes objects as YAML", () => {
+        const documents = parseAllDocuments(section(runs.dev.stdout, "Kubernetes objects")).map((document) => document.toJS() as Record<string, unknown>);
+        assert.deepEqual(
+            documents.map((document) => document.kind),
+            ["Namespace", "ServiceAccount", "Deployment"],
+        );
+        const [namespace, serviceAccount] = documents as { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }[];
+        assert.equal(namespace.metadata.labels?.["pod-security.kubernetes.io/enforce"], "restricted");
+        assert.equal(serviceAccount.metadata.annotations?.["eks.amazonaws.com/role-arn"], "arn:aws:iam::<account-id>:role/eks-irsa-reader-<random-suffix>");
+    });
+
+    it("prints the stack outputs, the kubeconfig hidden", () => {
+        const outputs = section(runs.dev.stdout, "Stack outputs");
+        assert.match(outputs, /^kubeconfig +\[secret\]$/m);
+        assert.match(outputs, /^clusterName +eks-irsa-dev$/m);
+        assert.match(outputs, /^readerLogsCommand +kubectl logs --namespace irsa-demo deployment\/s3-reader-reader --follow$/m);
+    });
+
+    it("writes the same plan as files with --out", () => {
+        const { code, stdout, stderr } = runs.out;
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /^wrote the plan of stack "prod" to \d+ files:/);
+        assert.equal(fs.readFileSync(path.join(outDir, "plan.txt"), "utf8"), runs.prod.stdout);
+        assert.equal(fs.readFileSync(path.join(outDir, "resources.txt"), "utf8"), `${section(runs.prod.stdout, "Resources").trimEnd()}\n`);
+        const trustFile = path.join(outDir, "policies", "trust-policy-of-role-eks-irsa-reader.json");
+        assert.deepEqual(JSON.parse(fs.readFileSync(trustFile, "utf8")), policyUnder(runs.prod.stdout, "Trust policy of role eks-irsa-reader"));
+        assert.equal(parseAllDocuments(fs.readFileSync(path.join(outDir, "kubernetes.yaml"), "utf8")).length, 3);
+    });
+
+    it("refuses a stack that does not exist, naming it and those that do", () => {
+        const { code, stdout, stderr } = runs.unknown;
+        assert.equal(code, 1);
+        assert.equal(stdout, "");
+        assert.equal(stderr, 'error: stack "staging" does not exist: no Pulumi.staging.yaml; the stacks are dev, prod\n');
+    });
+
+    it("fails with the program's own error on a bad config value", () => {
+        const { code, stdout, stderr } = runs.bad;
+        assert.equal(code, 1);
+        assert.equal(stdout, "");
+        assert.match(stderr, /^error: invalid configuration:\n {2}eks-irsa:namespace "Team_A" is invalid: a Kubernetes namespace must be a DNS-1123 label/);
+    });
+
+    it("parses its arguments, refusing unknown ones", () => {
+        assert.deepEqual(parseArgs([]), { stack: "dev", out: undefined, configFile: undefined });
+        assert.deepEqual(parseArgs(["--stack=prod", "--out", "plan-out"]), { stack: "prod", out: "plan-out", configFile: undefined });
+        assert.throws(() => parseArgs(["--stack"]), /--stack needs a value/);
+        assert.throws(() => parseArgs(["prod"]), /unknown argument "prod"/);
+    });
+});
