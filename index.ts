@@ -8,6 +8,7 @@ import { createInfrastructure } from "./program/infrastructure";
 const { outputs } = createInfrastructure(loadConfig());
 
 export const clusterName = outputs.clusterName;
+export const identityMechanism = outputs.identityMechanism;
 export const kubeconfig = outputs.kubeconfig;
 export const oidcProviderArn = outputs.oidcProviderArn;
 export const roleArn = outputs.roleArn;

@@ -23,6 +23,7 @@ export const projectName = "eks-irsa";
 /** Every key the program reads, without the project namespace; Pulumi.yaml declares exactly these. */
 export const configKeys = [
     "clusterName",
+    "identityMechanism",
     "kubernetesVersion",
     "endpointPublicAccessCidrs",
     "vpcId",
@@ -80,9 +81,16 @@ export interface NodesConfig {
 /** The bucket the reader reads. */
 export type BucketConfig = { kind: "existing"; name: string } | { kind: "new"; versioned: boolean; protect: boolean };
 
+/** How the reader's pods get their role: IRSA (OIDC provider and annotation) or EKS Pod Identity (agent add-on and association). */
+export type IdentityMechanism = "irsa" | "pod-identity";
+
+/** The identity mechanisms, as `eks-irsa:identityMechanism` names them. */
+export const identityMechanisms: readonly IdentityMechanism[] = ["irsa", "pod-identity"];
+
 /** The program's configuration, validated. */
 export interface ProgramConfig {
     clusterName: string;
+    identityMechanism: IdentityMechanism;
     kubernetesVersion: string;
     endpointPublicAccessCidrs: string[];
     network: NetworkConfig;
@@ -158,7 +166,7 @@ const checkKubernetesVersion: FieldCheck<string> = (field, value) => {
     const match = /^1\.(\d{1,2})$/.exec(value);
     return match && Number(match[1]) >= oldestKubernetesMinor
         ? undefined
-        : problem(field, value, `expected a Kubernetes minor version that EKS runs, 1.${oldestKubernetesMinor} or later, such as 1.33`);
+        : problem(field, value, `expected a Kubernetes minor version that EKS runs, 1.${oldestKubernetesMinor} or later, such as 1.34`);
 };
 
 const checkBucketName: FieldCheck<string> = (field, value) =>
@@ -236,6 +244,7 @@ export function parseConfig(lookup: ConfigLookup): ProgramConfig {
     };
 
     const clusterName = text("clusterName", checkClusterName);
+    const identityMechanism = text("identityMechanism", oneOf(identityMechanisms)) as IdentityMechanism;
     const kubernetesVersion = text("kubernetesVersion", checkKubernetesVersion);
     const endpointPublicAccessCidrs = list("endpointPublicAccessCidrs", checkAccessCidr, { nonEmpty: true });
 
@@ -304,6 +313,7 @@ export function parseConfig(lookup: ConfigLookup): ProgramConfig {
     }
     return {
         clusterName,
+        identityMechanism,
         kubernetesVersion,
         endpointPublicAccessCidrs,
         network,

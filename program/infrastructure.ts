@@ -1,12 +1,12 @@
 /**
  * Everything a stack creates: the network, the EKS cluster with its OIDC provider, the nodes, the
- * bucket, and the namespace with the IrsaBinding that lets the reader's pods read the bucket.
+ * bucket, and the namespace with the binding (IRSA or EKS Pod Identity) that lets the reader's pods read the bucket.
  */
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaBinding } from "@eks-irsa/components";
+import { IrsaBinding, PodIdentityBinding } from "@eks-irsa/components";
 
 import { Bucket, createBucket } from "./bucket";
 import { ProgramConfig, projectName } from "./config";
@@ -23,6 +23,9 @@ export const podSecurityLabels: Record<string, string> = {
     "pod-security.kubernetes.io/audit-version": "latest",
 };
 
+/** The reader's Deployment: named for what it does, whatever the ServiceAccount is called. */
+export const readerName = "s3-reader";
+
 /** What a stack creates, for its outputs and for tests. */
 export interface Infrastructure {
     network: Network;
@@ -31,7 +34,9 @@ export interface Infrastructure {
     bucket: Bucket;
     provider: k8s.Provider;
     namespace: k8s.core.v1.Namespace;
-    binding: IrsaBinding;
+    /** The EKS Pod Identity agent add-on; only with the `pod-identity` mechanism. */
+    podIdentityAgent: aws.eks.Addon | undefined;
+    binding: IrsaBinding | PodIdentityBinding;
     /** The stack outputs. */
     outputs: StackOutputs;
 }
@@ -39,6 +44,8 @@ export interface Infrastructure {
 /** The stack outputs. */
 export interface StackOutputs {
     clusterName: pulumi.Output<string>;
+    /** `irsa` or `pod-identity`: how the reader's pods get their role. */
+    identityMechanism: pulumi.Output<string>;
     /** Secret: it names the cluster's endpoint and CA. */
     kubeconfig: pulumi.Output<string>;
     oidcProviderArn: pulumi.Output<string>;
@@ -82,24 +89,31 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         { metadata: { name: config.namespace, labels: podSecurityLabels } },
         { provider },
     );
-    const binding = new IrsaBinding(
-        `${name}-reader`,
-        {
-            oidcProviderArn: cluster.oidcProviderArn,
-            namespace: namespace.metadata.name,
-            serviceAccountName: config.serviceAccountName,
-            s3Read: { bucketArns: [bucket.arn], keyPrefixes: config.reader.keyPrefixes },
-            reader: { replicas: config.reader.replicas, intervalSeconds: config.reader.intervalSeconds },
-            tags: { "eks-irsa/cluster": config.clusterName },
-        },
-        // The reader's pods need nodes to run on before its Deployment can become ready.
-        { providers: { kubernetes: provider }, dependsOn: [namespace, nodes.nodeGroup] },
-    );
+    const bindingArgs = {
+        namespace: namespace.metadata.name,
+        serviceAccountName: config.serviceAccountName,
+        s3Read: { bucketArns: [bucket.arn], keyPrefixes: config.reader.keyPrefixes },
+        reader: { name: readerName, replicas: config.reader.replicas, intervalSeconds: config.reader.intervalSeconds },
+        tags: { "eks-irsa/cluster": config.clusterName },
+    };
+    // The reader's pods need nodes to run on before its Deployment can become ready.
+    const bindingOpts = { providers: { kubernetes: provider }, dependsOn: [namespace, nodes.nodeGroup] };
+    let podIdentityAgent: aws.eks.Addon | undefined;
+    let binding: IrsaBinding | PodIdentityBinding;
+    if (config.identityMechanism === "pod-identity") {
+        // The agent's DaemonSet hands pods their credentials; the add-on turns active once it runs on the nodes.
+        podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: config.clusterName, addonName: "eks-pod-identity-agent" }, { dependsOn: [nodes.nodeGroup] });
+        // Naming the cluster through the add-on makes the association wait for the agent, and so for the cluster.
+        binding = new PodIdentityBinding(`${name}-reader`, { clusterName: podIdentityAgent.clusterName, ...bindingArgs }, bindingOpts);
+    } else {
+        binding = new IrsaBinding(`${name}-reader`, { oidcProviderArn: cluster.oidcProviderArn, ...bindingArgs }, bindingOpts);
+    }
 
     const region = aws.getRegionOutput().region;
     const deploymentName = binding.deployment!.metadata.name;
     const outputs: StackOutputs = {
         clusterName: pulumi.output(config.clusterName),
+        identityMechanism: pulumi.output(config.identityMechanism),
         kubeconfig: pulumi.secret(cluster.kubeconfigJson),
         oidcProviderArn: cluster.oidcProviderArn,
         roleArn: binding.roleArn,
@@ -109,5 +123,5 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         updateKubeconfigCommand: pulumi.interpolate`aws eks update-kubeconfig --region ${region} --name ${config.clusterName}`,
         readerLogsCommand: pulumi.interpolate`kubectl logs --namespace ${binding.namespace} deployment/${deploymentName} --follow`,
     };
-    return { network, cluster, nodes, bucket, provider, namespace, binding, outputs };
+    return { network, cluster, nodes, bucket, provider, namespace, podIdentityAgent, binding, outputs };
 }

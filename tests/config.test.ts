@@ -40,7 +40,8 @@ describe("config", () => {
         const config = parseConfig(lookupWith("dev"));
         const expected: ProgramConfig = {
             clusterName: "eks-irsa-dev",
-            kubernetesVersion: "1.33",
+            identityMechanism: "irsa",
+            kubernetesVersion: "1.34",
             endpointPublicAccessCidrs: ["0.0.0.0/0"],
             network: { kind: "new", vpcCidr: "10.0.0.0/16", availabilityZoneCount: 2, natGateways: "single" },
             nodes: { instanceTypes: ["t3.medium", "t3a.medium"], architecture: "x86_64", capacityType: "SPOT", minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGiB: 20 },
@@ -58,6 +59,7 @@ describe("config", () => {
         assert.equal(config.nodes.capacityType, "ON_DEMAND");
         assert.ok(config.nodes.minSize >= 3, "at least one node per zone");
         assert.deepEqual(config.bucket, { kind: "new", versioned: true, protect: true });
+        assert.equal(config.identityMechanism, "pod-identity");
         assert.equal(config.reader.replicas, 2);
     });
 
@@ -122,10 +124,11 @@ describe("config", () => {
         );
     });
 
-    it("refuses zone counts, NAT layouts and capacity types it does not know", () => {
+    it("refuses zone counts, NAT layouts, capacity types and identity mechanisms it does not know", () => {
         assertRefused({ availabilityZoneCount: "4" }, /^eks-irsa:availabilityZoneCount 4 is invalid: expected a whole number from 2 to 3$/);
         assertRefused({ availabilityZoneCount: "two" }, /^eks-irsa:availabilityZoneCount "two" is invalid: expected a whole number from 2 to 3$/);
         assertRefused({ natGateways: "none" }, /^eks-irsa:natGateways "none" is invalid: expected one of single, per-az$/);
+        assertRefused({ identityMechanism: "pod_identity" }, /^eks-irsa:identityMechanism "pod_identity" is invalid: expected one of irsa, pod-identity$/);
         assertRefused({ nodeCapacityType: "spot" }, /^eks-irsa:nodeCapacityType "spot" is invalid: expected one of ON_DEMAND, SPOT$/);
     });
 

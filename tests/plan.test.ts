@@ -74,6 +74,19 @@ describe("npm run plan", () => {
             assert.match(stdout.slice(0, stdout.indexOf("== ")), new RegExp(`^ {2}${marker} +\\S`, "m"), marker);
         }
         assert.match(section(stdout, "Configuration"), /^eks-irsa:nodeCapacityType +SPOT$/m);
+        assert.match(stdout, /^Pods get their AWS role through IRSA: .* \(eks-irsa:identityMechanism: irsa\)\.$/m);
+    });
+
+    it("shows the prod stack's mechanism, EKS Pod Identity: the agent add-on, the binding and its association", () => {
+        const { stdout } = runs.prod;
+        assert.match(stdout, /^Pods get their AWS role through EKS Pod Identity: .* \(eks-irsa:identityMechanism: pod-identity\)\.$/m);
+        const tree = section(stdout, "Resources");
+        assert.match(tree, /^├─ aws:eks\/addon:Addon {2}eks-irsa-pod-identity-agent$/m);
+        assert.match(tree, /^└─ eks-irsa:index:PodIdentityBinding {2}eks-irsa-reader$/m);
+        assert.match(tree, /^ {3}├─ aws:eks\/podIdentityAssociation:PodIdentityAssociation {2}eks-irsa-reader$/m);
+        const trust = policyUnder(stdout, "Trust policy of role eks-irsa-reader");
+        assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+        assert.match(section(stdout, "Stack outputs"), /^identityMechanism +pod-identity$/m);
     });
 
     it("prints the resource tree: types, names and parents, with the bucket unprotected in dev", () => {
@@ -126,7 +139,7 @@ describe("npm run plan", () => {
         const outputs = section(runs.dev.stdout, "Stack outputs");
         assert.match(outputs, /^kubeconfig +\[secret\]$/m);
         assert.match(outputs, /^clusterName +eks-irsa-dev$/m);
-        assert.match(outputs, /^readerLogsCommand +kubectl logs --namespace irsa-demo deployment\/s3-reader-reader --follow$/m);
+        assert.match(outputs, /^readerLogsCommand +kubectl logs --namespace irsa-demo deployment\/s3-reader --follow$/m);
     });
 
     it("writes the same plan as files with --out", () => {

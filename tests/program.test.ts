@@ -50,8 +50,8 @@ function policyOf(resource: RegisteredResource, key: string): { Statement: Json[
 }
 
 const stacks = [
-    { stack: "dev", clusterName: "eks-irsa-dev", zones: 2, nats: 1, instanceTypes: ["t3.medium", "t3a.medium"], capacityType: "SPOT", scaling: { minSize: 1, desiredSize: 1, maxSize: 2 }, versioned: false, replicas: 1 },
-    { stack: "prod", clusterName: "eks-irsa-prod", zones: 3, nats: 3, instanceTypes: ["m6i.large", "m5.large"], capacityType: "ON_DEMAND", scaling: { minSize: 3, desiredSize: 3, maxSize: 6 }, versioned: true, replicas: 2 },
+    { stack: "dev", clusterName: "eks-irsa-dev", zones: 2, nats: 1, instanceTypes: ["t3.medium", "t3a.medium"], capacityType: "SPOT", scaling: { minSize: 1, desiredSize: 1, maxSize: 2 }, versioned: false, replicas: 1, mechanism: "irsa" },
+    { stack: "prod", clusterName: "eks-irsa-prod", zones: 3, nats: 3, instanceTypes: ["m6i.large", "m5.large"], capacityType: "ON_DEMAND", scaling: { minSize: 3, desiredSize: 3, maxSize: 6 }, versioned: true, replicas: 2, mechanism: "pod-identity" },
 ];
 
 for (const expected of stacks) {
@@ -83,7 +83,7 @@ for (const expected of stacks) {
         it("creates the EKS cluster with its OIDC provider, access entries and the configured version, without default nodes", () => {
             const cluster = deployed.one("eks:index:Cluster", "eks-irsa");
             assert.equal(cluster.inputs.name, expected.clusterName);
-            assert.equal(cluster.inputs.version, "1.33");
+            assert.equal(cluster.inputs.version, "1.34");
             assert.equal(cluster.inputs.createOidcProvider, true);
             assert.equal(cluster.inputs.authenticationMode, "API");
             assert.equal(cluster.inputs.skipDefaultNodeGroup, true);
@@ -169,26 +169,58 @@ for (const expected of stacks) {
             }
         });
 
-        it("binds the reader's ServiceAccount to a role trusted by this cluster's OIDC provider only, reading this bucket", async () => {
-            const binding = deployed.infra.binding;
-            const trust = JSON.parse(await valueOf(binding.trustPolicy)) as { Statement: Json[] };
-            assert.deepEqual(trust.Statement, [
-                {
-                    Effect: "Allow",
-                    Principal: { Federated: providerArn },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: {
-                        StringEquals: {
-                            [`${mockOidcIssuer(mockRegion)}:sub`]: "system:serviceaccount:irsa-demo:s3-reader",
-                            [`${mockOidcIssuer(mockRegion)}:aud`]: "sts.amazonaws.com",
+        if (expected.mechanism === "irsa") {
+            it("binds the reader's ServiceAccount to a role trusted by this cluster's OIDC provider only, without the Pod Identity agent", async () => {
+                const trust = JSON.parse(await valueOf(deployed.infra.binding.trustPolicy)) as { Statement: Json[] };
+                assert.deepEqual(trust.Statement, [
+                    {
+                        Effect: "Allow",
+                        Principal: { Federated: providerArn },
+                        Action: "sts:AssumeRoleWithWebIdentity",
+                        Condition: {
+                            StringEquals: {
+                                [`${mockOidcIssuer(mockRegion)}:sub`]: "system:serviceaccount:irsa-demo:s3-reader",
+                                [`${mockOidcIssuer(mockRegion)}:aud`]: "sts.amazonaws.com",
+                            },
                         },
                     },
-                },
-            ]);
+                ]);
+                assert.equal(deployed.one("eks-irsa:index:IrsaBinding", "eks-irsa-reader").type, "eks-irsa:index:IrsaBinding");
+                assert.deepEqual(deployed.ofType("aws:eks/addon:Addon"), []);
+                assert.deepEqual(deployed.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation"), []);
+            });
+        } else {
+            it("binds the reader's ServiceAccount through EKS Pod Identity: the agent add-on, a role trusted by the service for this cluster, an association", async () => {
+                const agent = deployed.one("aws:eks/addon:Addon", "eks-irsa-pod-identity-agent");
+                assert.deepEqual(agent.inputs, { clusterName: expected.clusterName, addonName: "eks-pod-identity-agent" });
+                const trust = JSON.parse(await valueOf(deployed.infra.binding.trustPolicy)) as { Statement: Json[] };
+                assert.deepEqual(trust.Statement, [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "pods.eks.amazonaws.com" },
+                        Action: ["sts:AssumeRole", "sts:TagSession"],
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": mockAccountId },
+                            ArnEquals: { "aws:SourceArn": `arn:aws:eks:${mockRegion}:${mockAccountId}:cluster/${expected.clusterName}` },
+                        },
+                    },
+                ]);
+                const association = deployed.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-irsa-reader");
+                assert.equal(association.inputs.clusterName, expected.clusterName);
+                assert.equal(association.inputs.namespace, "irsa-demo");
+                assert.equal(association.inputs.serviceAccount, "s3-reader");
+                assert.equal(association.inputs.roleArn, await valueOf(deployed.infra.outputs.roleArn));
+                const serviceAccount = deployed.one("kubernetes:core/v1:ServiceAccount", "eks-irsa-reader").inputs as { metadata: { annotations: Json } };
+                assert.deepEqual(serviceAccount.metadata.annotations, {});
+            });
+        }
+
+        it("lets the reader read this bucket, whatever the mechanism", () => {
             const read = policyOf(deployed.one("aws:iam/rolePolicy:RolePolicy", "eks-irsa-reader-s3-read"), "policy");
             const resources = read.Statement.flatMap((statement) => statement.Resource as string[]);
             assert.ok(resources.length > 0 && resources.every((arn) => arn.startsWith("arn:aws:s3:::eks-irsa-data-1a2b3c4")), resources.join(", "));
             const deployment = deployed.one("kubernetes:apps/v1:Deployment", "eks-irsa-reader-reader").inputs as { metadata: Json; spec: { replicas: number } };
+            assert.equal(deployment.metadata.name, "s3-reader");
             assert.equal(deployment.metadata.namespace, "irsa-demo");
             assert.equal(deployment.spec.replicas, expected.replicas);
         });
@@ -207,6 +239,7 @@ for (const expected of stacks) {
         it("exports the cluster, its kubeconfig as a secret, the binding, the bucket and the commands to reach the reader", async () => {
             const outputs = deployed.infra.outputs;
             assert.equal(await valueOf(outputs.clusterName), expected.clusterName);
+            assert.equal(await valueOf(outputs.identityMechanism), expected.mechanism);
             assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
             assert.match(await valueOf(outputs.kubeconfig), /"server":"https:\/\//);
             assert.equal(await valueOf(outputs.oidcProviderArn), providerArn);
@@ -215,7 +248,7 @@ for (const expected of stacks) {
             assert.equal(await valueOf(outputs.serviceAccountName), "s3-reader");
             assert.equal(await valueOf(outputs.bucketName), "eks-irsa-data-1a2b3c4");
             assert.equal(await valueOf(outputs.updateKubeconfigCommand), `aws eks update-kubeconfig --region ${mockRegion} --name ${expected.clusterName}`);
-            assert.equal(await valueOf(outputs.readerLogsCommand), "kubectl logs --namespace irsa-demo deployment/s3-reader-reader --follow");
+            assert.equal(await valueOf(outputs.readerLogsCommand), "kubectl logs --namespace irsa-demo deployment/s3-reader --follow");
         });
     });
 }

@@ -160,6 +160,12 @@ function renderOutputs(outputs: PlannedOutput[]): string {
         .join("\n");
 }
 
+/** What each identity mechanism is called in the plan's header. */
+const mechanismNames: Record<string, string> = {
+    irsa: "IRSA: the cluster's IAM OIDC provider and an annotated ServiceAccount",
+    "pod-identity": "EKS Pod Identity: the eks-pod-identity-agent add-on and a Pod Identity association",
+};
+
 /** Renders the whole plan. */
 export function renderPlan(data: PlanData): RenderedPlan {
     const clean = (text: string): string => redact(text, data);
@@ -169,8 +175,10 @@ export function renderPlan(data: PlanData): RenderedPlan {
     const kubernetes = clean(renderKubernetes(data.registered));
     const outputs = clean(renderOutputs(data.outputs));
     const configWidth = Math.max(0, ...Object.keys(data.config).map((configKey) => configKey.length));
+    const mechanism = data.config[`${data.project}:identityMechanism`];
     const header = [
         `Offline plan of stack "${data.stack}" of project ${data.project} (region ${data.region})`,
+        `Pods get their AWS role through ${mechanismNames[mechanism] ?? mechanism} (${data.project}:identityMechanism: ${mechanism}).`,
         "",
         "The program (index.ts) ran under Pulumi mocks: nothing was sent to AWS or Kubernetes. This is what",
         "`pulumi up` would create, as the program asks for it. Values only the cloud knows are markers:",
