@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { registered, registeredOfType, registeredResource, registrationOf, valueOf } from "./mocks";
+import { refusals, registered, registeredOfType, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
 import { checkBucketArn, IrsaBinding, IrsaBindingArgs, PolicyDocument, readerScript } from "../components/index";
 import { checkedList, s3ReadPolicyDocument } from "../components/workload";
 
@@ -13,12 +13,8 @@ const otherIssuer = "oidc.eks.us-east-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9
 const otherProviderArn = `arn:aws:iam::123456789012:oidc-provider/${otherIssuer}`;
 const bucketArn = "arn:aws:s3:::reports-bucket";
 
-let counter = 0;
 /** A name no other test uses, so each test reads only what it registered. */
-function uniqueName(): string {
-    counter += 1;
-    return `binding${counter}`;
-}
+const uniqueName = (): string => uniqueNameFor("binding");
 
 function baseArgs(overrides: Partial<IrsaBindingArgs> = {}): IrsaBindingArgs {
     return {
@@ -254,14 +250,8 @@ describe("IrsaBinding under mocks", () => {
 });
 
 describe("IrsaBinding validation", () => {
-    /** Constructs a binding that must fail, and checks that it registered nothing but itself. */
-    function assertRefused(args: IrsaBindingArgs, message: RegExp): void {
-        const name = uniqueName();
-        const before = registered.length;
-        assert.throws(() => new IrsaBinding(name, args), message);
-        const children = registered.slice(before).filter((resource) => resource.name.startsWith(name) && resource.type !== "eks-irsa:index:IrsaBinding");
-        assert.deepEqual(children, []);
-    }
+    const { assertRefused: refuse, assertNoChildRegistered } = refusals("eks-irsa:index:IrsaBinding");
+    const assertRefused = (args: IrsaBindingArgs, message: RegExp): void => refuse((name) => new IrsaBinding(name, args), message);
 
     it("refuses a namespace that is not a DNS-1123 label, naming the field and value", () => {
         assertRefused(baseArgs({ namespace: "Apps_1" }), /namespace "Apps_1" is invalid: .*DNS-1123 label/);
@@ -353,5 +343,9 @@ describe("IrsaBinding validation", () => {
         const prefixes = Array.from({ length: 5 }, (_, index) => `department-${index}/daily/`);
         const document = s3ReadPolicyDocument(parent, pulumi.output(buckets), prefixes, pulumi.output([]), "aws");
         await assert.rejects(valueOf(document), /s3Read is invalid: its policy is \d+ characters \(white space not counted\), over IAM's limit of 10240/);
+    });
+
+    it("registers no child of a binding it refused", async () => {
+        await assertNoChildRegistered();
     });
 });

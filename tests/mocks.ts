@@ -3,6 +3,8 @@
  * registered resource so tests can read what a program or component asked for. The state they
  * synthesise comes from the mock engine the offline plan uses too.
  */
+import * as assert from "node:assert/strict";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import { createMockEngine, RegisteredResource, sentinels } from "../scripts/offline/mocks";
@@ -41,4 +43,44 @@ export function registeredResource(type: string, name: string): RegisteredResour
         throw new Error(`expected one ${type} named ${name}, found ${matches.length}: ${registered.map((r) => `${r.type}/${r.name}`).join(", ")}`);
     }
     return matches[0];
+}
+
+let nameCounter = 0;
+
+/** A resource name no other test uses, so that a test reads only what it registered. */
+export function uniqueName(prefix: string): string {
+    nameCounter += 1;
+    return `${prefix}${nameCounter}`;
+}
+
+/** Waits until the mock engine has seen no new registration for a while: every pending resource is in. */
+export async function settled(): Promise<void> {
+    let seen = -1;
+    while (seen !== registered.length) {
+        seen = registered.length;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+}
+
+/**
+ * Checks that a component refuses bad arguments in its constructor, and (once registrations have
+ * settled, since the engine hears of resources asynchronously) that it created no child.
+ */
+export function refusals(componentType: string): {
+    assertRefused(construct: (name: string) => unknown, message: RegExp): void;
+    assertNoChildRegistered(): Promise<void>;
+} {
+    const refusedNames: string[] = [];
+    return {
+        assertRefused(construct, message) {
+            const name = uniqueName("refused");
+            refusedNames.push(name);
+            assert.throws(() => construct(name), (error: unknown) => error instanceof pulumi.ResourceError && message.test(error.message));
+        },
+        async assertNoChildRegistered() {
+            await settled();
+            const children = registered.filter((resource) => resource.type !== componentType && refusedNames.some((name) => resource.name.startsWith(name)));
+            assert.deepEqual(children, []);
+        },
+    };
 }

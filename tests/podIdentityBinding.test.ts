@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { mockAccountId, mockRegion, registered, registeredResource, registrationOf, valueOf } from "./mocks";
+import { mockAccountId, mockRegion, refusals, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
 import { allowedByTrustPolicy } from "./iamEvaluator";
 import { eksClusterArn, IrsaBinding, PodIdentityBinding, PodIdentityBindingArgs, podIdentityTrustPolicy, PolicyDocument } from "../components/index";
 
@@ -15,11 +15,7 @@ const sharedArgs = {
     policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"],
 };
 
-let counter = 0;
-function uniqueName(): string {
-    counter += 1;
-    return `pod-identity${counter}`;
-}
+const uniqueName = (): string => uniqueNameFor("pod-identity");
 
 describe("podIdentityTrustPolicy", () => {
     const trust = podIdentityTrustPolicy({ accountId: mockAccountId, clusterArn });
@@ -123,16 +119,13 @@ describe("PodIdentityBinding under mocks", () => {
         assert.deepEqual(readerSpec(name), readerSpec(irsaName));
     });
 
-    it("refuses bad input with the same messages as IrsaBinding, before creating anything", () => {
-        function assertRefused(args: PodIdentityBindingArgs, message: RegExp): void {
-            const name = uniqueName();
-            const before = registered.length;
-            assert.throws(() => new PodIdentityBinding(name, args), (error: Error) => error instanceof pulumi.ResourceError && message.test(error.message));
-            assert.deepEqual(registered.slice(before).filter((resource) => resource.type !== "eks-irsa:index:PodIdentityBinding"), []);
-        }
+    it("refuses bad input with the same messages as IrsaBinding, before creating anything", async () => {
+        const { assertRefused: refuse, assertNoChildRegistered } = refusals("eks-irsa:index:PodIdentityBinding");
+        const assertRefused = (args: PodIdentityBindingArgs, message: RegExp): void => refuse((name) => new PodIdentityBinding(name, args), message);
         assertRefused({ clusterName: "demo", ...sharedArgs, namespace: "Apps" }, /^namespace "Apps" is invalid: a Kubernetes namespace must be a DNS-1123 label/);
         assertRefused({ clusterName: "demo", ...sharedArgs, s3Read: { bucketArns: ["arn:aws:s3:::*"] } }, /^s3Read.bucketArns\[0\] "arn:aws:s3:::\*" is invalid: a bucket ARN may not contain wildcards/);
         assertRefused({ clusterName: "demo", ...sharedArgs, reader: { image: "amazon/aws-cli" } }, /^reader.image "amazon\/aws-cli" is invalid: an image must be pinned/);
         assertRefused({ clusterName: "demo cluster", ...sharedArgs }, /^clusterName "demo cluster" is invalid: an EKS cluster name/);
+        await assertNoChildRegistered();
     });
 });

@@ -5,19 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigKey, parseConfig } from "../program/config";
 import { createInfrastructure, Infrastructure, podSecurityLabels } from "../program/infrastructure";
 import { mockClusterEndpoint, mockOidcIssuer, RegisteredResource } from "../scripts/offline/mocks";
-import { mockAccountId, mockRegion, registered, registrationOf, valueOf } from "./mocks";
+import { mockAccountId, mockRegion, registered, registrationOf, settled, valueOf } from "./mocks";
 import { lookupWith } from "./stackFiles";
 
 type Json = Record<string, unknown>;
-
-/** Waits until the mock engine has seen no new registration for a while: every resource of a run is in. */
-async function settled(): Promise<void> {
-    let seen = -1;
-    while (seen !== registered.length) {
-        seen = registered.length;
-        await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-}
 
 interface Deployment {
     infra: Infrastructure;
