@@ -7,3 +7,5 @@ export type { BindingArgs, ReaderArgs, S3ReadArgs } from "./workload";
 export * from "./policy";
 export * from "./reader";
 export * from "./validation";
+export * from "./permissions";
+export * from "./subjects";
