@@ -1,6 +1,6 @@
-export { IrsaBinding, checkedWebIdentityTrustPolicy, defaultAudience, defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "./irsaBinding";
+export { IrsaBinding, defaultAudience } from "./irsaBinding";
 export type { IrsaBindingArgs } from "./irsaBinding";
-export { PodIdentityBinding, eksClusterArn } from "./podIdentityBinding";
+export { PodIdentityBinding } from "./podIdentityBinding";
 export type { PodIdentityBindingArgs } from "./podIdentityBinding";
 export { defaultReaderName, inlinePolicyLengthLimit } from "./workload";
 export type { BindingArgs, ReaderArgs, S3ReadArgs } from "./workload";
@@ -9,3 +9,6 @@ export * from "./reader";
 export * from "./validation";
 export * from "./permissions";
 export * from "./subjects";
+export * from "./serviceAccount";
+export * from "./trust";
+export { identityHash } from "./identity";

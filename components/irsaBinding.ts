@@ -2,23 +2,36 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { PolicyDocument, policyLength, webIdentityTrustPolicy } from "./policy";
+import { select, settle } from "./eventually";
+import { identityHash } from "./identity";
+import { podIdentityTrustStatements } from "./policy";
+import { irsaServiceAccountAnnotations } from "./serviceAccount";
+import { isSubjectPattern } from "./subjects";
+import { checkedWebIdentityTrustPolicy, defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "./trust";
 import {
     checkAudience,
+    checkClusterName,
     checkOidcProviderArn,
+    eksClusterArn,
     integerBetween,
     OidcProviderArnParts,
     parseOidcProviderArn,
     regionOfEksIssuer,
 } from "./validation";
-import { BindingArgs, checkBindingArgs, checked, createBindingPods, createBindingRole, failOn } from "./workload";
+import {
+    bindingPlan,
+    BindingArgs,
+    checkBindingShape,
+    createBindingPods,
+    createBindingRole,
+    failOn,
+    firstProblem,
+    planPermissions,
+    sharedInputs,
+} from "./workload";
 
 /** The audience EKS's webhook requests for IRSA tokens. */
 export const defaultAudience = "sts.amazonaws.com";
-/** IAM's default quota for the length of a role's trust policy, white space not counted. */
-export const defaultTrustPolicyLengthLimit = 2048;
-/** The largest trust policy length IAM's quota can be raised to. */
-export const maxTrustPolicyLengthLimit = 8192;
 
 /** The arguments of an {@link IrsaBinding}. */
 export interface IrsaBindingArgs extends BindingArgs {
@@ -28,9 +41,9 @@ export interface IrsaBindingArgs extends BindingArgs {
      */
     oidcProviderArn: pulumi.Input<string>;
     /**
-     * Providers of other clusters whose ServiceAccount of the same namespace and name may assume the
+     * Providers of other clusters whose ServiceAccounts of the same namespaces and names may assume the
      * role too (blue/green upgrades, multi-cluster). Same account and partition as `oidcProviderArn`.
-     * Each adds a trust statement, which counts against `trustPolicyLengthLimit`.
+     * Each adds trust statements, which count against `trustPolicyLengthLimit`.
      * @default []
      */
     additionalOidcProviderArns?: pulumi.Input<string>[];
@@ -45,58 +58,36 @@ export interface IrsaBindingArgs extends BindingArgs {
      * @default 2048
      */
     trustPolicyLengthLimit?: number;
-}
-
-/** The trust policy of an IRSA role, checked against the account's trust policy length limit. */
-export function checkedWebIdentityTrustPolicy(
-    providerArns: string[],
-    namespace: string,
-    serviceAccountName: string,
-    audience: string,
-    lengthLimit: number,
-): { document: PolicyDocument; problem?: string } {
-    const providers = providerArns.map((arn) => ({ arn, ...(parseOidcProviderArn(arn) as OidcProviderArnParts) }));
-    const [primary, ...others] = providers;
-    const stranger = others.find((provider) => provider.accountId !== primary.accountId || provider.partition !== primary.partition);
-    const document = webIdentityTrustPolicy({ providers, namespace, serviceAccountName, audience });
-    if (stranger !== undefined) {
-        return {
-            document,
-            problem: `additionalOidcProviderArns ${JSON.stringify(stranger.arn)} is invalid: a role trusts OIDC providers of its own account and partition only (${primary.partition}, ${primary.accountId}); create the provider in this account`,
-        };
-    }
-    const duplicate = providers.find((provider, index) => providers.findIndex((other) => other.issuer === provider.issuer) !== index);
-    if (duplicate !== undefined) {
-        return { document, problem: `additionalOidcProviderArns ${JSON.stringify(duplicate.arn)} is invalid: each cluster's provider may be trusted only once` };
-    }
-    const length = policyLength(document);
-    if (length > lengthLimit) {
-        return {
-            document,
-            problem:
-                `trust policy is ${length} characters (white space not counted), over the limit of ${lengthLimit} for ${providers.length} trusted cluster(s): ` +
-                "trust fewer clusters in additionalOidcProviderArns, split the workload across roles, or raise the IAM quota \"Role trust policy length\" and set trustPolicyLengthLimit",
-        };
-    }
-    return { document };
+    /**
+     * While a workload moves from EKS Pod Identity to IRSA: the cluster (in the account and region of
+     * `oidcProviderArn`) whose Pod Identity may still give the role to the same ServiceAccounts, so pods
+     * started before the switch keep working until they are replaced. Remove it once they are.
+     * @default no Pod Identity trust
+     */
+    transitionalPodIdentityClusterName?: pulumi.Input<string>;
 }
 
 /**
- * An IAM role bound to a Kubernetes ServiceAccount through IRSA: only that ServiceAccount's tokens,
- * issued by the trusted clusters for the given audience, can assume the role. Optionally grants
- * least-privilege S3 read and runs a reader Deployment that proves the binding works.
+ * An IAM role bound to Kubernetes ServiceAccounts through IRSA: only the tokens of those ServiceAccounts,
+ * issued by the trusted clusters for the given audience, can assume the role. Creates or annotates the
+ * ServiceAccount (or leaves that to its owner), grants the permissions asked for, and where it reads S3,
+ * runs a reader Deployment that proves the binding works.
  *
  * Kubernetes objects go through the provider given in `opts.providers.kubernetes` or `opts.provider`.
  */
 export class IrsaBinding extends pulumi.ComponentResource {
-    /** The IAM role the ServiceAccount assumes. */
+    /** The IAM role the ServiceAccounts assume. */
     public readonly role: aws.iam.Role;
     /** ARN of the role, as annotated on the ServiceAccount. */
     public readonly roleArn: pulumi.Output<string>;
     /** Name of the role. */
     public readonly roleName: pulumi.Output<string>;
-    /** The annotated ServiceAccount. */
-    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+    /** The ServiceAccount the binding created; undefined unless `serviceAccountMode` is `create`. */
+    public readonly serviceAccount: k8s.core.v1.ServiceAccount | undefined;
+    /** The patch that annotates an existing ServiceAccount; undefined unless `serviceAccountMode` is `annotate`. */
+    public readonly serviceAccountPatch: k8s.core.v1.ServiceAccountPatch | undefined;
+    /** The annotations the ServiceAccount must carry: with `serviceAccountMode` `none`, pass them to its owner. */
+    public readonly serviceAccountAnnotations: pulumi.Output<{ [key: string]: string }>;
     /** Name of the ServiceAccount. */
     public readonly serviceAccountName: pulumi.Output<string>;
     /** Namespace of the ServiceAccount. */
@@ -111,29 +102,68 @@ export class IrsaBinding extends pulumi.ComponentResource {
 
         const audience = args.audience ?? defaultAudience;
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
-        failOn(this, checkAudience("audience", audience) ?? integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit));
-        const providerArns = pulumi.all([
-            checked(this, "oidcProviderArn", args.oidcProviderArn, checkOidcProviderArn),
-            ...(args.additionalOidcProviderArns ?? []).map((arn, index) =>
-                checked(this, `additionalOidcProviderArns[${index}]`, arn, checkOidcProviderArn),
+        const additionalProviderArns = args.additionalOidcProviderArns ?? [];
+        const { shape, problem } = checkBindingShape(args);
+        const checkProviderIfKnown = (field: string, arn: pulumi.Input<string>): string | undefined => (typeof arn === "string" ? checkOidcProviderArn(field, arn) : undefined);
+        failOn(
+            this,
+            firstProblem(
+                () => checkAudience("audience", audience),
+                () => integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit),
+                () => checkProviderIfKnown("oidcProviderArn", args.oidcProviderArn),
+                ...additionalProviderArns.map((arn, index) => () => checkProviderIfKnown(`additionalOidcProviderArns[${index}]`, arn)),
+                () => problem,
+                () =>
+                    args.transitionalPodIdentityClusterName !== undefined && shape.additionalServiceAccounts.some(isSubjectPattern)
+                        ? "transitionalPodIdentityClusterName is invalid: Pod Identity names each ServiceAccount exactly, and additionalServiceAccounts has patterns; list the ServiceAccounts during the switch"
+                        : undefined,
+                () =>
+                    typeof args.transitionalPodIdentityClusterName === "string"
+                        ? checkClusterName("transitionalPodIdentityClusterName", args.transitionalPodIdentityClusterName)
+                        : undefined,
             ),
-        ]);
-        const bound = checkBindingArgs(this, args);
-        const primaryProvider = providerArns.apply(([primary]) => parseOidcProviderArn(primary) as OidcProviderArnParts);
-        const trustDocument = pulumi.all([providerArns, bound.namespace, bound.serviceAccountName]).apply(([arns, namespace, serviceAccountName]) => {
-            const { document, problem } = checkedWebIdentityTrustPolicy(arns, namespace, serviceAccountName, audience, lengthLimit);
-            failOn(this, problem);
-            return document;
+        );
+
+        const inputs = {
+            shared: sharedInputs(args),
+            providerArns: [args.oidcProviderArn, ...additionalProviderArns],
+            transitionalClusterName: args.transitionalPodIdentityClusterName,
+        };
+        const plan = settle(inputs, (known) => {
+            failOn(
+                this,
+                firstProblem(
+                    ...known.providerArns.map((arn, index) => () => checkOidcProviderArn(index === 0 ? "oidcProviderArn" : `additionalOidcProviderArns[${index - 1}]`, arn)),
+                    () => (known.transitionalClusterName === undefined ? undefined : checkClusterName("transitionalPodIdentityClusterName", known.transitionalClusterName)),
+                ),
+            );
+            const primary = parseOidcProviderArn(known.providerArns[0]) as OidcProviderArnParts;
+            const region = regionOfEksIssuer(primary.issuer);
+            const subjects = [{ namespace: known.shared.namespace, serviceAccountName: known.shared.serviceAccountName }, ...shape.additionalServiceAccounts];
+            failOn(
+                this,
+                known.transitionalClusterName !== undefined && region === undefined
+                    ? `transitionalPodIdentityClusterName is invalid: the region of the cluster cannot be told from oidcProviderArn, whose issuer ${JSON.stringify(primary.issuer)} is not an EKS one`
+                    : undefined,
+            );
+            const podIdentityStatements =
+                known.transitionalClusterName === undefined
+                    ? []
+                    : podIdentityTrustStatements({
+                          accountId: primary.accountId,
+                          clusterArns: [eksClusterArn(primary.partition, region as string, primary.accountId, known.transitionalClusterName)],
+                          subjects,
+                      });
+            const trust = checkedWebIdentityTrustPolicy(known.providerArns, subjects, audience, lengthLimit, podIdentityStatements);
+            const permissions = planPermissions(known.shared, shape, { partition: primary.partition, s3Read: args.s3Read !== undefined });
+            failOn(this, trust.problem ?? permissions.problem);
+            return bindingPlan(known.shared, shape, { mechanism: "IRSA", trust: trust.document, permissions: permissions.plan, region });
         });
 
-        const { role, trustPolicy, permissions } = createBindingRole(this, name, args, bound, {
-            mechanism: "IRSA",
-            partition: primaryProvider.partition,
-            document: trustDocument,
-        });
-        const pods = createBindingPods(this, name, args, bound, {
-            annotations: { "eks.amazonaws.com/role-arn": role.arn, "eks.amazonaws.com/sts-regional-endpoints": "true" },
-            region: primaryProvider.apply((provider) => regionOfEksIssuer(provider.issuer)),
+        const { role, permissions } = createBindingRole(this, name, args, plan, { statementsPolicy: (args.policyStatements ?? []).length > 0 });
+        const pods = createBindingPods(this, name, args, shape, plan, {
+            annotations: irsaServiceAccountAnnotations(role.arn),
+            identityHash: role.arn.apply((roleArn) => identityHash({ mechanism: "irsa", roleArn, audience })),
             dependsOn: permissions,
         });
 
@@ -141,15 +171,19 @@ export class IrsaBinding extends pulumi.ComponentResource {
         this.roleArn = role.arn;
         this.roleName = role.name;
         this.serviceAccount = pods.serviceAccount;
-        this.serviceAccountName = bound.serviceAccountName;
-        this.namespace = bound.namespace;
+        this.serviceAccountPatch = pods.serviceAccountPatch;
+        this.serviceAccountAnnotations = role.arn.apply((roleArn) => irsaServiceAccountAnnotations(roleArn));
+        this.serviceAccountName = pulumi.output(select(plan, (known) => known.serviceAccountName));
+        this.namespace = pulumi.output(select(plan, (known) => known.namespace));
         this.deployment = pods.deployment;
-        this.trustPolicy = trustPolicy;
+        this.trustPolicy = pulumi.output(select(plan, (known) => known.trustPolicy));
         this.registerOutputs({
             role: this.role,
             roleArn: this.roleArn,
             roleName: this.roleName,
             serviceAccount: this.serviceAccount,
+            serviceAccountPatch: this.serviceAccountPatch,
+            serviceAccountAnnotations: this.serviceAccountAnnotations,
             serviceAccountName: this.serviceAccountName,
             namespace: this.namespace,
             deployment: this.deployment,

@@ -65,3 +65,93 @@ export function policyStatementOf(statement: ResolvedPolicyStatement, sid?: stri
 export function policyStatementsDocument(statements: ResolvedPolicyStatement[]): PolicyDocument {
     return { Version: "2012-10-17", Statement: statements.map((statement, index) => policyStatementOf(statement, `Statement${index}`)) };
 }
+
+/** IAM's condition operators; each may take `IfExists` (but `Null`) and a `ForAnyValue:`/`ForAllValues:` set prefix. */
+const conditionOperators = [
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
+    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
+    "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+    "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
+];
+const conditionOperatorPattern = new RegExp(`^(?:(?:ForAnyValue|ForAllValues):)?(?:(?:${conditionOperators.join("|")})(?:IfExists)?|Null)$`);
+const actionPattern = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+
+/** Whether an action grants every action (`*`) or every action of a service (`s3:*`). */
+export function isBroadAction(action: string): boolean {
+    return action === "*" || action.endsWith(":*");
+}
+
+/**
+ * AWS-managed policies that grant (nearly) everything, or everything of a service: attaching one to a
+ * workload's role needs `allowBroadPermissions`.
+ */
+export function isBroadManagedPolicy(policyArn: string): boolean {
+    const name = policyArn.slice(policyArn.lastIndexOf("/") + 1);
+    return ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"].includes(name) || name.endsWith("FullAccess");
+}
+
+const broadOptIn = "set allowBroadPermissions to true to grant it on purpose";
+
+/** The first problem of an attached managed policy's breadth. */
+export function checkManagedPolicyBreadth(field: string, policyArn: string, allowBroadPermissions: boolean): string | undefined {
+    return isBroadManagedPolicy(policyArn) && !allowBroadPermissions
+        ? `${field} ${JSON.stringify(policyArn)} is invalid: it grants every action of one or more services to every pod of the ServiceAccount; name the actions in policyStatements, or ${broadOptIn}`
+        : undefined;
+}
+
+/** The first problem of one statement: its actions, resources and conditions. */
+export function checkPolicyStatement(field: string, statement: ResolvedPolicyStatement, allowBroadPermissions: boolean): string | undefined {
+    const problem = (path: string, value: unknown, rule: string): string => `${field}.${path} ${JSON.stringify(value)} is invalid: ${rule}`;
+    if (statement.actions.length === 0) {
+        return `${field}.actions is invalid: it must name at least one action`;
+    }
+    for (const [index, action] of statement.actions.entries()) {
+        if (action !== "*" && !actionPattern.test(action)) {
+            return problem(`actions[${index}]`, action, "an action is \"service:Action\", such as \"s3:GetObject\" (a '*' may end the action name)");
+        }
+        if (isBroadAction(action) && !allowBroadPermissions) {
+            return problem(`actions[${index}]`, action, `it grants every action${action === "*" ? "" : " of the service"}; name the actions the workload calls, or ${broadOptIn}`);
+        }
+    }
+    if (statement.resources.length === 0) {
+        return `${field}.resources is invalid: it must name at least one resource ARN`;
+    }
+    for (const [index, resource] of statement.resources.entries()) {
+        if (resource === "*") {
+            if (!allowBroadPermissions) {
+                return problem(`resources[${index}]`, resource, `it grants the actions on every resource of the account; name the ARNs, or ${broadOptIn} (for actions AWS cannot scope to a resource)`);
+            }
+        } else if (!/^arn:aws(?:-[a-z]+)*:[a-z0-9-]+:[^\s]*$/.test(resource)) {
+            return problem(`resources[${index}]`, resource, "expected an ARN such as arn:aws:sqs:us-east-1:111122223333:my-queue, or \"*\"");
+        }
+    }
+    const seen = new Set<string>();
+    for (const [index, condition] of (statement.conditions ?? []).entries()) {
+        if (!conditionOperatorPattern.test(condition.test)) {
+            return problem(`conditions[${index}].test`, condition.test, "expected an IAM condition operator such as StringEquals, StringLike, ArnLike or Bool");
+        }
+        if (!/^[\w:/.${}*-]+$/.test(condition.variable)) {
+            return problem(`conditions[${index}].variable`, condition.variable, "expected a condition key such as aws:ResourceTag/team");
+        }
+        if (condition.values.length === 0) {
+            return `${field}.conditions[${index}].values is invalid: a condition must compare the key with at least one value`;
+        }
+        const key = `${condition.test} ${condition.variable}`;
+        if (seen.has(key)) {
+            return problem(`conditions[${index}]`, key, "the same operator and key appear twice; IAM would join their values with OR, so give all values in one condition");
+        }
+        seen.add(key);
+    }
+    return undefined;
+}
+
+/** The first problem of a list of statements. */
+export function checkPolicyStatements(field: string, statements: readonly ResolvedPolicyStatement[], allowBroadPermissions: boolean): string | undefined {
+    for (const [index, statement] of statements.entries()) {
+        const problem = checkPolicyStatement(`${field}[${index}]`, statement, allowBroadPermissions);
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return undefined;
+}

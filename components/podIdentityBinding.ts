@@ -2,9 +2,33 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { podIdentityTrustPolicy } from "./policy";
-import { checkClusterName } from "./validation";
-import { BindingArgs, checkBindingArgs, checked, createBindingPods, createBindingRole } from "./workload";
+import { select, settle } from "./eventually";
+import { identityHash } from "./identity";
+import { targetRoleTrustPolicy, webIdentityTrustStatements } from "./policy";
+import { ServiceAccountSubject } from "./subjects";
+import { checkedPodIdentityTrustPolicy, defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "./trust";
+import {
+    accountOfArn,
+    checkClusterName,
+    checkOidcProviderArn,
+    checkRoleArn,
+    eksClusterArn,
+    integerBetween,
+    OidcProviderArnParts,
+    parseOidcProviderArn,
+    partitionOfArn,
+} from "./validation";
+import {
+    bindingPlan,
+    BindingArgs,
+    checkBindingShape,
+    createBindingPods,
+    createBindingRole,
+    failOn,
+    firstProblem,
+    planPermissions,
+    sharedInputs,
+} from "./workload";
 
 /** The arguments of a {@link PodIdentityBinding}. */
 export interface PodIdentityBindingArgs extends BindingArgs {
@@ -13,33 +37,66 @@ export interface PodIdentityBindingArgs extends BindingArgs {
      * add-on, and must be in the account and region of the AWS provider.
      */
     clusterName: pulumi.Input<string>;
+    /**
+     * Further clusters (a fleet, in the same account and region) whose pods of the same ServiceAccounts
+     * get the role: each is added to the trust policy's `aws:SourceArn`, and gets its associations.
+     * @default []
+     */
+    additionalClusterNames?: pulumi.Input<string>[];
+    /**
+     * ARN of a role, typically in another account, whose credentials the pods get instead: EKS assumes
+     * this binding's role, then the target role (role chaining). The binding's role is granted only
+     * `sts:AssumeRole` and `sts:TagSession` on it, so `s3Read`, `policyStatements` and `policyArns` are
+     * refused: grant them on the target role. Give the target role the trust policy in
+     * `targetRoleTrustPolicy`.
+     * @default no target role: the pods get this binding's role
+     */
+    targetRoleArn?: pulumi.Input<string>;
+    /**
+     * The largest trust policy IAM accepts in this account, white space not counted: 2048 by default,
+     * up to 8192 where the quota "Role trust policy length" was raised. Each ServiceAccount adds a statement.
+     * @default 2048
+     */
+    trustPolicyLengthLimit?: number;
+    /**
+     * While a workload moves from IRSA to EKS Pod Identity: the cluster's IAM OIDC provider, whose
+     * tokens for the same ServiceAccounts may still assume the role, so pods started before the switch
+     * keep working until they are replaced. Remove it once they are.
+     * @default no IRSA trust
+     */
+    transitionalOidcProviderArn?: pulumi.Input<string>;
 }
 
-/** The ARN of an EKS cluster. */
-export function eksClusterArn(partition: string, region: string, accountId: string, clusterName: string): string {
-    return `arn:${partition}:eks:${region}:${accountId}:cluster/${clusterName}`;
-}
+/** The audience of the IRSA tokens a transitional trust admits. */
+const irsaAudience = "sts.amazonaws.com";
 
 /**
- * An IAM role bound to a Kubernetes ServiceAccount through EKS Pod Identity: the EKS Pod Identity
- * service may assume the role for this account's cluster only, and an association tells EKS which
- * ServiceAccount gets it. Needs no OIDC provider and no annotation; grants the same permissions and
- * runs the same reader as {@link IrsaBinding}.
+ * An IAM role bound to Kubernetes ServiceAccounts through EKS Pod Identity: the EKS Pod Identity service
+ * may assume the role for this account's clusters only, for the bound ServiceAccounts only (the session
+ * tags EKS sets), and an association per ServiceAccount and cluster tells EKS which pods get it. Needs no
+ * OIDC provider and no annotation; grants the same permissions and runs the same reader as
+ * {@link IrsaBinding}, or passes the pods on to a role in another account (`targetRoleArn`).
  *
- * AWS resources go through the AWS provider of `opts`, whose account and region are the cluster's;
+ * AWS resources go through the AWS provider of `opts`, whose account and region are the clusters';
  * Kubernetes objects through `opts.providers.kubernetes` or `opts.provider`.
  */
 export class PodIdentityBinding extends pulumi.ComponentResource {
-    /** The IAM role the pods get. */
+    /** The IAM role the pods get (or, with `targetRoleArn`, assume the target role with). */
     public readonly role: aws.iam.Role;
     /** ARN of the role. */
     public readonly roleArn: pulumi.Output<string>;
     /** Name of the role. */
     public readonly roleName: pulumi.Output<string>;
-    /** The association of the role with the cluster's ServiceAccount. */
+    /** The association of the role with the ServiceAccount in `clusterName`. */
     public readonly association: aws.eks.PodIdentityAssociation;
-    /** The ServiceAccount. */
-    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+    /** Every association: each ServiceAccount in each cluster, the first being `association`. */
+    public readonly associations: aws.eks.PodIdentityAssociation[];
+    /** The ServiceAccount the binding created; undefined unless `serviceAccountMode` is `create`. */
+    public readonly serviceAccount: k8s.core.v1.ServiceAccount | undefined;
+    /** Always undefined: with Pod Identity an existing ServiceAccount needs no annotation. */
+    public readonly serviceAccountPatch: k8s.core.v1.ServiceAccountPatch | undefined;
+    /** What the ServiceAccount must carry: nothing, since EKS finds the role through the association. */
+    public readonly serviceAccountAnnotations: pulumi.Output<{ [key: string]: string }>;
     /** Name of the ServiceAccount. */
     public readonly serviceAccountName: pulumi.Output<string>;
     /** Namespace of the ServiceAccount. */
@@ -48,57 +105,140 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
     public readonly deployment: k8s.apps.v1.Deployment | undefined;
     /** The role's trust policy, as JSON. */
     public readonly trustPolicy: pulumi.Output<string>;
+    /** With `targetRoleArn`: the trust policy to give the target role in its account, as JSON; else undefined. */
+    public readonly targetRoleTrustPolicy: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: PodIdentityBindingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-irsa:index:PodIdentityBinding", name, {}, opts);
 
-        const clusterName = checked(this, "clusterName", args.clusterName, checkClusterName);
-        const invokeOpts = { parent: this };
-        const partition = aws.getPartitionOutput({}, invokeOpts).partition;
-        const region = aws.getRegionOutput({}, invokeOpts).region;
-        const accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
-        const clusterArn = pulumi.all([partition, region, accountId, clusterName]).apply(([p, r, a, c]) => eksClusterArn(p, r, a, c));
-
-        const bound = checkBindingArgs(this, args);
-        const { role, trustPolicy, permissions } = createBindingRole(this, name, args, bound, {
-            mechanism: "EKS Pod Identity",
-            partition,
-            document: pulumi.all([accountId, clusterArn]).apply(([knownAccountId, knownClusterArn]) =>
-                podIdentityTrustPolicy({ accountId: knownAccountId, clusterArn: knownClusterArn }),
+        const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
+        const clusterNames = [args.clusterName, ...(args.additionalClusterNames ?? [])];
+        const clusterField = (index: number): string => (index === 0 ? "clusterName" : `additionalClusterNames[${index - 1}]`);
+        const { shape, problem } = checkBindingShape(args);
+        const hasTarget = args.targetRoleArn !== undefined;
+        failOn(
+            this,
+            firstProblem(
+                ...clusterNames.map((clusterName, index) => () => (typeof clusterName === "string" ? checkClusterName(clusterField(index), clusterName) : undefined)),
+                () => integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit),
+                () => problem,
+                () =>
+                    args.allowServiceAccountPatterns
+                        ? "allowServiceAccountPatterns is invalid: an EKS Pod Identity association names one ServiceAccount exactly, so patterns cannot be bound; list the ServiceAccounts"
+                        : undefined,
+                () => (typeof args.targetRoleArn === "string" ? checkRoleArn("targetRoleArn", args.targetRoleArn) : undefined),
+                () => (typeof args.transitionalOidcProviderArn === "string" ? checkOidcProviderArn("transitionalOidcProviderArn", args.transitionalOidcProviderArn) : undefined),
+                () =>
+                    hasTarget && (args.s3Read !== undefined || (args.policyStatements ?? []).length > 0 || (args.policyArns ?? []).length > 0)
+                        ? "targetRoleArn is invalid with s3Read, policyStatements or policyArns: the pods get the target role's permissions, not this role's; grant them on the target role in its account"
+                        : undefined,
             ),
-        });
-        const association = new aws.eks.PodIdentityAssociation(
-            name,
-            { clusterName, namespace: bound.namespace, serviceAccount: bound.serviceAccountName, roleArn: role.arn, tags: args.tags },
-            { parent: this },
         );
-        const pods = createBindingPods(this, name, args, bound, {
+
+        // The caller's ARN gives the account and partition in one lookup.
+        const invokeOpts = { parent: this };
+        const callerArn = aws.getCallerIdentityOutput({}, invokeOpts).arn;
+        const region = aws.getRegionOutput({}, invokeOpts).region;
+        const inputs = {
+            shared: sharedInputs(args),
+            callerArn,
+            region,
+            clusterNames,
+            targetRoleArn: args.targetRoleArn,
+            transitionalOidcProviderArn: args.transitionalOidcProviderArn,
+        };
+        const plan = settle(inputs, (known) => {
+            const partition = partitionOfArn(known.callerArn);
+            const accountId = accountOfArn(known.callerArn);
+            failOn(
+                this,
+                firstProblem(
+                    ...known.clusterNames.map((clusterName, index) => () => checkClusterName(clusterField(index), clusterName)),
+                    () => (known.targetRoleArn === undefined ? undefined : checkRoleArn("targetRoleArn", known.targetRoleArn)),
+                    () => (known.targetRoleArn === undefined || partitionOfArn(known.targetRoleArn) === partition ? undefined : `targetRoleArn ${JSON.stringify(known.targetRoleArn)} is invalid: it is in another AWS partition than the cluster (${partition})`),
+                    () => (known.transitionalOidcProviderArn === undefined ? undefined : checkOidcProviderArn("transitionalOidcProviderArn", known.transitionalOidcProviderArn)),
+                ),
+            );
+            const subjects: ServiceAccountSubject[] = [{ namespace: known.shared.namespace, serviceAccountName: known.shared.serviceAccountName }, ...shape.additionalServiceAccounts];
+            const clusterArns = known.clusterNames.map((clusterName) => eksClusterArn(partition, known.region, accountId, clusterName));
+            const irsaStatements =
+                known.transitionalOidcProviderArn === undefined
+                    ? []
+                    : webIdentityTrustStatements({
+                          providers: [{ arn: known.transitionalOidcProviderArn, issuer: (parseOidcProviderArn(known.transitionalOidcProviderArn) as OidcProviderArnParts).issuer }],
+                          subjects,
+                          audience: irsaAudience,
+                      });
+            const trust = checkedPodIdentityTrustPolicy(accountId, clusterArns, subjects, lengthLimit, irsaStatements);
+            const permissions = planPermissions(known.shared, shape, { partition, s3Read: args.s3Read !== undefined, targetRoleArn: known.targetRoleArn });
+            failOn(this, trust.problem ?? permissions.problem);
+            return bindingPlan(known.shared, shape, { mechanism: "EKS Pod Identity", trust: trust.document, permissions: permissions.plan, region: known.region });
+        });
+
+        const { role, permissions } = createBindingRole(this, name, args, plan, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget });
+        const subjects: { namespace: pulumi.Input<string>; serviceAccountName: pulumi.Input<string> }[] = [
+            { namespace: select(plan, (known) => known.namespace), serviceAccountName: select(plan, (known) => known.serviceAccountName) },
+            ...shape.additionalServiceAccounts,
+        ];
+        // Named by position, so that the first keeps the name a binding of one ServiceAccount and cluster always had.
+        const associations = clusterNames.flatMap((clusterName, clusterIndex) =>
+            subjects.map(
+                (subject, subjectIndex) =>
+                    new aws.eks.PodIdentityAssociation(
+                        clusterIndex === 0 && subjectIndex === 0 ? name : `${name}-${clusterIndex}-${subjectIndex}`,
+                        {
+                            clusterName,
+                            namespace: subject.namespace,
+                            serviceAccount: subject.serviceAccountName,
+                            roleArn: role.arn,
+                            targetRoleArn: args.targetRoleArn,
+                            tags: args.tags,
+                        },
+                        // The role must be able to do what the pods ask before EKS hands it to them.
+                        { parent: this, dependsOn: permissions },
+                    ),
+            ),
+        );
+        const [association] = associations;
+        const pods = createBindingPods(this, name, args, shape, plan, {
             // EKS finds the role through the association, so the ServiceAccount carries no annotation.
             annotations: {},
-            region,
+            identityHash: pulumi
+                .all([role.arn, association.associationId, association.targetRoleArn])
+                .apply(([roleArn, associationId, targetRoleArn]) => identityHash({ mechanism: "pod-identity", roleArn, associationId, targetRoleArn: targetRoleArn ?? "" })),
             // EKS injects credentials only into pods created after their ServiceAccount's association.
-            dependsOn: [...permissions, association],
+            dependsOn: [...permissions, ...associations],
         });
 
         this.role = role;
         this.roleArn = role.arn;
         this.roleName = role.name;
         this.association = association;
+        this.associations = associations;
         this.serviceAccount = pods.serviceAccount;
-        this.serviceAccountName = bound.serviceAccountName;
-        this.namespace = bound.namespace;
+        this.serviceAccountPatch = pods.serviceAccountPatch;
+        this.serviceAccountAnnotations = pulumi.output<{ [key: string]: string }>({});
+        this.serviceAccountName = pulumi.output(select(plan, (known) => known.serviceAccountName));
+        this.namespace = pulumi.output(select(plan, (known) => known.namespace));
         this.deployment = pods.deployment;
-        this.trustPolicy = trustPolicy;
+        this.trustPolicy = pulumi.output(select(plan, (known) => known.trustPolicy));
+        this.targetRoleTrustPolicy = hasTarget
+            ? pulumi.jsonStringify(pulumi.all([role.arn, ...associations.map((each) => each.externalId)]).apply(([roleArn, ...externalIds]) => targetRoleTrustPolicy(roleArn, externalIds)))
+            : undefined;
         this.registerOutputs({
             role: this.role,
             roleArn: this.roleArn,
             roleName: this.roleName,
             association: this.association,
+            associations: this.associations,
             serviceAccount: this.serviceAccount,
+            serviceAccountPatch: this.serviceAccountPatch,
+            serviceAccountAnnotations: this.serviceAccountAnnotations,
             serviceAccountName: this.serviceAccountName,
             namespace: this.namespace,
             deployment: this.deployment,
             trustPolicy: this.trustPolicy,
+            targetRoleTrustPolicy: this.targetRoleTrustPolicy,
         });
     }
 }

@@ -2,6 +2,7 @@
  * IAM policy documents as plain, typed values: built by pure functions, serialised once
  * where a resource needs them, and evaluated directly by the tests.
  */
+import { ServiceAccountSubject, subjectClaims } from "./subjects";
 
 /** An IAM condition block: operator, then condition key, then the allowed value(s). */
 export type PolicyConditions = Record<string, Record<string, string | string[]>>;
@@ -37,66 +38,115 @@ export function policyLength(document: PolicyDocument): number {
     return JSON.stringify(document).replace(/\s/g, "").length;
 }
 
-/** The `sub` claim of the tokens Kubernetes issues to a ServiceAccount. */
-export function serviceAccountSubject(namespace: string, serviceAccountName: string): string {
-    return `system:serviceaccount:${namespace}:${serviceAccountName}`;
-}
-
-/** Who may assume an IRSA role: one ServiceAccount, through the OIDC providers of the trusted clusters. */
+/** Who may assume an IRSA role: ServiceAccounts, through the OIDC providers of the trusted clusters. */
 export interface WebIdentityTrust {
     /** Each trusted cluster's OIDC provider: its ARN and its issuer (the ARN's part after `oidc-provider/`). */
     providers: { arn: string; issuer: string }[];
-    namespace: string;
-    serviceAccountName: string;
+    /** The ServiceAccounts admitted: exact names, and patterns where they were asked for. */
+    subjects: ServiceAccountSubject[];
     /** The `aud` the tokens must carry. */
     audience: string;
 }
 
 /**
- * The trust policy of an IRSA role: one statement per trusted provider, each matching the token's
- * `sub` and `aud` exactly (StringEquals, never a wildcard), so no other ServiceAccount, namespace,
- * audience or cluster can assume the role.
+ * The trust statements of an IRSA role: per trusted provider, one statement matching exact `sub`
+ * claims with StringEquals and, where there are patterns, one matching them with StringLike; `aud`
+ * is always StringEquals. No other ServiceAccount, namespace, audience or cluster can assume the role.
  */
-export function webIdentityTrustPolicy(trust: WebIdentityTrust): PolicyDocument {
-    const subject = serviceAccountSubject(trust.namespace, trust.serviceAccountName);
-    return {
-        Version: "2012-10-17",
-        Statement: trust.providers.map(({ arn, issuer }) => ({
+export function webIdentityTrustStatements(trust: WebIdentityTrust): PolicyStatement[] {
+    const { exact, patterns } = subjectClaims(trust.subjects);
+    const oneOrMany = (values: string[]): string | string[] => (values.length === 1 ? values[0] : values);
+    return trust.providers.flatMap(({ arn, issuer }) => {
+        const statement = (condition: PolicyConditions): PolicyStatement => ({
             Effect: "Allow",
             Principal: { Federated: arn },
             Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: trust.audience } },
-        })),
-    };
+            Condition: condition,
+        });
+        const audience = { [`${issuer}:aud`]: trust.audience };
+        return [
+            ...(exact.length > 0 ? [statement({ StringEquals: { [`${issuer}:sub`]: oneOrMany(exact), ...audience } })] : []),
+            ...(patterns.length > 0 ? [statement({ StringEquals: audience, StringLike: { [`${issuer}:sub`]: oneOrMany(patterns) } })] : []),
+        ];
+    });
+}
+
+/** The trust policy of an IRSA role: see {@link webIdentityTrustStatements}. */
+export function webIdentityTrustPolicy(trust: WebIdentityTrust): PolicyDocument {
+    return { Version: "2012-10-17", Statement: webIdentityTrustStatements(trust) };
 }
 
 /** The service principal EKS Pod Identity assumes roles as. */
 export const podIdentityServicePrincipal = "pods.eks.amazonaws.com";
 
-/** Who may assume a Pod Identity role: the EKS Pod Identity service, acting for one cluster of one account. */
+/** The session tags EKS Pod Identity sets on every role session it starts (EKS User Guide, "pod-id-abac"). */
+export const podIdentitySessionTags = {
+    clusterArn: "eks-cluster-arn",
+    namespace: "kubernetes-namespace",
+    serviceAccount: "kubernetes-service-account",
+} as const;
+
+/** Who may assume a Pod Identity role: the EKS Pod Identity service, for given ServiceAccounts of given clusters of one account. */
 export interface PodIdentityTrust {
     accountId: string;
-    clusterArn: string;
+    /** The clusters whose pods may get the role. */
+    clusterArns: string[];
+    /** The ServiceAccounts (exact names) whose pods may get the role. */
+    subjects: ServiceAccountSubject[];
 }
 
 /**
- * The trust policy of an EKS Pod Identity role. The source conditions keep the service from assuming
- * the role on behalf of any other account or cluster (confused-deputy protection).
+ * The trust statements of an EKS Pod Identity role, one per ServiceAccount. The source conditions keep
+ * the service from assuming the role on behalf of another account or cluster (confused deputy); the
+ * session tags EKS sets on every request keep another ServiceAccount of the same cluster out, even one
+ * someone associates with the role. `sts:TagSession` is required, since EKS passes those tags.
  */
+export function podIdentityTrustStatements(trust: PodIdentityTrust): PolicyStatement[] {
+    const clusterArns = trust.clusterArns.length === 1 ? trust.clusterArns[0] : trust.clusterArns;
+    return trust.subjects.map((subject) => ({
+        Effect: "Allow",
+        Principal: { Service: podIdentityServicePrincipal },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+            StringEquals: {
+                "aws:SourceAccount": trust.accountId,
+                [`aws:RequestTag/${podIdentitySessionTags.clusterArn}`]: clusterArns,
+                [`aws:RequestTag/${podIdentitySessionTags.namespace}`]: subject.namespace,
+                [`aws:RequestTag/${podIdentitySessionTags.serviceAccount}`]: subject.serviceAccountName,
+            },
+            ArnEquals: { "aws:SourceArn": clusterArns },
+        },
+    }));
+}
+
+/** The trust policy of an EKS Pod Identity role: see {@link podIdentityTrustStatements}. */
 export function podIdentityTrustPolicy(trust: PodIdentityTrust): PolicyDocument {
+    return { Version: "2012-10-17", Statement: podIdentityTrustStatements(trust) };
+}
+
+/**
+ * The trust policy a cross-account target role needs: the binding's own role may assume it, and tag
+ * the session (EKS Pod Identity passes its session tags on), only for the binding's associations.
+ */
+export function targetRoleTrustPolicy(sourceRoleArn: string, externalIds: string[]): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
             {
                 Effect: "Allow",
-                Principal: { Service: podIdentityServicePrincipal },
+                Principal: { AWS: sourceRoleArn },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": trust.accountId },
-                    ArnEquals: { "aws:SourceArn": trust.clusterArn },
-                },
+                Condition: { StringEquals: { "sts:ExternalId": externalIds.length === 1 ? externalIds[0] : externalIds } },
             },
         ],
+    };
+}
+
+/** What the role needs to reach a cross-account target role: assume it, and pass the session tags on. */
+export function assumeTargetRolePolicy(targetRoleArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "AssumeTargetRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: targetRoleArn }],
     };
 }
 
@@ -134,7 +184,26 @@ export function s3ReadPolicy(access: S3ReadAccess): PolicyDocument {
         },
     ];
     if (access.kmsKeyArns.length > 0) {
-        statements.push({ Sid: "DecryptObjects", Effect: "Allow", Action: "kms:Decrypt", Resource: access.kmsKeyArns });
+        // Decrypt only as S3 asks for it, for these buckets' objects (or, with S3 Bucket Keys, the
+        // buckets): the keys cannot be used directly, nor through S3 for any other bucket.
+        const s3Endpoints = [...new Set(access.kmsKeyArns.map(s3EndpointOfKey))];
+        const encryptionContexts = access.bucketArns.flatMap((bucketArn) => [bucketArn, ...objectPatterns.map((pattern) => `${bucketArn}/${pattern}`)]);
+        statements.push({
+            Sid: "DecryptObjectsThroughS3",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: access.kmsKeyArns,
+            Condition: {
+                StringEquals: { "kms:ViaService": s3Endpoints.length === 1 ? s3Endpoints[0] : s3Endpoints },
+                StringLike: { "kms:EncryptionContext:aws:s3:arn": encryptionContexts },
+            },
+        });
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The S3 endpoint of a KMS key's region, which `kms:ViaService` names when S3 uses the key. */
+export function s3EndpointOfKey(kmsKeyArn: string): string {
+    const [, partition, , region] = kmsKeyArn.split(":");
+    return `s3.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}`;
 }

@@ -33,6 +33,11 @@ export interface ReaderSettings {
     /** The region for the CLI and for STS; omitted when it is not known. */
     region?: string;
     locations: ReadLocation[];
+    /**
+     * A hash of what the pods' credentials depend on, put on the pod template so that pods restart
+     * (and pick up new credentials) whenever it changes; omitted when not known.
+     */
+    identityHash?: string;
 }
 
 /**
@@ -79,6 +84,9 @@ export function readinessCheck(intervalSeconds: number): string {
     return `test -f ${readyMarker} && [ $(( $(date +%s) - $(stat -c %Y ${readyMarker}) )) -lt ${maxAgeSeconds} ]`;
 }
 
+/** The pod template annotation that holds {@link ReaderSettings.identityHash}. */
+export const identityHashAnnotation = "eks-irsa/identity-hash";
+
 /** The reader Deployment's metadata and spec. */
 export function readerDeployment(settings: ReaderSettings): {
     metadata: k8s.types.input.meta.v1.ObjectMeta;
@@ -96,8 +104,10 @@ export function readerDeployment(settings: ReaderSettings): {
         spec: {
             replicas: settings.replicas,
             selector: { matchLabels: labels },
+            // New pods must be ready (a read succeeded) before an old one goes: the reader never stops reading during an update.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
             template: {
-                metadata: { labels },
+                metadata: { labels, ...(settings.identityHash !== undefined && { annotations: { [identityHashAnnotation]: settings.identityHash } }) },
                 spec: {
                     serviceAccountName: settings.serviceAccountName,
                     automountServiceAccountToken: false,

@@ -20,6 +20,7 @@ const bucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const bucketArnPattern = new RegExp(`^arn:(${partitionPattern}):s3:::([^/]*)$`);
 const kmsKeyArnPattern = new RegExp(`^arn:(${partitionPattern}):kms:${regionPattern}:${accountPattern}:key/[A-Za-z0-9-]+$`);
 const managedPolicyArnPattern = new RegExp(`^arn:(${partitionPattern}):iam::(${accountPattern}|aws):policy/[\\w+=,.@/-]+$`);
+const roleArnPattern = new RegExp(`^arn:(${partitionPattern}):iam::(${accountPattern}):role/(?:[\\u0021-\\u007E]*/)?[\\w+=,.@-]{1,64}$`);
 const clusterNamePattern = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 function quoted(value: unknown): string {
@@ -81,6 +82,16 @@ export const checkOidcProviderArn: FieldCheck<string> = (field, value) =>
         ? undefined
         : problem(field, value, "expected an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE (the issuer without https://, no wildcards)");
 
+export const checkRoleArn: FieldCheck<string> = (field, value) =>
+    roleArnPattern.test(value) && !value.includes("*")
+        ? undefined
+        : problem(field, value, "expected an IAM role ARN such as arn:aws:iam::111122223333:role/my-role (no wildcards)");
+
+/** The account of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
+export function accountOfArn(arn: string): string {
+    return arn.split(":")[4] ?? "";
+}
+
 export const checkBucketArn: FieldCheck<string> = (field, value) => {
     const match = bucketArnPattern.exec(value);
     if (!match) {
@@ -105,10 +116,14 @@ export const checkManagedPolicyArn: FieldCheck<string> = (field, value) =>
         ? undefined
         : problem(field, value, "expected a managed IAM policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess or arn:aws:iam::111122223333:policy/my-policy");
 
-export const checkKeyPrefix: FieldCheck<string> = (field, value) =>
-    value.length > 0 && value.length <= 1024 && value.endsWith("/") && !value.startsWith("/") && !/[*?]/.test(value)
+export const checkKeyPrefix: FieldCheck<string> = (field, value) => {
+    if (value.includes("${")) {
+        return problem(field, value, "a key prefix may not contain '${': IAM would read it as a policy variable and grant other keys than the ones named");
+    }
+    return value.length > 0 && value.length <= 1024 && value.endsWith("/") && !value.startsWith("/") && !/[*?]/.test(value)
         ? undefined
         : problem(field, value, "a key prefix names a folder: it ends with '/', does not start with '/', has no '*' or '?', and is at most 1024 characters (\"data\" would also grant \"database/\")");
+};
 
 export const checkAudience: FieldCheck<string> = (field, value) =>
     value.length > 0 && value.length <= 255 && !/[\s*?]/.test(value)
@@ -147,6 +162,11 @@ export const checkImage: FieldCheck<string> = (field, value) => {
     }
     return tag === "latest" ? problem(field, value, "the 'latest' tag is not a pin: name a version or a digest") : undefined;
 };
+
+/** The ARN of an EKS cluster. */
+export function eksClusterArn(partition: string, region: string, accountId: string, clusterName: string): string {
+    return `arn:${partition}:eks:${region}:${accountId}:cluster/${clusterName}`;
+}
 
 /** The first of the ARNs that is not in the given partition: a role is granted resources of its own partition only. */
 export function checkSamePartition(field: string, arns: readonly string[], partition: string): string | undefined {

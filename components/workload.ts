@@ -1,13 +1,30 @@
 /**
- * The wiring both bindings share: the role and its permissions, the ServiceAccount and the reader.
- * The bindings differ only in who the role trusts and how the ServiceAccount finds the role.
+ * The wiring both bindings share: their arguments and checks, the role and its permissions, the
+ * ServiceAccount and the reader. The bindings differ only in who the role trusts and how pods find it.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { PolicyDocument, policyLength, s3ReadPolicy } from "./policy";
-import { defaultReaderImage, defaultReaderIntervalSeconds, defaultReaderReplicas, readerDeployment, ReadLocation } from "./reader";
+import { Eventually, isPlain, select } from "./eventually";
+import {
+    checkManagedPolicyBreadth,
+    checkPolicyStatements,
+    PolicyStatementArgs,
+    policyStatementsDocument,
+    ResolvedPolicyStatement,
+} from "./permissions";
+import { assumeTargetRolePolicy, PolicyDocument, policyLength, s3ReadPolicy } from "./policy";
+import { defaultReaderImage, defaultReaderIntervalSeconds, defaultReaderReplicas, identityHashAnnotation, readerDeployment, ReadLocation } from "./reader";
+import {
+    checkServiceAccountMode,
+    createServiceAccountObjects,
+    defaultServiceAccountMode,
+    managesKubernetes,
+    ServiceAccountMode,
+    ServiceAccountObjects,
+} from "./serviceAccount";
+import { checkSubjects, serviceAccountSubject, ServiceAccountSubject } from "./subjects";
 import {
     bucketNameOfArn,
     checkBucketArn,
@@ -19,11 +36,11 @@ import {
     checkNamespace,
     checkRoleName,
     checkRolePath,
+    checkSamePartition,
     checkServiceAccountName,
     checkWorkloadName,
     FieldCheck,
     integerBetween,
-    checkSamePartition,
 } from "./validation";
 
 /** What the workload may read from S3. */
@@ -46,8 +63,9 @@ export interface S3ReadArgs {
 /** The reader Deployment that proves the binding by listing the S3 locations in a loop. */
 export interface ReaderArgs {
     /**
-     * Whether to run the reader.
-     * @default true
+     * Whether to run the reader. It lists the buckets of `s3Read` as the ServiceAccount, so it needs
+     * `s3Read` and a `serviceAccountMode` other than `none`.
+     * @default true where the binding has `s3Read` and Kubernetes objects, else false
      */
     enabled?: boolean;
     /**
@@ -76,18 +94,53 @@ export interface ReaderArgs {
 export interface BindingArgs {
     /** Namespace of the ServiceAccount (a DNS-1123 label). It must exist. */
     namespace: pulumi.Input<string>;
-    /** Name of the ServiceAccount to create and bind (a DNS-1123 subdomain). */
+    /** Name of the ServiceAccount to bind (a DNS-1123 subdomain). */
     serviceAccountName: pulumi.Input<string>;
+    /**
+     * Who owns the ServiceAccount: `"create"` (the binding creates it), `"annotate"` (it exists, e.g.
+     * a Helm chart's: the binding adds only what the mechanism needs, with a server-side patch that
+     * deleting the binding removes again), or `"none"` (the binding creates no Kubernetes object; pass
+     * `serviceAccountAnnotations` to whoever creates the ServiceAccount, such as a chart's values).
+     * @default "create"
+     */
+    serviceAccountMode?: string;
+    /**
+     * More ServiceAccounts whose pods may get the role, such as the same workload in other namespaces.
+     * The binding creates or patches none of them. With IRSA each adds a `sub` claim to the trust
+     * policy; with Pod Identity each gets an association (and a trust statement).
+     * @default []
+     */
+    additionalServiceAccounts?: ServiceAccountSubject[];
+    /**
+     * Whether a name in `additionalServiceAccounts` may be a pattern with `*` (`provider-aws-*`, or `*`
+     * for every ServiceAccount of a namespace), matched with `StringLike`. IRSA only; namespaces are
+     * never patterns.
+     * @default false
+     */
+    allowServiceAccountPatterns?: boolean;
     /**
      * Read-only access to S3 objects, granted by an inline policy.
      * @default no S3 access
      */
     s3Read?: S3ReadArgs;
     /**
-     * ARNs of further managed policies to attach to the role.
+     * ARNs of further managed policies to attach to the role. Broad AWS-managed policies
+     * (`AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess`, any `*FullAccess`) need `allowBroadPermissions`.
      * @default []
      */
     policyArns?: pulumi.Input<string>[];
+    /**
+     * `Allow` statements of an inline policy, for permissions beyond `s3Read`. A `*` action
+     * (`*` or `service:*`) or a `*` resource needs `allowBroadPermissions`.
+     * @default []
+     */
+    policyStatements?: PolicyStatementArgs[];
+    /**
+     * The opt-in for broad permissions: `*` actions or resources in `policyStatements`, and broad
+     * AWS-managed policies in `policyArns`. Some controllers need them for actions AWS cannot scope.
+     * @default false
+     */
+    allowBroadPermissions?: boolean;
     /**
      * The role's name (1 to 64 of letters, digits and `_+=,.@-`).
      * @default the component's name with a random suffix
@@ -115,12 +168,20 @@ export interface BindingArgs {
     tags?: { [key: string]: pulumi.Input<string> };
     /**
      * The reader Deployment that lists the buckets as the ServiceAccount.
-     * @default { enabled: true }
+     * @default { enabled: true } where the binding has `s3Read` and Kubernetes objects
      */
     reader?: ReaderArgs;
+    /**
+     * Deployments in the ServiceAccount's namespace that others manage (a Helm chart's) and whose pods
+     * use the ServiceAccount: the binding puts the `eks-irsa/identity-hash` annotation on their pod
+     * template with a server-side patch, so they restart and take new credentials when the role or
+     * association changes. Not with `serviceAccountMode` `none`.
+     * @default []
+     */
+    restartDeploymentNames?: string[];
 }
 
-/** IAM's limit on the inline policies of one role, white space not counted. */
+/** IAM's limit on the inline policies of one role, all together, white space not counted. */
 export const inlinePolicyLengthLimit = 10240;
 
 /** Throws the problem, if there is one, as an error of the component. */
@@ -130,36 +191,31 @@ export function failOn(parent: pulumi.Resource, problem: string | undefined): vo
     }
 }
 
-/**
- * Checks a value against a rule: a plain value at once, so that bad input fails before any resource is
- * registered; an Output once it is known, failing the resources that use it. Both with the same message.
- */
-export function checked(parent: pulumi.Resource, field: string, value: pulumi.Input<string>, check: FieldCheck<string>): pulumi.Output<string> {
-    if (typeof value === "string") {
-        failOn(parent, check(field, value));
-        return pulumi.output(value);
-    }
-    return pulumi.output(value).apply((known) => {
-        failOn(parent, check(field, known));
-        return known;
-    });
+/** The first problem of a value, or undefined when it is fine or not known yet (an Output is checked once known). */
+function checkIfKnown<T>(field: string, value: pulumi.Input<T> | undefined, check: FieldCheck<T>): string | undefined {
+    return value === undefined || !isPlain(value) ? undefined : check(field, value as T);
 }
 
-/** Checks a list of inputs entry by entry, and the list as a whole once every entry is known. */
-export function checkedList(
-    parent: pulumi.Resource,
-    field: string,
-    values: pulumi.Input<string>[],
-    check: FieldCheck<string>,
-    options: { nonEmpty: boolean },
-): pulumi.Output<string[]> {
-    // An empty list is known before its entries are, so it fails before any resource is registered.
-    failOn(parent, options.nonEmpty && values.length === 0 ? checkList(field, [], check, options) : undefined);
-    const entries = values.map((value, index) => checked(parent, `${field}[${index}]`, value, check));
-    return pulumi.all(entries).apply((known) => {
-        failOn(parent, checkList(field, known, check, options));
-        return known;
-    });
+/** The first problem of the plain entries of a list; Outputs are checked once known. */
+function checkKnownEntries(field: string, values: readonly pulumi.Input<string>[], check: FieldCheck<string>): string | undefined {
+    for (const [index, value] of values.entries()) {
+        const problem = checkIfKnown(`${field}[${index}]`, value, check);
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return undefined;
+}
+
+/** The first of the problems, in the order given. */
+export function firstProblem(...problems: (() => string | undefined)[]): string | undefined {
+    for (const problem of problems) {
+        const found = problem();
+        if (found !== undefined) {
+            return found;
+        }
+    }
+    return undefined;
 }
 
 /** The default reader name: the ServiceAccount's name with `-reader`, cut to a valid label. */
@@ -167,170 +223,294 @@ export function defaultReaderName(serviceAccountName: string): string {
     return `${serviceAccountName.replace(/\./g, "-").slice(0, 56).replace(/-+$/, "")}-reader`;
 }
 
-/** The S3 read policy document, checked against IAM's inline policy limit. */
-export function s3ReadPolicyDocument(
-    parent: pulumi.Resource,
-    bucketArns: pulumi.Output<string[]>,
-    keyPrefixes: string[],
-    kmsKeyArns: pulumi.Output<string[]>,
-    partition: pulumi.Input<string>,
-): pulumi.Output<PolicyDocument> {
-    return pulumi.all([bucketArns, kmsKeyArns, partition]).apply(([buckets, keys, rolePartition]) => {
-        failOn(parent, checkSamePartition("s3Read.bucketArns", buckets, rolePartition) ?? checkSamePartition("s3Read.kmsKeyArns", keys, rolePartition));
-        const document = s3ReadPolicy({ bucketArns: buckets, keyPrefixes, kmsKeyArns: keys });
-        const length = policyLength(document);
-        failOn(
-            parent,
-            length > inlinePolicyLengthLimit
-                ? `s3Read is invalid: its policy is ${length} characters (white space not counted), over IAM's limit of ${inlinePolicyLengthLimit} for a role's inline policies; read fewer buckets or prefixes, or use whole buckets`
-                : undefined,
-        );
-        return document;
-    });
-}
-
-/** A binding's arguments once checked: the values every resource of the binding is built from. */
-export interface CheckedBindingArgs {
-    namespace: pulumi.Output<string>;
-    serviceAccountName: pulumi.Output<string>;
+/** What the plain arguments settle about a binding before anything is known of its Outputs. */
+export interface BindingShape {
+    mode: ServiceAccountMode;
+    readerEnabled: boolean;
     keyPrefixes: string[];
-    /** Undefined when the binding grants no S3 read. */
-    bucketArns: pulumi.Output<string[]> | undefined;
-    kmsKeyArns: pulumi.Output<string[]>;
-    policyArns: pulumi.Output<string>[];
-    permissionsBoundaryArn: pulumi.Output<string> | undefined;
+    additionalServiceAccounts: ServiceAccountSubject[];
+    allowBroadPermissions: boolean;
 }
 
 /**
- * Checks the arguments both bindings share. Plain values are checked at once, so that bad input fails
- * before the first resource is registered; Outputs when known, failing the resources built from them.
+ * Checks what can be checked at once: every plain argument, and every plain entry of a list. Bad
+ * input then fails before the first resource is registered; Outputs are checked once known.
  */
-export function checkBindingArgs(parent: pulumi.Resource, args: BindingArgs): CheckedBindingArgs {
-    const namespace = checked(parent, "namespace", args.namespace, checkNamespace);
-    const serviceAccountName = checked(parent, "serviceAccountName", args.serviceAccountName, checkServiceAccountName);
-    const plainChecks: [string, unknown, FieldCheck<never>][] = [
-        ["roleName", args.roleName, checkRoleName],
-        ["rolePath", args.rolePath, checkRolePath],
-        ["maxSessionDurationSeconds", args.maxSessionDurationSeconds, integerBetween(3600, 43200)],
-        ["reader.name", args.reader?.name, checkWorkloadName],
-        ["reader.image", args.reader?.image, checkImage],
-        ["reader.replicas", args.reader?.replicas, integerBetween(1, 10)],
-        ["reader.intervalSeconds", args.reader?.intervalSeconds, integerBetween(5, 3600)],
-    ];
-    for (const [field, value, check] of plainChecks) {
-        failOn(parent, value === undefined ? undefined : check(field, value as never));
-    }
-    if ((args.reader?.enabled ?? true) && args.s3Read === undefined) {
-        failOn(parent, "reader is invalid: the reader lists the buckets of s3Read, and there are none; give s3Read.bucketArns or set reader.enabled to false");
-    }
-    const keyPrefixes = args.s3Read?.keyPrefixes ?? [];
-    failOn(parent, checkList("s3Read.keyPrefixes", keyPrefixes, checkKeyPrefix, { nonEmpty: false }));
+export function checkBindingShape(args: BindingArgs): { shape: BindingShape; problem?: string } {
+    const mode = (args.serviceAccountMode ?? defaultServiceAccountMode) as ServiceAccountMode;
+    const readerEnabled = args.reader?.enabled ?? (args.s3Read !== undefined && managesKubernetes(mode));
+    const shape: BindingShape = {
+        mode,
+        readerEnabled,
+        keyPrefixes: args.s3Read?.keyPrefixes ?? [],
+        additionalServiceAccounts: args.additionalServiceAccounts ?? [],
+        allowBroadPermissions: args.allowBroadPermissions ?? false,
+    };
+    const allowPatterns = args.allowServiceAccountPatterns ?? false;
+    const statements = args.policyStatements ?? [];
+    const problem = firstProblem(
+        () => checkIfKnown("namespace", args.namespace, checkNamespace),
+        () => checkIfKnown("serviceAccountName", args.serviceAccountName, checkServiceAccountName),
+        () => checkServiceAccountMode("serviceAccountMode", mode),
+        () => checkSubjects("additionalServiceAccounts", shape.additionalServiceAccounts, allowPatterns),
+        () => checkIfKnown("roleName", args.roleName, checkRoleName),
+        () => checkIfKnown("rolePath", args.rolePath, checkRolePath),
+        () => checkIfKnown("maxSessionDurationSeconds", args.maxSessionDurationSeconds, integerBetween(3600, 43200)),
+        () => checkIfKnown("reader.name", args.reader?.name, checkWorkloadName),
+        () => checkIfKnown("reader.image", args.reader?.image, checkImage),
+        () => checkIfKnown("reader.replicas", args.reader?.replicas, integerBetween(1, 10)),
+        () => checkIfKnown("reader.intervalSeconds", args.reader?.intervalSeconds, integerBetween(5, 3600)),
+        () =>
+            readerEnabled && args.s3Read === undefined
+                ? "reader is invalid: the reader lists the buckets of s3Read, and there are none; give s3Read.bucketArns or set reader.enabled to false"
+                : undefined,
+        () =>
+            readerEnabled && !managesKubernetes(mode)
+                ? `reader is invalid: serviceAccountMode "none" creates no Kubernetes object, so no reader either; set reader.enabled to false or choose another mode`
+                : undefined,
+        () => checkList("s3Read.keyPrefixes", shape.keyPrefixes, checkKeyPrefix, { nonEmpty: false }),
+        () => (args.s3Read !== undefined && args.s3Read.bucketArns.length === 0 ? "s3Read.bucketArns is invalid: it must name at least one entry" : undefined),
+        () => checkKnownEntries("s3Read.bucketArns", args.s3Read?.bucketArns ?? [], checkBucketArn),
+        () => checkKnownEntries("s3Read.kmsKeyArns", args.s3Read?.kmsKeyArns ?? [], checkKmsKeyArn),
+        () => checkKnownEntries("policyArns", args.policyArns ?? [], checkManagedPolicyArn),
+        () => checkKnownEntries("policyArns", args.policyArns ?? [], (field, arn) => checkManagedPolicyBreadth(field, arn, shape.allowBroadPermissions)),
+        () => checkIfKnown("permissionsBoundaryArn", args.permissionsBoundaryArn, checkManagedPolicyArn),
+        () => (isPlain(statements) ? checkPolicyStatements("policyStatements", resolvedStatements(statements as never), shape.allowBroadPermissions) : undefined),
+        () => checkList("restartDeploymentNames", args.restartDeploymentNames ?? [], checkWorkloadName, { nonEmpty: false }),
+        () =>
+            (args.restartDeploymentNames ?? []).length > 0 && !managesKubernetes(mode)
+                ? `restartDeploymentNames is invalid: serviceAccountMode "none" creates no Kubernetes object; restart the workload's pods yourself when the role changes`
+                : undefined,
+    );
+    return { shape, problem };
+}
+
+/** The statements with their Inputs known, as the pure policy builders take them. */
+function resolvedStatements(statements: pulumi.Unwrap<PolicyStatementArgs[]>): ResolvedPolicyStatement[] {
+    return statements.map((statement) => ({
+        actions: statement.actions,
+        resources: statement.resources,
+        conditions: (statement.conditions ?? []).map((condition) => ({ test: condition.test, variable: condition.variable, values: condition.values })),
+    }));
+}
+
+/** The Inputs of a binding's shared arguments, to settle together with the mechanism's own. */
+export function sharedInputs(args: BindingArgs) {
     return {
-        namespace,
-        serviceAccountName,
-        keyPrefixes,
-        bucketArns: args.s3Read && checkedList(parent, "s3Read.bucketArns", args.s3Read.bucketArns, checkBucketArn, { nonEmpty: true }),
-        kmsKeyArns: checkedList(parent, "s3Read.kmsKeyArns", args.s3Read?.kmsKeyArns ?? [], checkKmsKeyArn, { nonEmpty: false }),
-        policyArns: (args.policyArns ?? []).map((arn, index) => checked(parent, `policyArns[${index}]`, arn, checkManagedPolicyArn)),
-        permissionsBoundaryArn:
-            args.permissionsBoundaryArn === undefined ? undefined : checked(parent, "permissionsBoundaryArn", args.permissionsBoundaryArn, checkManagedPolicyArn),
+        namespace: args.namespace,
+        serviceAccountName: args.serviceAccountName,
+        bucketArns: args.s3Read?.bucketArns ?? [],
+        kmsKeyArns: args.s3Read?.kmsKeyArns ?? [],
+        policyArns: args.policyArns ?? [],
+        policyStatements: args.policyStatements ?? [],
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+    };
+}
+
+/** The shared arguments, known. */
+export type KnownSharedInputs = pulumi.Unwrap<ReturnType<typeof sharedInputs>>;
+
+/** The permissions of a binding's role, known: its inline policies and attachments. */
+export interface PermissionsPlan {
+    /** The S3 read policy; undefined without `s3Read`. */
+    s3ReadPolicy: PolicyDocument | undefined;
+    /** The policy of `policyStatements` (and the assumption of a cross-account target role); undefined when empty. */
+    statementsPolicy: PolicyDocument | undefined;
+    policyArns: string[];
+    permissionsBoundaryArn: string | undefined;
+}
+
+/**
+ * Checks the shared arguments once all are known and builds the role's permissions: the S3 read
+ * and statements policies, which together must fit IAM's inline limit, and the attachments.
+ */
+export function planPermissions(
+    known: KnownSharedInputs,
+    shape: BindingShape,
+    options: { partition: string; s3Read: boolean; targetRoleArn?: string },
+): { plan: PermissionsPlan; problem?: string } {
+    const statements = resolvedStatements(known.policyStatements);
+    const s3Read = options.s3Read ? s3ReadPolicy({ bucketArns: known.bucketArns, keyPrefixes: shape.keyPrefixes, kmsKeyArns: known.kmsKeyArns }) : undefined;
+    const statementsPolicy: PolicyDocument | undefined =
+        statements.length > 0 || options.targetRoleArn !== undefined
+            ? {
+                  Version: "2012-10-17",
+                  Statement: [
+                      ...policyStatementsDocument(statements).Statement,
+                      ...(options.targetRoleArn === undefined ? [] : assumeTargetRolePolicy(options.targetRoleArn).Statement),
+                  ],
+              }
+            : undefined;
+    const plan: PermissionsPlan = { s3ReadPolicy: s3Read, statementsPolicy, policyArns: known.policyArns, permissionsBoundaryArn: known.permissionsBoundaryArn };
+    const inlineLength = (s3Read ? policyLength(s3Read) : 0) + (statementsPolicy ? policyLength(statementsPolicy) : 0);
+    const problem = firstProblem(
+        () => checkNamespace("namespace", known.namespace),
+        () => checkServiceAccountName("serviceAccountName", known.serviceAccountName),
+        () => {
+            const own = serviceAccountSubject(known.namespace, known.serviceAccountName);
+            const index = shape.additionalServiceAccounts.findIndex((subject) => serviceAccountSubject(subject.namespace, subject.serviceAccountName) === own);
+            return index < 0 ? undefined : `additionalServiceAccounts[${index}] ${JSON.stringify(own)} is invalid: it is the binding's own ServiceAccount (namespace and serviceAccountName)`;
+        },
+        () => (options.s3Read ? checkList("s3Read.bucketArns", known.bucketArns, checkBucketArn, { nonEmpty: true }) : undefined),
+        () => checkList("s3Read.kmsKeyArns", known.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false }),
+        () => checkSamePartition("s3Read.bucketArns", known.bucketArns, options.partition) ?? checkSamePartition("s3Read.kmsKeyArns", known.kmsKeyArns, options.partition),
+        () => checkList("policyArns", known.policyArns, checkManagedPolicyArn, { nonEmpty: false }),
+        () => checkKnownEntries("policyArns", known.policyArns, (field, arn) => checkManagedPolicyBreadth(field, arn, shape.allowBroadPermissions)),
+        () => checkSamePartition("policyArns", known.policyArns, options.partition),
+        () => checkIfKnown("permissionsBoundaryArn", known.permissionsBoundaryArn, checkManagedPolicyArn),
+        () => checkPolicyStatements("policyStatements", statements, shape.allowBroadPermissions),
+        () =>
+            inlineLength > inlinePolicyLengthLimit
+                ? `s3Read and policyStatements are invalid together: their policies are ${inlineLength} characters (white space not counted), over IAM's limit of ${inlinePolicyLengthLimit} for a role's inline policies; read fewer buckets or prefixes, merge statements, or attach a managed policy through policyArns`
+                : undefined,
+    );
+    return { plan, problem };
+}
+
+/** Everything a binding's resources are built from, known. */
+export interface BindingPlan {
+    namespace: string;
+    serviceAccountName: string;
+    /** The role's trust policy, as JSON. */
+    trustPolicy: string;
+    description: string;
+    /** The S3 read policy as JSON; undefined without `s3Read`. */
+    s3ReadPolicy: string | undefined;
+    /** The statements policy as JSON; undefined without statements. */
+    statementsPolicy: string | undefined;
+    policyArns: string[];
+    permissionsBoundaryArn: string | undefined;
+    /** The region of the cluster, for the reader's SDK; undefined when not known. */
+    region: string | undefined;
+    readLocations: ReadLocation[];
+}
+
+/** The plan of a binding from its checked permissions and trust. */
+export function bindingPlan(
+    known: KnownSharedInputs,
+    shape: BindingShape,
+    parts: { mechanism: string; trust: PolicyDocument; permissions: PermissionsPlan; region: string | undefined },
+): BindingPlan {
+    return {
+        namespace: known.namespace,
+        serviceAccountName: known.serviceAccountName,
+        trustPolicy: JSON.stringify(parts.trust),
+        description: `${parts.mechanism} role of ${serviceAccountSubject(known.namespace, known.serviceAccountName)}`,
+        s3ReadPolicy: parts.permissions.s3ReadPolicy && JSON.stringify(parts.permissions.s3ReadPolicy),
+        statementsPolicy: parts.permissions.statementsPolicy && JSON.stringify(parts.permissions.statementsPolicy),
+        policyArns: parts.permissions.policyArns,
+        permissionsBoundaryArn: parts.permissions.permissionsBoundaryArn,
+        region: parts.region,
+        readLocations: known.bucketArns.flatMap((arn) =>
+            (shape.keyPrefixes.length > 0 ? shape.keyPrefixes : [""]).map((prefix) => ({ bucket: bucketNameOfArn(arn), prefix })),
+        ),
     };
 }
 
 /** A binding's role and the resources that grant its permissions. */
 export interface BindingRole {
     role: aws.iam.Role;
-    /** The role's trust policy, as JSON. */
-    trustPolicy: pulumi.Output<string>;
-    /** The inline policy and attachments: pods must not start before they exist. */
+    /** The inline policies and attachments: pods must not start before they exist. */
     permissions: pulumi.Resource[];
 }
 
-/** Creates a binding's role with the trust policy given and the permissions its arguments ask for. */
+/** Creates a binding's role with the plan's trust policy and permissions. */
 export function createBindingRole(
     parent: pulumi.Resource,
     name: string,
     args: BindingArgs,
-    bound: CheckedBindingArgs,
-    trust: { mechanism: string; partition: pulumi.Input<string>; document: pulumi.Output<PolicyDocument> },
+    plan: Eventually<BindingPlan>,
+    options: { statementsPolicy: boolean },
 ): BindingRole {
     const opts = { parent };
-    const trustPolicy = pulumi.jsonStringify(trust.document);
     const role = new aws.iam.Role(
         name,
         {
             name: args.roleName,
             path: args.rolePath ?? "/",
-            description: pulumi.interpolate`${trust.mechanism} role of system:serviceaccount:${bound.namespace}:${bound.serviceAccountName}`,
-            assumeRolePolicy: trustPolicy,
-            permissionsBoundary: bound.permissionsBoundaryArn,
+            description: select(plan, (known) => known.description),
+            assumeRolePolicy: select(plan, (known) => known.trustPolicy),
+            permissionsBoundary: select(plan, (known) => known.permissionsBoundaryArn),
             maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
             tags: args.tags,
         },
         opts,
     );
     const permissions: pulumi.Resource[] = [];
-    if (bound.bucketArns) {
-        const document = s3ReadPolicyDocument(parent, bound.bucketArns, bound.keyPrefixes, bound.kmsKeyArns, trust.partition);
-        permissions.push(new aws.iam.RolePolicy(`${name}-s3-read`, { role: role.name, policy: pulumi.jsonStringify(document) }, opts));
+    if (args.s3Read !== undefined) {
+        permissions.push(new aws.iam.RolePolicy(`${name}-s3-read`, { role: role.name, policy: select(plan, (known) => known.s3ReadPolicy!) }, opts));
     }
-    bound.policyArns.forEach((policyArn, index) => {
-        permissions.push(new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn }, opts));
+    if (options.statementsPolicy) {
+        permissions.push(new aws.iam.RolePolicy(`${name}-statements`, { role: role.name, policy: select(plan, (known) => known.statementsPolicy!) }, opts));
+    }
+    (args.policyArns ?? []).forEach((_, index) => {
+        permissions.push(new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn: select(plan, (known) => known.policyArns[index]) }, opts));
     });
-    return { role, trustPolicy, permissions };
+    return { role, permissions };
 }
 
 /** A binding's Kubernetes objects. */
-export interface BindingPods {
-    serviceAccount: k8s.core.v1.ServiceAccount;
+export interface BindingPods extends ServiceAccountObjects {
     /** Undefined when the reader is off. */
     deployment: k8s.apps.v1.Deployment | undefined;
+    /** The patches that restart `restartDeploymentNames` when the identity changes. */
+    restartPatches: k8s.apps.v1.DeploymentPatch[];
 }
 
 /**
- * Creates the ServiceAccount and, unless it is off, the reader, whose pods start only once
- * everything in `dependsOn` exists: before the role can do what they ask, their first reads are refused.
+ * Creates the ServiceAccount (as the mode says) and, unless it is off, the reader, whose pods start
+ * only once everything in `dependsOn` exists: before the role can do what they ask, their first
+ * reads are refused. The pods carry `identityHash`, so they restart when it changes.
  */
 export function createBindingPods(
     parent: pulumi.Resource,
     name: string,
     args: BindingArgs,
-    bound: CheckedBindingArgs,
-    pods: { annotations: pulumi.Input<{ [key: string]: pulumi.Input<string> }>; region: pulumi.Input<string | undefined>; dependsOn: pulumi.Resource[] },
+    shape: BindingShape,
+    plan: Eventually<BindingPlan>,
+    pods: {
+        annotations: { [key: string]: pulumi.Input<string> };
+        /** The `identityHash` of what the pods' credentials depend on. */
+        identityHash: pulumi.Output<string>;
+        dependsOn: pulumi.Resource[];
+    },
 ): BindingPods {
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-        name,
-        {
-            metadata: { name: bound.serviceAccountName, namespace: bound.namespace, annotations: pods.annotations },
-            // Pods of this account call AWS, not the Kubernetes API.
-            automountServiceAccountToken: false,
-        },
-        { parent },
+    const namespace = select(plan, (known) => known.namespace);
+    const objects = createServiceAccountObjects(parent, name, shape.mode, {
+        namespace,
+        name: select(plan, (known) => known.serviceAccountName),
+        annotations: pods.annotations,
+    });
+    const hash = pods.identityHash;
+    const restartPatches = (args.restartDeploymentNames ?? []).map(
+        (deploymentName) =>
+            new k8s.apps.v1.DeploymentPatch(
+                `${name}-restart-${deploymentName}`,
+                { metadata: { name: deploymentName, namespace }, spec: { template: { metadata: { annotations: { [identityHashAnnotation]: hash } } } } },
+                { parent, dependsOn: pods.dependsOn },
+            ),
     );
-    if (!(args.reader?.enabled ?? true)) {
-        return { serviceAccount, deployment: undefined };
+    if (!shape.readerEnabled) {
+        return { ...objects, deployment: undefined, restartPatches };
     }
-    const locations: pulumi.Output<ReadLocation[]> = pulumi.output(bound.bucketArns ?? []).apply((arns) =>
-        arns.flatMap((arn) => (bound.keyPrefixes.length > 0 ? bound.keyPrefixes : [""]).map((prefix) => ({ bucket: bucketNameOfArn(arn), prefix }))),
+    const manifest = pulumi.all([plan, hash]).apply(([known, knownHash]) =>
+        readerDeployment({
+            name: args.reader?.name ?? defaultReaderName(known.serviceAccountName),
+            namespace: known.namespace,
+            serviceAccountName: known.serviceAccountName,
+            image: args.reader?.image ?? defaultReaderImage,
+            replicas: args.reader?.replicas ?? defaultReaderReplicas,
+            intervalSeconds: args.reader?.intervalSeconds ?? defaultReaderIntervalSeconds,
+            region: known.region,
+            locations: known.readLocations,
+            identityHash: knownHash,
+        }),
     );
-    const manifest = pulumi
-        .all([bound.namespace, bound.serviceAccountName, locations, pods.region])
-        .apply(([namespace, serviceAccountName, knownLocations, region]) =>
-            readerDeployment({
-                name: args.reader?.name ?? defaultReaderName(serviceAccountName),
-                namespace,
-                serviceAccountName,
-                image: args.reader?.image ?? defaultReaderImage,
-                replicas: args.reader?.replicas ?? defaultReaderReplicas,
-                intervalSeconds: args.reader?.intervalSeconds ?? defaultReaderIntervalSeconds,
-                region,
-                locations: knownLocations,
-            }),
-        );
+    const serviceAccountObject = objects.serviceAccount ?? objects.serviceAccountPatch;
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-reader`,
         { metadata: manifest.metadata, spec: manifest.spec },
-        { parent, dependsOn: [serviceAccount, ...pods.dependsOn] },
+        { parent, dependsOn: [...(serviceAccountObject ? [serviceAccountObject] : []), ...pods.dependsOn] },
     );
-    return { serviceAccount, deployment };
+    return { ...objects, deployment, restartPatches };
 }
