@@ -5,8 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** A value that is known now, or an Output of it. */
-export type Eventually<T> = T | pulumi.Output<T>;
+/** What a computation gave once its inputs were known: its value, or the error it threw. */
+type Outcome<T> = { value: T; error?: undefined } | { error: unknown };
+
+/** A value computed once its inputs are known. */
+export class Later<T> {
+    constructor(public readonly outcome: pulumi.Output<Outcome<T>>) {}
+}
+
+/** A value that is known now, or later. */
+export type Eventually<T> = T | Later<T>;
 
 /** Whether a value holds no Output or promise anywhere inside it. */
 export function isPlain(value: unknown): boolean {
@@ -19,12 +27,45 @@ export function isPlain(value: unknown): boolean {
     return Array.isArray(value) ? value.every(isPlain) : Object.values(value).every(isPlain);
 }
 
-/** Computes from the inputs: at once when they are all plain, else once they are all known. */
+/**
+ * Computes from the inputs: at once when they are all plain (an error is thrown at once too), else
+ * once they are all known.
+ */
 export function settle<T extends object, R>(inputs: T, compute: (known: pulumi.Unwrap<T>) => R): Eventually<R> {
-    return isPlain(inputs) ? compute(inputs as pulumi.Unwrap<T>) : pulumi.output(inputs).apply((known) => compute(known as pulumi.Unwrap<T>));
+    if (isPlain(inputs)) {
+        return compute(inputs as pulumi.Unwrap<T>);
+    }
+    return new Later(
+        pulumi.output(inputs).apply((known): Outcome<R> => {
+            try {
+                return { value: compute(known as pulumi.Unwrap<T>) };
+            } catch (error) {
+                return { error };
+            }
+        }) as pulumi.Output<Outcome<R>>,
+    );
 }
 
-/** A part of a value known now or later, known as soon as the value is. */
-export function select<T, R>(value: Eventually<T>, part: (known: T) => R): Eventually<R> {
-    return pulumi.Output.isInstance(value) ? (value as pulumi.Output<T>).apply(part) : part(value as T);
+/**
+ * The error again, as a new object: the SDK prefixes the message of an error that fails a resource
+ * with the property it was serialising, so each resource that shares a failed computation gets its own.
+ */
+function again(error: unknown): unknown {
+    if (pulumi.ResourceError.isInstance(error)) {
+        return new pulumi.ResourceError(error.message, error.resource, error.hideStack);
+    }
+    return error instanceof Error ? new Error(error.message) : error;
+}
+
+/** A part of a value known now or later: plain when the value is, else an Output that fails as the computation did. */
+export function select<T, R>(value: Eventually<T>, part: (known: T) => R): R | pulumi.Output<R> {
+    if (!(value instanceof Later)) {
+        return part(value);
+    }
+    return value.outcome.apply((outcome) => {
+        if (outcome.error !== undefined) {
+            throw again(outcome.error);
+        }
+        return part((outcome as { value: T }).value);
+    }) as pulumi.Output<R>;
 }

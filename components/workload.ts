@@ -359,10 +359,16 @@ export function planPermissions(
         () => checkSamePartition("policyArns", known.policyArns, options.partition),
         () => checkIfKnown("permissionsBoundaryArn", known.permissionsBoundaryArn, checkManagedPolicyArn),
         () => checkPolicyStatements("policyStatements", statements, shape.allowBroadPermissions),
-        () =>
-            inlineLength > inlinePolicyLengthLimit
-                ? `s3Read and policyStatements are invalid together: their policies are ${inlineLength} characters (white space not counted), over IAM's limit of ${inlinePolicyLengthLimit} for a role's inline policies; read fewer buckets or prefixes, merge statements, or attach a managed policy through policyArns`
-                : undefined,
+        () => {
+            if (inlineLength <= inlinePolicyLengthLimit) {
+                return undefined;
+            }
+            const sources = [...(s3Read ? ["s3Read"] : []), ...(statementsPolicy ? ["policyStatements"] : [])];
+            return (
+                `${sources.join(" and ")} ${sources.length > 1 ? "are" : "is"} invalid: the role's inline policies are ${inlineLength} characters (white space not counted), ` +
+                `over IAM's limit of ${inlinePolicyLengthLimit} for a role's inline policies; read fewer buckets or prefixes, or whole buckets, merge statements, or attach a managed policy through policyArns`
+            );
+        },
     );
     return { plan, problem };
 }
@@ -493,7 +499,7 @@ export function createBindingPods(
     if (!shape.readerEnabled) {
         return { ...objects, deployment: undefined, restartPatches };
     }
-    const manifest = pulumi.all([plan, hash]).apply(([known, knownHash]) =>
+    const manifest = pulumi.all([select(plan, (known) => known), hash]).apply(([known, knownHash]) =>
         readerDeployment({
             name: args.reader?.name ?? defaultReaderName(known.serviceAccountName),
             namespace: known.namespace,

@@ -15,6 +15,11 @@ export interface IdentityRequest {
     /** A concrete ARN: a pattern would ask whether any matching resource is allowed. */
     resource: string;
     context?: ContextValues;
+    /**
+     * Context keys the simulator does not know but IAM does (such as `kms:EncryptionContext:aws:s3:arn`,
+     * a key made of a prefix and the context's own name): only these may be unknown, so a typo still throws.
+     */
+    keysUnknownToSimulator?: string[];
 }
 
 /** A request to assume a role, judged by the role's trust policy alone. */
@@ -44,7 +49,7 @@ async function normalizedContext(context: ContextValues): Promise<ContextValues>
     return normalized;
 }
 
-async function decide(simulation: Simulation, allowUnknownContextKeys: boolean): Promise<boolean> {
+async function decide(simulation: Simulation, allowUnknownContextKeys: boolean | string[]): Promise<boolean> {
     const resource = simulation.request.resource.resource;
     if (resource.includes("*")) {
         throw new Error(`evaluate a concrete resource, not a pattern: ${resource}`);
@@ -57,7 +62,8 @@ async function decide(simulation: Simulation, allowUnknownContextKeys: boolean):
     if (ignored.length === 0) {
         return result.overallResult === "Allowed";
     }
-    if (!allowUnknownContextKeys) {
+    const allowed = allowUnknownContextKeys === true || (Array.isArray(allowUnknownContextKeys) && ignored.every((key) => allowUnknownContextKeys.includes(key)));
+    if (!allowed) {
         throw new Error(`context keys unknown for ${simulation.request.action}: ${ignored.join(", ")}`);
     }
     // Keys of an OIDC issuer (`<issuer>:sub`) are unknown to the simulator's validated path, which
@@ -95,7 +101,7 @@ export function allowedByIdentityPolicy(policy: PolicyDocument, request: Identit
             resourceControlPolicies: [],
             resourcePolicy: keyPolicy,
         },
-        false,
+        request.keysUnknownToSimulator ?? false,
     );
 }
 

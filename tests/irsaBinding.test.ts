@@ -4,8 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { refusals, registered, registeredOfType, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
-import { checkBucketArn, IrsaBinding, IrsaBindingArgs, PolicyDocument, readerScript } from "../components/index";
-import { checkedList, s3ReadPolicyDocument } from "../components/workload";
+import { IrsaBinding, IrsaBindingArgs, PolicyDocument, readerScript } from "../components/index";
+import { checkBindingShape, planPermissions } from "../components/workload";
 
 const issuer = "oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 const providerArn = `arn:aws:iam::123456789012:oidc-provider/${issuer}`;
@@ -45,9 +45,11 @@ async function deploy(args: IrsaBindingArgs, opts: pulumi.ComponentResourceOptio
             },
         ],
     });
-    const children: pulumi.Resource[] = [binding, binding.role, binding.serviceAccount];
-    if (binding.deployment) {
-        children.push(binding.deployment);
+    const children: pulumi.Resource[] = [binding, binding.role];
+    for (const child of [binding.serviceAccount, binding.serviceAccountPatch, binding.deployment]) {
+        if (child) {
+            children.push(child);
+        }
     }
     await registrationOf(...children);
     await valueOf(binding.trustPolicy);
@@ -299,50 +301,63 @@ describe("IrsaBinding validation", () => {
         assertRefused(baseArgs({ reader: { image: "public.ecr.aws/aws-cli/aws-cli" } }), /reader.image .* is invalid: an image must be pinned/);
         assertRefused(baseArgs({ reader: { image: "amazon/aws-cli:latest" } }), /reader.image .* 'latest' tag is not a pin/);
         assertRefused(baseArgs({ reader: { replicas: 0 } }), /reader.replicas 0 is invalid/);
-        assertRefused(baseArgs({ s3Read: undefined }), /reader is invalid: the reader lists the buckets of s3Read/);
+        assertRefused(baseArgs({ s3Read: undefined, reader: { enabled: true } }), /reader is invalid: the reader lists the buckets of s3Read/);
     });
 
     it("checks Outputs once known, with the same messages", async () => {
-        const binding = new IrsaBinding(uniqueName(), baseArgs({ namespace: pulumi.output("Bad_Namespace") }));
-        await assert.rejects(valueOf(binding.namespace), /namespace "Bad_Namespace" is invalid: .*DNS-1123 label/);
-        const buckets = checkedList(binding, "s3Read.bucketArns", [pulumi.output(bucketArn), pulumi.output("arn:aws:s3:::*")], checkBucketArn, { nonEmpty: true });
-        await assert.rejects(valueOf(buckets), /s3Read.bucketArns\[1\] "arn:aws:s3:::\*" is invalid: a bucket ARN may not contain wildcards/);
-        const twice = checkedList(binding, "s3Read.bucketArns", [bucketArn, pulumi.output(bucketArn)], checkBucketArn, { nonEmpty: true });
-        await assert.rejects(valueOf(twice), /s3Read.bucketArns "arn:aws:s3:::reports-bucket" is invalid: each entry may appear only once/);
+        const badNamespace = new IrsaBinding(uniqueName(), baseArgs({ namespace: pulumi.output("Bad_Namespace") }));
+        await assert.rejects(valueOf(badNamespace.namespace), /namespace "Bad_Namespace" is invalid: .*DNS-1123 label/);
+        const wildcard = new IrsaBinding(uniqueName(), baseArgs({ s3Read: { bucketArns: [pulumi.output(bucketArn), pulumi.output("arn:aws:s3:::*")] } }));
+        await assert.rejects(valueOf(wildcard.trustPolicy), /s3Read.bucketArns\[1\] "arn:aws:s3:::\*" is invalid: a bucket ARN may not contain wildcards/);
+        const twice = new IrsaBinding(uniqueName(), baseArgs({ s3Read: { bucketArns: [bucketArn, pulumi.output(bucketArn)] } }));
+        await assert.rejects(valueOf(twice.trustPolicy), /s3Read.bucketArns "arn:aws:s3:::reports-bucket" is invalid: each entry may appear only once/);
+        const provider = new IrsaBinding(uniqueName(), baseArgs({ oidcProviderArn: pulumi.output("arn:aws:iam::123456789012:role/x") }));
+        await assert.rejects(valueOf(provider.trustPolicy), /oidcProviderArn .* is invalid: expected an IAM OIDC provider ARN/);
     });
 
     it("refuses a trust policy over the length limit, and accepts it under a raised one", async () => {
         const manyClusters = Array.from({ length: 8 }, (_, index) => `arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/${String(index).repeat(32)}`);
-        const refused = new IrsaBinding(uniqueName(), baseArgs({ additionalOidcProviderArns: manyClusters }));
-        await assert.rejects(valueOf(refused.trustPolicy), /trust policy is \d+ characters \(white space not counted\), over the limit of 2048 for 9 trusted cluster\(s\)/);
+        assertRefused(
+            baseArgs({ additionalOidcProviderArns: manyClusters }),
+            /trust policy is \d+ characters \(white space not counted\), over the limit of 2048 for 1 ServiceAccount\(s\) and 9 cluster\(s\): 0 ServiceAccount\(s\) fit with 9 cluster\(s\), and 4 cluster\(s\) with 1 ServiceAccount\(s\)/,
+        );
         const raised = new IrsaBinding(uniqueName(), baseArgs({ additionalOidcProviderArns: manyClusters, trustPolicyLengthLimit: 4096 }));
         assert.equal((JSON.parse(await valueOf(raised.trustPolicy)) as PolicyDocument).Statement.length, 9);
+        const later = new IrsaBinding(uniqueName(), baseArgs({ additionalOidcProviderArns: manyClusters.map((arn) => pulumi.output(arn)) }));
+        await assert.rejects(valueOf(later.trustPolicy), /over the limit of 2048 for 1 ServiceAccount\(s\) and 9 cluster\(s\)/);
     });
 
-    it("refuses trusting a provider of another account or the same cluster twice", async () => {
-        const foreign = new IrsaBinding(uniqueName(), baseArgs({ additionalOidcProviderArns: [`arn:aws:iam::999999999999:oidc-provider/${otherIssuer}`] }));
-        await assert.rejects(valueOf(foreign.trustPolicy), /additionalOidcProviderArns .* is invalid: a role trusts OIDC providers of its own account and partition only/);
-        const twice = new IrsaBinding(uniqueName(), baseArgs({ additionalOidcProviderArns: [providerArn] }));
-        await assert.rejects(valueOf(twice.trustPolicy), /may be trusted only once/);
+    it("refuses trusting a provider of another account or the same cluster twice", () => {
+        assertRefused(
+            baseArgs({ additionalOidcProviderArns: [`arn:aws:iam::999999999999:oidc-provider/${otherIssuer}`] }),
+            /additionalOidcProviderArns .* is invalid: a role trusts OIDC providers of its own account and partition only/,
+        );
+        assertRefused(baseArgs({ additionalOidcProviderArns: [providerArn] }), /may be trusted only once/);
     });
 
-    it("refuses buckets and keys of another partition than the role's", async () => {
-        const parent = new pulumi.ComponentResource("test:index:Parent", uniqueName());
+    /** The permissions of a binding reading these buckets and keys, planned for a role in the `aws` partition. */
+    function plannedS3Read(bucketArns: string[], kmsKeyArns: string[], keyPrefixes: string[] = []): ReturnType<typeof planPermissions> {
+        const { shape } = checkBindingShape(baseArgs({ s3Read: { bucketArns, kmsKeyArns, keyPrefixes } }));
+        const known = { namespace: "apps", serviceAccountName: "reports-reader", bucketArns, kmsKeyArns, policyArns: [], policyStatements: [], permissionsBoundaryArn: undefined };
+        return planPermissions(known, shape, { partition: "aws", s3Read: true });
+    }
+
+    it("refuses buckets and keys of another partition than the role's", () => {
         const kmsKeyArn = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        const foreignBucket = s3ReadPolicyDocument(parent, pulumi.output(["arn:aws-cn:s3:::reports"]), [], pulumi.output([]), "aws");
-        await assert.rejects(valueOf(foreignBucket), /s3Read.bucketArns "arn:aws-cn:s3:::reports" is invalid: it is in another AWS partition than the role \(aws\)/);
-        const foreignKey = s3ReadPolicyDocument(parent, pulumi.output([bucketArn]), [], pulumi.output([kmsKeyArn.replace("arn:aws:", "arn:aws-us-gov:")]), "aws");
-        await assert.rejects(valueOf(foreignKey), /s3Read.kmsKeyArns "arn:aws-us-gov:kms:.*" is invalid: it is in another AWS partition/);
-        const sameKey = s3ReadPolicyDocument(parent, pulumi.output([bucketArn]), [], pulumi.output([kmsKeyArn]), "aws");
-        assert.equal((await valueOf(sameKey)).Statement.length, 3);
+        assert.match(plannedS3Read(["arn:aws-cn:s3:::reports"], []).problem ?? "", /s3Read.bucketArns "arn:aws-cn:s3:::reports" is invalid: it is in another AWS partition than the role \(aws\)/);
+        assert.match(plannedS3Read([bucketArn], [kmsKeyArn.replace("arn:aws:", "arn:aws-us-gov:")]).problem ?? "", /s3Read.kmsKeyArns "arn:aws-us-gov:kms:.*" is invalid: it is in another AWS partition/);
+        const sameKey = plannedS3Read([bucketArn], [kmsKeyArn]);
+        assert.equal(sameKey.problem, undefined);
+        assert.equal(sameKey.plan.s3ReadPolicy?.Statement.length, 3);
     });
 
-    it("refuses S3 access whose policy exceeds IAM's inline policy limit", async () => {
-        const parent = new pulumi.ComponentResource("test:index:Parent", uniqueName());
+    it("refuses S3 access whose policy exceeds IAM's inline policy limit", () => {
         const buckets = Array.from({ length: 40 }, (_, index) => `arn:aws:s3:::reports-bucket-${index}`);
         const prefixes = Array.from({ length: 5 }, (_, index) => `department-${index}/daily/`);
-        const document = s3ReadPolicyDocument(parent, pulumi.output(buckets), prefixes, pulumi.output([]), "aws");
-        await assert.rejects(valueOf(document), /s3Read is invalid: its policy is \d+ characters \(white space not counted\), over IAM's limit of 10240/);
+        assert.match(
+            plannedS3Read(buckets, [], prefixes).problem ?? "",
+            /s3Read is invalid: the role's inline policies are \d+ characters \(white space not counted\), over IAM's limit of 10240/,
+        );
     });
 
     it("registers no child of a binding it refused", async () => {

@@ -18,9 +18,18 @@ const sharedArgs = {
 const uniqueName = (): string => uniqueNameFor("pod-identity");
 
 describe("podIdentityTrustPolicy", () => {
-    const trust = podIdentityTrustPolicy({ accountId: mockAccountId, clusterArn });
+    const subject = { namespace: "apps", serviceAccountName: "reports-reader" };
+    const trust = podIdentityTrustPolicy({ accountId: mockAccountId, clusterArns: [clusterArn], subjects: [subject] });
     const request = (principal: string, action: string, context: Record<string, string>) => allowedByTrustPolicy(trust, { principal, action, roleArn, context });
-    const fromThisCluster = { "aws:SourceAccount": mockAccountId, "aws:SourceArn": clusterArn };
+    /** What EKS Pod Identity sends for a pod of the bound ServiceAccount: the source, and its session tags. */
+    const fromThisCluster = {
+        "aws:SourceAccount": mockAccountId,
+        "aws:SourceArn": clusterArn,
+        "aws:RequestTag/eks-cluster-arn": clusterArn,
+        "aws:RequestTag/eks-cluster-name": "demo",
+        "aws:RequestTag/kubernetes-namespace": "apps",
+        "aws:RequestTag/kubernetes-service-account": "reports-reader",
+    };
 
     it("lets the EKS Pod Identity service assume the role and tag the session for this cluster", async () => {
         assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", fromThisCluster), true);
@@ -41,6 +50,36 @@ describe("podIdentityTrustPolicy", () => {
             false,
         );
         assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", {}), false);
+    });
+
+    it("refuses the service acting for another ServiceAccount of the same cluster, or without session tags", async () => {
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:RequestTag/kubernetes-service-account": "other" }), false);
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:RequestTag/kubernetes-namespace": "other" }), false);
+        assert.equal(
+            await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:RequestTag/kubernetes-namespace": "reports-reader", "aws:RequestTag/kubernetes-service-account": "apps" }),
+            false,
+        );
+        const { "aws:RequestTag/kubernetes-service-account": _serviceAccount, ...untagged } = fromThisCluster;
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", untagged), false);
+    });
+
+    it("admits each of several ServiceAccounts, but never one's namespace with another's name", async () => {
+        const several = podIdentityTrustPolicy({
+            accountId: mockAccountId,
+            clusterArns: [clusterArn],
+            subjects: [subject, { namespace: "jobs", serviceAccountName: "exporter" }],
+        });
+        const ask = (namespace: string, serviceAccount: string) =>
+            allowedByTrustPolicy(several, {
+                principal: "pods.eks.amazonaws.com",
+                action: "sts:AssumeRole",
+                roleArn,
+                context: { ...fromThisCluster, "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": serviceAccount },
+            });
+        assert.equal(await ask("apps", "reports-reader"), true);
+        assert.equal(await ask("jobs", "exporter"), true);
+        assert.equal(await ask("apps", "exporter"), false);
+        assert.equal(await ask("jobs", "reports-reader"), false);
     });
 
     it("refuses every other principal and action", async () => {
@@ -65,7 +104,7 @@ describe("PodIdentityBinding under mocks", () => {
                 },
             ],
         });
-        await registrationOf(binding, binding.role, binding.association, binding.serviceAccount, ...(binding.deployment ? [binding.deployment] : []));
+        await registrationOf(binding, binding.role, binding.association, ...[binding.serviceAccount, binding.deployment].filter((child): child is NonNullable<typeof child> => child !== undefined));
         await valueOf(binding.trustPolicy);
         return { binding, name, readerDependsOn };
     }
@@ -74,7 +113,7 @@ describe("PodIdentityBinding under mocks", () => {
         const { binding, name } = await deploy({ clusterName: "demo", ...sharedArgs });
         assert.equal(registeredResource("eks-irsa:index:PodIdentityBinding", name).type, "eks-irsa:index:PodIdentityBinding");
         const trust = JSON.parse(registeredResource("aws:iam/role:Role", name).inputs.assumeRolePolicy as string) as PolicyDocument;
-        assert.deepEqual(trust, podIdentityTrustPolicy({ accountId: mockAccountId, clusterArn }));
+        assert.deepEqual(trust, podIdentityTrustPolicy({ accountId: mockAccountId, clusterArns: [clusterArn], subjects: [{ namespace: "apps", serviceAccountName: "reports-reader" }] }));
         assert.equal(await valueOf(binding.trustPolicy), JSON.stringify(trust));
     });
 
@@ -95,7 +134,7 @@ describe("PodIdentityBinding under mocks", () => {
     it("starts the reader only after the association and the permissions exist", async () => {
         const { binding, readerDependsOn } = await deploy({ clusterName: "demo", ...sharedArgs });
         assert.ok(readerDependsOn.includes(binding.association));
-        assert.ok(readerDependsOn.includes(binding.serviceAccount));
+        assert.ok(binding.serviceAccount && readerDependsOn.includes(binding.serviceAccount));
         assert.equal(readerDependsOn.length, 4);
         const env = (registeredResource("kubernetes:apps/v1:Deployment", `${(await valueOf(binding.urn)).split("::").pop()}-reader`).inputs as {
             spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } };
@@ -115,8 +154,10 @@ describe("PodIdentityBinding under mocks", () => {
         const attachmentOf = (bindingName: string) => registeredResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${bindingName}-policy-0`).inputs.policyArn;
         assert.equal(policyOf(name), policyOf(irsaName));
         assert.equal(attachmentOf(name), attachmentOf(irsaName));
-        const readerSpec = (bindingName: string) => (registeredResource("kubernetes:apps/v1:Deployment", `${bindingName}-reader`).inputs as { spec: unknown }).spec;
-        assert.deepEqual(readerSpec(name), readerSpec(irsaName));
+        // The same pods but for the identity hash, which differs with the mechanism.
+        const readerPods = (bindingName: string) =>
+            (registeredResource("kubernetes:apps/v1:Deployment", `${bindingName}-reader`).inputs as { spec: { template: { spec: unknown } } }).spec.template.spec;
+        assert.deepEqual(readerPods(name), readerPods(irsaName));
     });
 
     it("refuses bad input with the same messages as IrsaBinding, before creating anything", async () => {

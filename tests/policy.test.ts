@@ -12,8 +12,7 @@ const roleArn = "arn:aws:iam::123456789012:role/reports-reader";
 describe("webIdentityTrustPolicy", () => {
     const trust = webIdentityTrustPolicy({
         providers: [{ arn: providerArn, issuer }],
-        namespace: "apps",
-        serviceAccountName: "reports-reader",
+        subjects: [{ namespace: "apps", serviceAccountName: "reports-reader" }],
         audience: "sts.amazonaws.com",
     });
 
@@ -73,8 +72,7 @@ describe("webIdentityTrustPolicy", () => {
                 { arn: providerArn, issuer },
                 { arn: otherProviderArn, issuer: otherIssuer },
             ],
-            namespace: "apps",
-            serviceAccountName: "reports-reader",
+            subjects: [{ namespace: "apps", serviceAccountName: "reports-reader" }],
             audience: "sts.amazonaws.com",
         });
         const request = (sub: string, arn: string, claimsIssuer: string) =>
@@ -99,29 +97,104 @@ describe("webIdentityTrustPolicy", () => {
     });
 });
 
+describe("webIdentityTrustPolicy with several ServiceAccounts and patterns", () => {
+    const trust = webIdentityTrustPolicy({
+        providers: [{ arn: providerArn, issuer }],
+        subjects: [
+            { namespace: "apps", serviceAccountName: "reports-reader" },
+            { namespace: "jobs", serviceAccountName: "exporter" },
+            { namespace: "crossplane-system", serviceAccountName: "provider-aws-*" },
+            { namespace: "monitoring", serviceAccountName: "*" },
+        ],
+        audience: "sts.amazonaws.com",
+    });
+    const assume = (sub: string, aud = "sts.amazonaws.com") =>
+        allowedByTrustPolicy(trust, {
+            principal: providerArn,
+            action: "sts:AssumeRoleWithWebIdentity",
+            roleArn,
+            context: { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: aud },
+        });
+
+    it("matches exact subjects with StringEquals and patterns with StringLike, aud always with StringEquals", () => {
+        assert.deepEqual(trust.Statement.map((statement) => statement.Condition), [
+            {
+                StringEquals: {
+                    [`${issuer}:sub`]: ["system:serviceaccount:apps:reports-reader", "system:serviceaccount:jobs:exporter"],
+                    [`${issuer}:aud`]: "sts.amazonaws.com",
+                },
+            },
+            {
+                StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" },
+                StringLike: { [`${issuer}:sub`]: ["system:serviceaccount:crossplane-system:provider-aws-*", "system:serviceaccount:monitoring:*"] },
+            },
+        ]);
+    });
+
+    it("admits each exact subject and what each pattern names", async () => {
+        assert.equal(await assume("system:serviceaccount:apps:reports-reader"), true);
+        assert.equal(await assume("system:serviceaccount:jobs:exporter"), true);
+        assert.equal(await assume("system:serviceaccount:crossplane-system:provider-aws-s3"), true);
+        assert.equal(await assume("system:serviceaccount:crossplane-system:provider-aws-ec2"), true);
+        assert.equal(await assume("system:serviceaccount:monitoring:prometheus"), true);
+    });
+
+    it("admits nothing else: other namespaces, names sharing a prefix, longer subjects, other audiences", async () => {
+        for (const sub of [
+            "system:serviceaccount:apps:exporter",
+            "system:serviceaccount:jobs:reports-reader",
+            "system:serviceaccount:apps:reports-reader-2",
+            "system:serviceaccount:apps:reports-reader:extra",
+            "system:serviceaccount:apps-2:reports-reader",
+            "system:serviceaccount:crossplane-system:provider-gcp-storage",
+            "system:serviceaccount:crossplane-system-2:provider-aws-s3",
+            "system:serviceaccount:crossplane:provider-aws-s3",
+            "system:serviceaccount:other:provider-aws-s3",
+            "system:serviceaccount:monitoring-2:prometheus",
+            "system:serviceaccount:monitoringx:prometheus",
+            "system:serviceaccounts:monitoring",
+            "system:node:monitoring:prometheus",
+        ]) {
+            assert.equal(await assume(sub), false, sub);
+        }
+        assert.equal(await assume("system:serviceaccount:crossplane-system:provider-aws-s3", "sts.amazonaws.com*"), false);
+        assert.equal(await assume("system:serviceaccount:monitoring:prometheus", "other"), false);
+    });
+});
+
 describe("checkedWebIdentityTrustPolicy", () => {
+    const readerSubject = [{ namespace: "apps", serviceAccountName: "reports-reader" }];
     const clusters = (count: number) =>
         Array.from({ length: count }, (_, index) => `arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/${String(index % 10).repeat(32)}${index}`);
 
     it("counts length as IAM does, without white space", () => {
-        const { document } = checkedWebIdentityTrustPolicy([providerArn], "apps", "reports-reader", "sts.amazonaws.com", 2048);
+        const { document } = checkedWebIdentityTrustPolicy([providerArn], readerSubject, "sts.amazonaws.com", 2048);
         assert.equal(policyLength(document), JSON.stringify(document, null, 4).replace(/\s/g, "").length);
         assert.ok(policyLength(document) < JSON.stringify(document, null, 4).length);
     });
 
     it("accepts as many clusters as fit the limit and refuses the next one, saying size, limit and remedy", () => {
         let fitting = 1;
-        while (checkedWebIdentityTrustPolicy(clusters(fitting + 1), "apps", "reports-reader", "sts.amazonaws.com", 2048).problem === undefined) {
+        while (checkedWebIdentityTrustPolicy(clusters(fitting + 1), readerSubject, "sts.amazonaws.com", 2048).problem === undefined) {
             fitting += 1;
         }
-        const over = checkedWebIdentityTrustPolicy(clusters(fitting + 1), "apps", "reports-reader", "sts.amazonaws.com", 2048);
+        const over = checkedWebIdentityTrustPolicy(clusters(fitting + 1), readerSubject, "sts.amazonaws.com", 2048);
         assert.ok(policyLength(over.document) > 2048);
-        assert.ok(policyLength(checkedWebIdentityTrustPolicy(clusters(fitting), "apps", "reports-reader", "sts.amazonaws.com", 2048).document) <= 2048);
+        assert.ok(policyLength(checkedWebIdentityTrustPolicy(clusters(fitting), readerSubject, "sts.amazonaws.com", 2048).document) <= 2048);
         assert.match(
             over.problem ?? "",
-            new RegExp(`^trust policy is ${policyLength(over.document)} characters \\(white space not counted\\), over the limit of 2048 for ${fitting + 1} trusted cluster\\(s\\): .*trustPolicyLengthLimit`),
+            new RegExp(`^trust policy is ${policyLength(over.document)} characters \\(white space not counted\\), over the limit of 2048 for 1 ServiceAccount\\(s\\) and ${fitting + 1} cluster\\(s\\): 0 ServiceAccount\\(s\\) fit with ${fitting + 1} cluster\\(s\\), and ${fitting} cluster\\(s\\) with 1 ServiceAccount\\(s\\)\\. .*trustPolicyLengthLimit`),
         );
-        assert.equal(checkedWebIdentityTrustPolicy(clusters(fitting + 1), "apps", "reports-reader", "sts.amazonaws.com", 4096).problem, undefined);
+        assert.equal(checkedWebIdentityTrustPolicy(clusters(fitting + 1), readerSubject, "sts.amazonaws.com", 4096).problem, undefined);
+    });
+
+    it("counts every subject's statement, and says how many ServiceAccounts fit", () => {
+        const subjects = Array.from({ length: 60 }, (_, index) => ({ namespace: `team-${index}`, serviceAccountName: `service-account-${index}` }));
+        const over = checkedWebIdentityTrustPolicy(clusters(2), subjects, "sts.amazonaws.com", 2048);
+        const [, fit] = /: (\d+) ServiceAccount\(s\) fit with 2 cluster\(s\)/.exec(over.problem ?? "") ?? [];
+        assert.ok(Number(fit) > 0 && Number(fit) < 60, over.problem);
+        assert.equal(checkedWebIdentityTrustPolicy(clusters(2), subjects.slice(0, Number(fit)), "sts.amazonaws.com", 2048).problem, undefined);
+        assert.notEqual(checkedWebIdentityTrustPolicy(clusters(2), subjects.slice(0, Number(fit) + 1), "sts.amazonaws.com", 2048).problem, undefined);
     });
 });
 
@@ -174,14 +247,23 @@ describe("s3ReadPolicy", () => {
         assert.equal(await list(), false);
     });
 
-    it("decrypts with the given keys only", async () => {
-        assert.equal(await allowedByIdentityPolicy(prefixed, { action: "kms:Decrypt", resource: keyArn }), true);
-        assert.equal(
-            await allowedByIdentityPolicy(prefixed, { action: "kms:Decrypt", resource: "arn:aws:kms:us-west-2:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab" }),
-            false,
-        );
-        assert.equal(await allowedByIdentityPolicy(prefixed, { action: "kms:Encrypt", resource: keyArn }), false);
-        assert.equal(await allowedByIdentityPolicy(wholeBucket, { action: "kms:Decrypt", resource: keyArn }), false);
+    it("decrypts with the given keys only, and only as S3 asks for these buckets' objects", async () => {
+        const throughS3 = (encryptionContext: string, service = "s3.us-west-2.amazonaws.com") => ({
+            "kms:ViaService": service,
+            "kms:EncryptionContext:aws:s3:arn": encryptionContext,
+        });
+        const keysUnknownToSimulator = ["kms:EncryptionContext:aws:s3:arn"];
+        const decrypt = (resource: string, context: Record<string, string>) =>
+            allowedByIdentityPolicy(prefixed, { action: "kms:Decrypt", resource, context, keysUnknownToSimulator });
+        assert.equal(await decrypt(keyArn, throughS3(`${bucketArn}/daily/2026-11-29.csv`)), true);
+        assert.equal(await decrypt(keyArn, throughS3(bucketArn)), true, "with an S3 Bucket Key the context is the bucket");
+        assert.equal(await decrypt(keyArn, {}), false, "directly, outside S3");
+        assert.equal(await decrypt(keyArn, throughS3(`${bucketArn}/daily/x.csv`, "secretsmanager.us-west-2.amazonaws.com")), false, "through another service");
+        assert.equal(await decrypt(keyArn, throughS3("arn:aws:s3:::other-bucket/daily/x.csv")), false, "for another bucket");
+        assert.equal(await decrypt(keyArn, throughS3(`${bucketArn}/secret/keys.csv`)), false, "outside the prefixes");
+        assert.equal(await decrypt("arn:aws:kms:us-west-2:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab", throughS3(`${bucketArn}/daily/x.csv`)), false);
+        assert.equal(await allowedByIdentityPolicy(prefixed, { action: "kms:Encrypt", resource: keyArn, context: throughS3(`${bucketArn}/daily/x.csv`), keysUnknownToSimulator }), false);
+        assert.equal(await allowedByIdentityPolicy(wholeBucket, { action: "kms:Decrypt", resource: keyArn, context: throughS3(`${bucketArn}/x.csv`), keysUnknownToSimulator }), false);
     });
 
     it("works in other partitions", async () => {
