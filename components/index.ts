@@ -12,3 +12,4 @@ export * from "./subjects";
 export * from "./serviceAccount";
 export * from "./trust";
 export { identityHash } from "./identity";
+export * as addons from "./addons";

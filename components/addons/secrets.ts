@@ -1,0 +1,87 @@
+/**
+ * External Secrets Operator, reading the secrets and parameters the user names.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+import type { PolicyStatementArgs } from "../permissions";
+import { checkKmsKeyArn } from "../validation";
+import { addonPermissions, AddonPermissions, condition, serviceAccountOf, statement } from "./types";
+import { AddonScopeError, checkedInputs, checkParameterArn, checkSecretArn, regionOfArn } from "./validation";
+
+/** The scope of the External Secrets Operator's role. */
+export interface ExternalSecretsArgs {
+    /**
+     * ARNs of the Secrets Manager secrets the operator reads. A secret's full ARN, or a name prefix
+     * ending in `*` for every secret under it (`arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/payments/*`).
+     * @default []
+     */
+    secretArns?: pulumi.Input<string>[];
+    /**
+     * ARNs of the SSM parameters the operator reads (`arn:aws:ssm:us-east-1:111122223333:parameter/prod/db/password`),
+     * or a path prefix ending in `*`.
+     * @default []
+     */
+    parameterArns?: pulumi.Input<string>[];
+    /**
+     * ARNs of the customer managed KMS keys that encrypt the secrets or SecureString parameters: the
+     * role may decrypt with them only through Secrets Manager and SSM of the key's region.
+     * @default [] (AWS managed keys)
+     */
+    kmsKeyArns?: pulumi.Input<string>[];
+    /**
+     * Namespace of the operator's ServiceAccount.
+     * @default "external-secrets"
+     */
+    namespace?: string;
+    /**
+     * Name of the operator's ServiceAccount.
+     * @default "external-secrets"
+     */
+    serviceAccountName?: string;
+}
+
+/**
+ * The External Secrets Operator (chart `external-secrets/external-secrets`) reading AWS Secrets
+ * Manager and SSM Parameter Store, through the controller's own ServiceAccount (a SecretStore
+ * without `auth`), or through another ServiceAccount named by `auth.jwt.serviceAccountRef`: then
+ * give that one as `namespace` and `serviceAccountName`.
+ *
+ * Source: external-secrets documentation `provider/aws-secrets-manager.md` and
+ * `provider/aws-parameter-store.md` (v0.1x), read-only: `secretsmanager:GetSecretValue`,
+ * `DescribeSecret`, `GetResourcePolicy`, `ListSecretVersionIds` on the given secrets;
+ * `ssm:GetParameter`, `GetParameters`, `GetParametersByPath` on the given parameters; `kms:Decrypt`
+ * on the given keys, only via Secrets Manager or SSM. Nothing writes (PushSecret needs its own
+ * statements), and nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
+ * `ssm:DescribeParameters` on `*`), so `allowBroadPermissions` is never set.
+ *
+ * EKS Pod Identity: supported by the operator's AWS SDK for controller-level credentials. No EKS add-on.
+ */
+export function externalSecrets(args: ExternalSecretsArgs): AddonPermissions {
+    const serviceAccount = serviceAccountOf("externalSecrets", { namespace: "external-secrets", serviceAccountName: "external-secrets" }, args);
+    const secrets = checkedInputs("externalSecrets.secretArns", args.secretArns, checkSecretArn, { nonEmpty: false });
+    const parameters = checkedInputs("externalSecrets.parameterArns", args.parameterArns, checkParameterArn, { nonEmpty: false });
+    const keys = checkedInputs("externalSecrets.kmsKeyArns", args.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false });
+    if (secrets.length === 0 && parameters.length === 0) {
+        throw new AddonScopeError("externalSecrets.secretArns is invalid: name at least one secret (secretArns) or parameter (parameterArns) the operator reads");
+    }
+    const statements: PolicyStatementArgs[] = [];
+    if (secrets.length > 0) {
+        statements.push(
+            statement(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"], secrets),
+        );
+    }
+    if (parameters.length > 0) {
+        statements.push(statement(["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], parameters));
+    }
+    if (keys.length > 0) {
+        const services = [...(secrets.length > 0 ? ["secretsmanager"] : []), ...(parameters.length > 0 ? ["ssm"] : [])];
+        const viaServices = keys.flatMap((key) =>
+            services.map((service) =>
+                typeof key === "string" ? `${service}.${regionOfArn(key)}.amazonaws.com` : pulumi.output(key).apply((known) => `${service}.${regionOfArn(known)}.amazonaws.com`),
+            ),
+        );
+        const unique = viaServices.filter((value, index) => typeof value !== "string" || viaServices.indexOf(value) === index);
+        statements.push(statement(["kms:Decrypt"], keys, condition("StringEquals", "kms:ViaService", ...unique)));
+    }
+    return addonPermissions(serviceAccount, [], statements);
+}
