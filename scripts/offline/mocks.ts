@@ -132,6 +132,13 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
         if (type === "aws:ec2/eip:Eip") {
             state.allocationId = `eipalloc-${name}`;
         }
+        if (type === "aws:eks/podIdentityAssociation:PodIdentityAssociation") {
+            state.associationId = `a-${name}`;
+            // EKS makes an external ID for associations with a target role, for the target's trust policy.
+            if (typeof inputs.targetRoleArn === "string") {
+                state.externalId = `external-id-of-${name}`;
+            }
+        }
         return state;
     };
 
