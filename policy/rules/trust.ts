@@ -1,0 +1,84 @@
+/**
+ * The rules on who may assume a role, read from the trust policy of every IAM role.
+ */
+import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
+
+import { IndexedStatement } from "../documents";
+import { plain, resourceLabel } from "../runtime";
+import { describeProblem, documentProblems, podIdentitySessionTagProblems, podIdentitySourceProblems, webIdentityStatementProblems, wildcardPrincipalProblems } from "../trust";
+
+/** Role types and the input that holds their trust policy. */
+export const roleTrustPolicyInputs: Record<string, string> = {
+    "aws:iam/role:Role": "assumeRolePolicy",
+    "aws-native:iam:Role": "assumeRolePolicyDocument",
+};
+
+/** The trust policy of a role resource, or undefined for other types (or a role without one). */
+export function trustPolicyOf(resource: { type: string; props: Record<string, unknown> }): unknown {
+    const input = roleTrustPolicyInputs[resource.type];
+    return input === undefined ? undefined : plain(resource.props[input]);
+}
+
+/** A rule that checks each statement of every role's trust policy. */
+function trustRule(
+    name: string,
+    description: string,
+    enforcementLevel: EnforcementLevel,
+    check: (statement: IndexedStatement) => string[],
+    options: { reportUnreadable: boolean },
+): ResourceValidationPolicy {
+    return {
+        name,
+        description,
+        enforcementLevel,
+        validateResource: (args, reportViolation) => {
+            const document = trustPolicyOf(args);
+            if (document === undefined) {
+                return;
+            }
+            const { problems, error } = documentProblems(document, check);
+            if (error !== undefined && options.reportUnreadable) {
+                reportViolation(`${resourceLabel(args)}: its trust policy ${error}, so no rule can tell who may assume the role`);
+            }
+            for (const problem of problems) {
+                reportViolation(`${resourceLabel(args)}: ${describeProblem("trust policy", problem)}`);
+            }
+        },
+    };
+}
+
+/** IRSA: the provider's tokens, for named ServiceAccounts and the STS audience only. */
+export const irsaTrustRule = trustRule(
+    "irsa-trust-bounded-subject",
+    "A role trusting an EKS cluster's IAM OIDC provider must name the ServiceAccounts that may assume it (StringEquals on <issuer>:sub, or a StringLike pattern inside one namespace) and the audience (StringEquals on <issuer>:aud), with the keys of that provider's own issuer; otherwise any pod of the cluster can take the role.",
+    "mandatory",
+    webIdentityStatementProblems,
+    { reportUnreadable: false },
+);
+
+/** Pod Identity: the EKS service, for this account's clusters only. */
+export const podIdentitySourceRule = trustRule(
+    "pod-identity-trust-source",
+    "A role trusting EKS Pod Identity (pods.eks.amazonaws.com) must name the account (aws:SourceAccount) and the clusters (aws:SourceArn) it serves; otherwise a cluster of another account can be given the role (the confused deputy).",
+    "mandatory",
+    podIdentitySourceProblems,
+    { reportUnreadable: false },
+);
+
+/** Pod Identity: the ServiceAccounts, by the session tags EKS sets. */
+export const podIdentitySessionTagRule = trustRule(
+    "pod-identity-trust-session-tags",
+    "A role trusting EKS Pod Identity should name its namespace and ServiceAccount in conditions on the session tags aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account, so that no other ServiceAccount gets it when someone associates it.",
+    "advisory",
+    podIdentitySessionTagProblems,
+    { reportUnreadable: false },
+);
+
+/** Anyone: `*` as principal. */
+export const wildcardPrincipalRule = trustRule(
+    "trust-no-wildcard-principal",
+    "A role's trust policy may not allow the principal \"*\" (in any form, or through NotPrincipal): it lets any AWS principal of any account try to assume the role, and conditions are one mistake away from letting it in.",
+    "mandatory",
+    wildcardPrincipalProblems,
+    { reportUnreadable: true },
+);

@@ -1,0 +1,220 @@
+/**
+ * Who may assume a role: the checks of a trust policy's statements for IRSA (an IAM OIDC provider
+ * and `sts:AssumeRoleWithWebIdentity`), EKS Pod Identity (`pods.eks.amazonaws.com`) and `*`
+ * principals. Pure functions over a parsed document; each problem names the statement it is in.
+ */
+import {
+    ConditionEntry,
+    conditionsOf,
+    conditionsOn,
+    describeStatement,
+    IndexedStatement,
+    isAllow,
+    isOperator,
+    Json,
+    parsePolicyDocument,
+    principalsOf,
+    statementCoversAction,
+} from "./documents";
+
+/** The service principal EKS Pod Identity assumes roles as. */
+export const podIdentityPrincipal = "pods.eks.amazonaws.com";
+
+/** The session tags EKS Pod Identity sets that name the ServiceAccount (EKS User Guide, "Create IAM role with trust policy required by EKS Pod Identity"). */
+export const podIdentityServiceAccountTags = ["kubernetes-namespace", "kubernetes-service-account"] as const;
+
+/** A problem with one statement of a document. */
+export interface StatementProblem {
+    statement: IndexedStatement;
+    problem: string;
+}
+
+/** A finding as a message: the statement's index and JSON, then what is wrong with it. */
+export function describeProblem(documentName: string, { statement, problem }: StatementProblem): string {
+    return `${documentName} ${describeStatement(statement)}: ${problem}`;
+}
+
+/** The issuer of an IAM OIDC provider ARN (its part after `oidc-provider/`), or undefined for any other principal. */
+export function issuerOfProviderArn(principal: string): string | undefined {
+    const match = /^arn:[^:]+:iam::[^:]*:oidc-provider\/(.+)$/.exec(principal);
+    return match?.[1];
+}
+
+/** The IAM OIDC providers a statement trusts, by issuer. */
+function trustedIssuers(statement: Record<string, Json>): string[] {
+    return (principalsOf(statement).Federated ?? []).flatMap((principal) => {
+        const issuer = issuerOfProviderArn(principal);
+        return issuer === undefined ? [] : [issuer];
+    });
+}
+
+/** Operators that also pass when the key is absent from the request, so they bound nothing. */
+function passesWhenAbsent(condition: ConditionEntry): boolean {
+    return /IfExists$/i.test(condition.operator) || /^ForAllValues:/i.test(condition.operator);
+}
+
+/** `system:serviceaccount:<namespace>:<name>` where the namespace has no wildcard (the name may be a pattern). */
+const namespaceConfinedSubject = /^system:serviceaccount:([^:*?]+):([^:]+)$/;
+
+/** A condition key that belongs to an OIDC issuer (`<issuer>:<claim>`) rather than to AWS or a service: its prefix is a host. */
+function issuerOfConditionKey(key: string): string | undefined {
+    const separator = key.lastIndexOf(":");
+    const prefix = key.slice(0, separator);
+    return separator > 0 && /[./]/.test(prefix) ? prefix : undefined;
+}
+
+/**
+ * The problems of an IRSA trust statement: an `Allow` of `sts:AssumeRoleWithWebIdentity` to an IAM
+ * OIDC provider must bound the token's `sub` to exact ServiceAccounts (`StringEquals`) or to a
+ * `StringLike` pattern inside one namespace, and its `aud` with `StringEquals`, on the keys of that
+ * same issuer. Statements of other kinds have none.
+ */
+export function webIdentityStatementProblems(indexed: IndexedStatement): string[] {
+    const { statement } = indexed;
+    const issuers = trustedIssuers(statement);
+    if (!isAllow(statement) || issuers.length === 0 || !statementCoversAction(statement, "sts:AssumeRoleWithWebIdentity")) {
+        return [];
+    }
+    const conditions = conditionsOf(statement);
+    const problems: string[] = [];
+    for (const issuer of issuers) {
+        const subKey = `${issuer}:sub`;
+        const audKey = `${issuer}:aud`;
+        const sub = conditionsOn(conditions, subKey);
+        const aud = conditionsOn(conditions, audKey);
+        for (const condition of [...sub, ...aud].filter(passesWhenAbsent)) {
+            problems.push(`${condition.operator} on ${condition.key} also passes for a token without that claim, so it bounds nothing; use StringEquals`);
+        }
+        const exact = sub.filter((condition) => isOperator(condition, "StringEquals") && condition.values.length > 0);
+        const patterns = sub.filter((condition) => isOperator(condition, "StringLike"));
+        for (const condition of patterns) {
+            for (const value of condition.values) {
+                if (!namespaceConfinedSubject.test(value)) {
+                    problems.push(
+                        `StringLike on ${subKey} admits ${JSON.stringify(value)}, which is not confined to one namespace: ` +
+                            "write system:serviceaccount:<namespace>:<name pattern>, with no wildcard in the namespace",
+                    );
+                }
+            }
+        }
+        if (exact.length === 0 && patterns.length === 0) {
+            problems.push(
+                `no StringEquals (or namespace-confined StringLike) condition on ${subKey}: every ServiceAccount of every namespace of the cluster can assume the role; ` +
+                    `bound it to system:serviceaccount:<namespace>:<name>`,
+            );
+        }
+        for (const condition of aud.filter((entry) => isOperator(entry, "StringLike"))) {
+            problems.push(`StringLike on ${audKey} (${JSON.stringify(condition.values)}): the audience must be matched exactly, with StringEquals`);
+        }
+        if (!aud.some((condition) => isOperator(condition, "StringEquals") && condition.values.length > 0)) {
+            problems.push(`no StringEquals condition on ${audKey}: tokens issued for any audience are accepted; require sts.amazonaws.com`);
+        }
+    }
+    const ownIssuers = issuers.map((issuer) => issuer.toLowerCase());
+    for (const condition of conditions) {
+        const issuer = issuerOfConditionKey(condition.key);
+        if (issuer !== undefined && !ownIssuers.includes(issuer.toLowerCase())) {
+            problems.push(
+                `the condition key ${condition.key} belongs to another issuer than the statement's principal (${issuers.join(", ")}): ` +
+                    "it constrains nothing about this provider's tokens; use the principal's own issuer in the key",
+            );
+        }
+    }
+    return problems;
+}
+
+/** Whether a condition holds a real bound on the key: a positive operator, not IfExists, and no lone `*`. */
+function bounds(conditions: ConditionEntry[], key: string, operators: string[]): boolean {
+    return conditionsOn(conditions, key).some(
+        (condition) => isOperator(condition, ...operators) && condition.values.length > 0 && !condition.values.includes("*"),
+    );
+}
+
+/** Whether an `Allow` statement lets EKS Pod Identity assume the role. */
+function isPodIdentityStatement(statement: Record<string, Json>): boolean {
+    return (
+        isAllow(statement) &&
+        (principalsOf(statement).Service ?? []).some((service) => service.toLowerCase() === podIdentityPrincipal) &&
+        statementCoversAction(statement, "sts:AssumeRole")
+    );
+}
+
+/**
+ * The problems of a Pod Identity trust statement: without `aws:SourceAccount` and `aws:SourceArn`,
+ * the EKS service may assume the role on behalf of any account's cluster (the confused deputy).
+ */
+export function podIdentitySourceProblems(indexed: IndexedStatement): string[] {
+    if (!isPodIdentityStatement(indexed.statement)) {
+        return [];
+    }
+    const conditions = conditionsOf(indexed.statement);
+    const problems: string[] = [];
+    if (!bounds(conditions, "aws:SourceAccount", ["StringEquals", "StringLike"])) {
+        problems.push("no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account");
+    }
+    if (!bounds(conditions, "aws:SourceArn", ["ArnEquals", "ArnLike", "StringEquals", "StringLike"])) {
+        problems.push("no ArnEquals condition on aws:SourceArn: EKS Pod Identity may assume the role for any cluster; name the clusters' ARNs");
+    }
+    return problems;
+}
+
+/**
+ * The advisory problems of a Pod Identity trust statement: without conditions on the session tags
+ * EKS sets for the ServiceAccount, any ServiceAccount someone associates with the role gets it.
+ */
+export function podIdentitySessionTagProblems(indexed: IndexedStatement): string[] {
+    if (!isPodIdentityStatement(indexed.statement)) {
+        return [];
+    }
+    const conditions = conditionsOf(indexed.statement);
+    return podIdentityServiceAccountTags
+        .filter((tag) => !bounds(conditions, `aws:RequestTag/${tag}`, ["StringEquals", "StringLike"]))
+        .map(
+            (tag) =>
+                `no StringEquals condition on aws:RequestTag/${tag}: any ServiceAccount associated with the role gets it; ` +
+                "name the namespace and ServiceAccount the role is for",
+        );
+}
+
+/** The problems of a statement that lets anyone in: an `Allow` to the principal `*` (in any form), or to everyone but a `NotPrincipal`. */
+export function wildcardPrincipalProblems(indexed: IndexedStatement): string[] {
+    const { statement } = indexed;
+    if (!isAllow(statement)) {
+        return [];
+    }
+    if (statement.NotPrincipal !== undefined) {
+        return ["Allow with NotPrincipal trusts every principal except the ones named, including every AWS account; name the principals instead"];
+    }
+    const wildcards = Object.entries(principalsOf(statement)).filter(([, values]) => values.includes("*"));
+    return wildcards.map(([kind]) =>
+        kind === "*"
+            ? 'Principal "*" lets any principal of any AWS account assume the role; conditions do not make that safe, name the principals'
+            : `Principal {"${kind}": "*"} lets any principal of that kind, in any AWS account, assume the role; name the principals`,
+    );
+}
+
+/** Runs a statement check over a document: its problems, or the one problem that it cannot be read. */
+export function documentProblems(
+    document: unknown,
+    check: (statement: IndexedStatement) => string[],
+): { problems: StatementProblem[]; error?: string } {
+    const parsed = parsePolicyDocument(document);
+    if ("error" in parsed) {
+        return { problems: [], error: parsed.error };
+    }
+    return { problems: parsed.statements.flatMap((statement) => check(statement).map((problem) => ({ statement, problem }))) };
+}
+
+/**
+ * Whether a trust policy makes its role a workload role: it trusts an IAM OIDC provider (IRSA) or
+ * EKS Pod Identity, so pods get its permissions.
+ */
+export function isWorkloadTrustPolicy(document: unknown): boolean {
+    const parsed = parsePolicyDocument(document);
+    if ("error" in parsed) {
+        return false;
+    }
+    return parsed.statements.some(
+        ({ statement }) => isAllow(statement) && (trustedIssuers(statement).length > 0 || isPodIdentityStatement(statement)),
+    );
+}
