@@ -59,7 +59,8 @@ describe("podIdentityTrustPolicy", () => {
             await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:RequestTag/kubernetes-namespace": "reports-reader", "aws:RequestTag/kubernetes-service-account": "apps" }),
             false,
         );
-        const { "aws:RequestTag/kubernetes-service-account": _serviceAccount, ...untagged } = fromThisCluster;
+        const untagged: Record<string, string> = { ...fromThisCluster };
+        delete untagged["aws:RequestTag/kubernetes-service-account"];
         assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", untagged), false);
     });
 
