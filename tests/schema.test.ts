@@ -24,14 +24,20 @@ function signature(properties: Record<string, PropertySchema>, required: string[
 }
 
 const sharedInputs = [
+    "additionalServiceAccounts?: ServiceAccountSubject[]",
+    "allowBroadPermissions?: boolean",
+    "allowServiceAccountPatterns?: boolean",
     "maxSessionDurationSeconds?: number",
     "namespace: string",
     "permissionsBoundaryArn?: string",
     "policyArns?: string[]",
+    "policyStatements?: PolicyStatementArgs[]",
     "reader?: ReaderArgs",
+    "restartDeploymentNames?: string[]",
     "roleName?: string",
     "rolePath?: string",
     "s3Read?: S3ReadArgs",
+    "serviceAccountMode?: string",
     "serviceAccountName: string",
     "tags?: map<string>",
 ];
@@ -42,8 +48,10 @@ const sharedOutputs = [
     "role: Role",
     "roleArn: string",
     "roleName: string",
-    "serviceAccount: ServiceAccount",
+    "serviceAccount?: ServiceAccount",
+    "serviceAccountAnnotations: map<string>",
     "serviceAccountName: string",
+    "serviceAccountPatch?: ServiceAccountPatch",
     "trustPolicy: string",
 ];
 
@@ -67,18 +75,41 @@ describe("the package schema other Pulumi languages see", function () {
         const resource = schema.resources["eks-irsa:index:IrsaBinding"];
         assert.deepEqual(
             signature(resource.inputProperties, resource.requiredInputs),
-            [...sharedInputs, "additionalOidcProviderArns?: string[]", "audience?: string", "oidcProviderArn: string", "trustPolicyLengthLimit?: number"].sort(),
+            [
+                ...sharedInputs,
+                "additionalOidcProviderArns?: string[]",
+                "audience?: string",
+                "oidcProviderArn: string",
+                "transitionalPodIdentityClusterName?: string",
+                "trustPolicyLengthLimit?: number",
+            ].sort(),
         );
     });
 
-    it("gives PodIdentityBinding the same inputs, with clusterName in place of the OIDC ones", () => {
+    it("gives PodIdentityBinding the same inputs, with its clusters and target role in place of the OIDC ones", () => {
         const resource = schema.resources["eks-irsa:index:PodIdentityBinding"];
-        assert.deepEqual(signature(resource.inputProperties, resource.requiredInputs), [...sharedInputs, "clusterName: string"].sort());
+        assert.deepEqual(
+            signature(resource.inputProperties, resource.requiredInputs),
+            [
+                ...sharedInputs,
+                "additionalClusterNames?: string[]",
+                "clusterName: string",
+                "targetRoleArn?: string",
+                "transitionalOidcProviderArn?: string",
+                "trustPolicyLengthLimit?: number",
+            ].sort(),
+        );
     });
 
     it("describes the nested argument types", () => {
         const s3Read = schema.types["eks-irsa:index:S3ReadArgs"];
         assert.deepEqual(signature(s3Read.properties, s3Read.required ?? []), ["bucketArns: string[]", "keyPrefixes?: string[]", "kmsKeyArns?: string[]"]);
+        const subject = schema.types["eks-irsa:index:ServiceAccountSubject"];
+        assert.deepEqual(signature(subject.properties, subject.required ?? []), ["namespace: string", "serviceAccountName: string"]);
+        const statement = schema.types["eks-irsa:index:PolicyStatementArgs"];
+        assert.deepEqual(signature(statement.properties, statement.required ?? []), ["actions: string[]", "conditions?: PolicyConditionArgs[]", "resources: string[]"]);
+        const condition = schema.types["eks-irsa:index:PolicyConditionArgs"];
+        assert.deepEqual(signature(condition.properties, condition.required ?? []), ["test: string", "values: string[]", "variable: string"]);
         const reader = schema.types["eks-irsa:index:ReaderArgs"];
         assert.deepEqual(signature(reader.properties, reader.required ?? []), [
             "enabled?: boolean",
@@ -93,7 +124,10 @@ describe("the package schema other Pulumi languages see", function () {
         const irsa = schema.resources["eks-irsa:index:IrsaBinding"];
         assert.deepEqual(signature(irsa.properties, irsa.required), sharedOutputs);
         const podIdentity = schema.resources["eks-irsa:index:PodIdentityBinding"];
-        assert.deepEqual(signature(podIdentity.properties, podIdentity.required), [...sharedOutputs, "association: PodIdentityAssociation"].sort());
+        assert.deepEqual(
+            signature(podIdentity.properties, podIdentity.required),
+            [...sharedOutputs, "association: PodIdentityAssociation", "associations: PodIdentityAssociation[]", "targetRoleTrustPolicy?: string"].sort(),
+        );
         assert.match(irsa.properties.role.$ref ?? "", /^\/aws\/v7\.[\d.]+\/schema\.json#\/resources\/aws:iam%2Frole:Role$/);
     });
 
