@@ -1,0 +1,53 @@
+/**
+ * Resources written by hand for the policy pack's tests: well-formed IRSA and Pod Identity roles,
+ * and resources that break each rule.
+ */
+import { Finding, PlainResource, urnOf } from "../policy/evaluate";
+
+export const account = "123456789012";
+export const otherAccount = "210987654321";
+export const issuer = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+export const otherIssuer = "oidc.eks.eu-west-1.amazonaws.com/id/0THER0000000000000000000000000000";
+export const providerArn = `arn:aws:iam::${account}:oidc-provider/${issuer}`;
+export const clusterArn = `arn:aws:eks:us-west-2:${account}:cluster/apps`;
+
+/** A resource of a stack of project `guarded`, its props as given. */
+export function resource(stack: string, type: string, name: string, props: Record<string, unknown>, propertyDependencies?: Record<string, string[]>): PlainResource {
+    return { type, name, urn: urnOf(stack, "guarded", type, name), props, propertyDependencies };
+}
+
+/** An IAM role with this trust policy (an object, serialised as a program would). */
+export function role(stack: string, name: string, trust: unknown, extra: Record<string, unknown> = {}): PlainResource {
+    return resource(stack, "aws:iam/role:Role", name, { name, assumeRolePolicy: typeof trust === "string" ? trust : JSON.stringify(trust), ...extra });
+}
+
+/** A trust policy of these statements. */
+export function document(...statements: unknown[]): { Version: string; Statement: unknown[] } {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** An IRSA statement for one ServiceAccount, as the component writes it. */
+export function irsaStatement(conditions: Record<string, Record<string, string | string[]>> = {
+    StringEquals: { [`${issuer}:sub`]: "system:serviceaccount:apps:api", [`${issuer}:aud`]: "sts.amazonaws.com" },
+}): Record<string, unknown> {
+    return { Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: conditions };
+}
+
+/** A Pod Identity statement with source and session-tag conditions. */
+export function podIdentityStatement(conditions: Record<string, Record<string, string | string[]>> = {
+    StringEquals: {
+        "aws:SourceAccount": account,
+        "aws:RequestTag/kubernetes-namespace": "apps",
+        "aws:RequestTag/kubernetes-service-account": "api",
+    },
+    ArnEquals: { "aws:SourceArn": clusterArn },
+}): Record<string, unknown> {
+    return { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: conditions };
+}
+
+/** The findings of one policy, as `level: detail` (the message without the description line). */
+export function findingsOf(findings: Finding[], policyName: string): string[] {
+    return findings
+        .filter((finding) => finding.policyName === policyName)
+        .map((finding) => `${finding.enforcementLevel}: ${finding.message.split("\n").slice(1).join("\n")}`);
+}

@@ -1,0 +1,372 @@
+import * as assert from "node:assert/strict";
+
+import { parsePolicyDocument, statementCoversAction } from "../policy/documents";
+import { auditLoggingProblems, endpointProblems, imdsProblems, isNonProductionStack } from "../policy/eks";
+import { evaluatePolicies, Finding } from "../policy/evaluate";
+import { annotatedRoleProblems, tokenAutomountProblems } from "../policy/kubernetes";
+import { policies } from "../policy/pack";
+import { awsManagedPolicyName, isAwsManagedFullAccessPolicy, serviceWildcardActionProblems, wildcardActionProblems } from "../policy/permissions";
+import {
+    isWorkloadTrustPolicy,
+    podIdentitySessionTagProblems,
+    podIdentitySourceProblems,
+    webIdentityStatementProblems,
+    wildcardPrincipalProblems,
+} from "../policy/trust";
+import {
+    account,
+    document,
+    findingsOf,
+    irsaStatement,
+    issuer,
+    otherAccount,
+    otherIssuer,
+    podIdentityStatement,
+    providerArn,
+    resource,
+    role,
+} from "./policyPackFixtures";
+
+/** A statement at index 0, for the pure checks. */
+function at0(statement: unknown): { index: number; statement: Record<string, never> } {
+    return { index: 0, statement: statement as Record<string, never> };
+}
+
+describe("policy pack: reading policy documents", () => {
+    it("reads a JSON string, the same document as an object, and a single Statement object alike", () => {
+        const statement = irsaStatement();
+        const fromString = parsePolicyDocument(JSON.stringify(document(statement)));
+        const fromObject = parsePolicyDocument(document(statement));
+        const single = parsePolicyDocument({ Version: "2012-10-17", Statement: statement });
+        assert.deepEqual(fromString, { statements: [{ index: 0, statement }] });
+        assert.deepEqual(fromObject, fromString);
+        assert.deepEqual(single, fromString);
+    });
+
+    it("reads aws.iam.getPolicyDocument's output: indented JSON, single values as strings", () => {
+        // The shape the provider's getPolicyDocument returns in `json`.
+        const json = [
+            "{",
+            '  "Version": "2012-10-17",',
+            '  "Statement": [',
+            "    {",
+            '      "Effect": "Allow",',
+            '      "Action": "sts:AssumeRoleWithWebIdentity",',
+            '      "Principal": {',
+            `        "Federated": "${providerArn}"`,
+            "      },",
+            '      "Condition": {',
+            '        "StringLike": {',
+            `          "${issuer}:sub": "system:serviceaccount:*:api"`,
+            "        }",
+            "      }",
+            "    }",
+            "  ]",
+            "}",
+        ].join("\n");
+        const parsed = parsePolicyDocument(json);
+        assert.ok("statements" in parsed);
+        assert.match(webIdentityStatementProblems(parsed.statements[0]).join("\n"), /StringLike on .*:sub admits "system:serviceaccount:\*:api", which is not confined to one namespace/);
+    });
+
+    it("says why a document cannot be read", () => {
+        assert.match((parsePolicyDocument("{not json") as { error: string }).error, /^is not valid JSON/);
+        assert.deepEqual(parsePolicyDocument("[1]"), { error: "is not a JSON object" });
+        assert.deepEqual(parsePolicyDocument({ Statement: ["x"] }), { error: "has a Statement[0] that is not an object" });
+    });
+
+    it("matches actions as IAM does: wildcards, case-insensitively, and NotAction inverted", () => {
+        assert.ok(statementCoversAction({ Action: "sts:AssumeRole*" }, "sts:AssumeRoleWithWebIdentity"));
+        assert.ok(statementCoversAction({ Action: ["s3:GetObject", "STS:assumerolewithwebidentity"] }, "sts:AssumeRoleWithWebIdentity"));
+        assert.ok(!statementCoversAction({ Action: "sts:AssumeRole" }, "sts:AssumeRoleWithWebIdentity"));
+        assert.ok(statementCoversAction({ NotAction: "s3:*" }, "sts:AssumeRoleWithWebIdentity"));
+        assert.ok(!statementCoversAction({ NotAction: "sts:*" }, "sts:AssumeRoleWithWebIdentity"));
+    });
+});
+
+describe("policy pack: trust statements", () => {
+    const sub = `${issuer}:sub`;
+    const aud = `${issuer}:aud`;
+
+    it("accepts exact ServiceAccounts, and patterns confined to one namespace", () => {
+        assert.deepEqual(webIdentityStatementProblems(at0(irsaStatement())), []);
+        const several = irsaStatement({ StringEquals: { [sub]: ["system:serviceaccount:a:x", "system:serviceaccount:b:y"], [aud]: "sts.amazonaws.com" } });
+        assert.deepEqual(webIdentityStatementProblems(at0(several)), []);
+        const pattern = irsaStatement({ StringEquals: { [aud]: "sts.amazonaws.com" }, StringLike: { [sub]: ["system:serviceaccount:crossplane:provider-aws-*", "system:serviceaccount:tools:*"] } });
+        assert.deepEqual(webIdentityStatementProblems(at0(pattern)), []);
+    });
+
+    it("refuses a statement without conditions: any ServiceAccount and any audience", () => {
+        assert.deepEqual(webIdentityStatementProblems(at0({ ...irsaStatement(), Condition: undefined })), [
+            `no StringEquals (or namespace-confined StringLike) condition on ${sub}: every ServiceAccount of every namespace of the cluster can assume the role; bound it to system:serviceaccount:<namespace>:<name>`,
+            `no StringEquals condition on ${aud}: tokens issued for any audience are accepted; require sts.amazonaws.com`,
+        ]);
+    });
+
+    it("refuses StringLike on aud, a wildcard or missing namespace, and IfExists", () => {
+        const problems = (conditions: Record<string, Record<string, string | string[]>>): string[] => webIdentityStatementProblems(at0(irsaStatement(conditions)));
+        assert.deepEqual(problems({ StringEquals: { [sub]: "system:serviceaccount:a:x" }, StringLike: { [aud]: "sts.*" } }), [
+            `StringLike on ${aud} (["sts.*"]): the audience must be matched exactly, with StringEquals`,
+            `no StringEquals condition on ${aud}: tokens issued for any audience are accepted; require sts.amazonaws.com`,
+        ]);
+        for (const value of ["system:serviceaccount:*:api", "system:serviceaccount:team-*:api", "system:serviceaccount:a?:x", "system:serviceaccount:*", "*"]) {
+            assert.deepEqual(problems({ StringEquals: { [aud]: "sts.amazonaws.com" }, StringLike: { [sub]: value } }), [
+                `StringLike on ${sub} admits ${JSON.stringify(value)}, which is not confined to one namespace: write system:serviceaccount:<namespace>:<name pattern>, with no wildcard in the namespace`,
+            ]);
+        }
+        assert.deepEqual(problems({ StringEqualsIfExists: { [sub]: "system:serviceaccount:a:x" }, StringEquals: { [aud]: "sts.amazonaws.com" } }), [
+            `StringEqualsIfExists on ${sub} also passes for a token without that claim, so it bounds nothing; use StringEquals`,
+            `no StringEquals (or namespace-confined StringLike) condition on ${sub}: every ServiceAccount of every namespace of the cluster can assume the role; bound it to system:serviceaccount:<namespace>:<name>`,
+        ]);
+    });
+
+    it("refuses conditions on another issuer's keys, which bound nothing for this provider", () => {
+        const foreign = irsaStatement({ StringEquals: { [`${otherIssuer}:sub`]: "system:serviceaccount:a:x", [`${otherIssuer}:aud`]: "sts.amazonaws.com" } });
+        const problems = webIdentityStatementProblems(at0(foreign));
+        assert.equal(problems.length, 4);
+        assert.match(problems[0], new RegExp(`^no StringEquals .* on ${issuer}:sub`));
+        assert.equal(problems[2], `the condition key ${otherIssuer}:sub belongs to another issuer than the statement's principal (${issuer}): it constrains nothing about this provider's tokens; use the principal's own issuer in the key`);
+        assert.match(problems[3], new RegExp(`^the condition key ${otherIssuer}:aud belongs to another issuer`));
+    });
+
+    it("leaves Deny statements, other principals and other actions alone", () => {
+        assert.deepEqual(webIdentityStatementProblems(at0({ ...irsaStatement(), Effect: "Deny", Condition: undefined })), []);
+        assert.deepEqual(webIdentityStatementProblems(at0({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" })), []);
+        assert.deepEqual(webIdentityStatementProblems(at0({ ...irsaStatement(), Action: "sts:TagSession", Condition: undefined })), []);
+    });
+
+    it("Pod Identity: needs aws:SourceAccount and aws:SourceArn; advises the ServiceAccount session tags", () => {
+        assert.deepEqual(podIdentitySourceProblems(at0(podIdentityStatement())), []);
+        assert.deepEqual(podIdentitySessionTagProblems(at0(podIdentityStatement())), []);
+        const bare = podIdentityStatement({});
+        assert.deepEqual(podIdentitySourceProblems(at0(bare)), [
+            "no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account",
+            "no ArnEquals condition on aws:SourceArn: EKS Pod Identity may assume the role for any cluster; name the clusters' ARNs",
+        ]);
+        const sourceOnly = podIdentityStatement({ StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": "*" } });
+        assert.equal(podIdentitySourceProblems(at0(sourceOnly)).length, 1, "a lone * is no bound");
+        assert.deepEqual(podIdentitySessionTagProblems(at0(sourceOnly)), [
+            "no StringEquals condition on aws:RequestTag/kubernetes-namespace: any ServiceAccount associated with the role gets it; name the namespace and ServiceAccount the role is for",
+            "no StringEquals condition on aws:RequestTag/kubernetes-service-account: any ServiceAccount associated with the role gets it; name the namespace and ServiceAccount the role is for",
+        ]);
+    });
+
+    it("refuses '*' principals in every form, and NotPrincipal", () => {
+        assert.equal(wildcardPrincipalProblems(at0({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" })).length, 1);
+        assert.deepEqual(wildcardPrincipalProblems(at0({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:root", "*"] }, Action: "sts:AssumeRole" })), [
+            'Principal {"AWS": "*"} lets any principal of that kind, in any AWS account, assume the role; name the principals',
+        ]);
+        assert.equal(wildcardPrincipalProblems(at0({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" })).length, 1);
+        assert.deepEqual(wildcardPrincipalProblems(at0({ Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" })), []);
+    });
+
+    it("tells workload roles (IRSA, Pod Identity) from others", () => {
+        assert.ok(isWorkloadTrustPolicy(JSON.stringify(document(irsaStatement()))));
+        assert.ok(isWorkloadTrustPolicy(document(podIdentityStatement())));
+        assert.ok(!isWorkloadTrustPolicy(document({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" })));
+    });
+});
+
+describe("policy pack: permissions, nodes, ServiceAccounts, clusters", () => {
+    it("finds '*' and NotAction (mandatory) apart from whole services (advisory), in Allow statements only", () => {
+        assert.equal(wildcardActionProblems(at0({ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: "*" })).length, 1);
+        assert.equal(wildcardActionProblems(at0({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })).length, 1);
+        assert.deepEqual(wildcardActionProblems(at0({ Effect: "Deny", Action: "*", Resource: "*" })), []);
+        assert.deepEqual(wildcardActionProblems(at0({ Effect: "Allow", Action: "s3:*", Resource: "*" })), []);
+        assert.deepEqual(serviceWildcardActionProblems(at0({ Effect: "Allow", Action: ["s3:*", "s3:Get*"], Resource: "*" })), [
+            'Action "s3:*" grants every action of the service, deletes and permission changes included; list the actions the workload needs',
+        ]);
+    });
+
+    it("names AWS-managed policies in any partition and path, and knows *FullAccess ones", () => {
+        assert.equal(awsManagedPolicyName("arn:aws-us-gov:iam::aws:policy/AdministratorAccess"), "AdministratorAccess");
+        assert.equal(awsManagedPolicyName("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"), "ViewOnlyAccess");
+        assert.equal(awsManagedPolicyName(`arn:aws:iam::${account}:policy/AdministratorAccess`), undefined, "a customer policy of that name is not AWS's");
+        assert.ok(isAwsManagedFullAccessPolicy("arn:aws:iam::aws:policy/AmazonS3FullAccess"));
+        assert.ok(!isAwsManagedFullAccessPolicy("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+    });
+
+    it("IMDS: tokens required, hop limit 1 where pods run; IMDS off is fine", () => {
+        assert.deepEqual(imdsProblems({ httpTokens: "required", httpPutResponseHopLimit: 1 }, { hopLimit: true }), []);
+        assert.deepEqual(imdsProblems({ httpEndpoint: "disabled" }, { hopLimit: true }), []);
+        assert.deepEqual(imdsProblems({ httpTokens: "required", httpPutResponseHopLimit: 2 }, { hopLimit: false }), []);
+        assert.deepEqual(imdsProblems({ httpTokens: "optional", httpPutResponseHopLimit: 2 }, { hopLimit: true }), [
+            'metadataOptions.httpTokens is "optional", so IMDSv1 is allowed; set it to "required"',
+            "metadataOptions.httpPutResponseHopLimit is 2, so pods can reach the node role's credentials; set it to 1",
+        ]);
+        assert.equal(imdsProblems(undefined, { hopLimit: true }).length, 2);
+    });
+
+    it("clusters: open or default endpoint CIDRs, a private-only endpoint, the audit log", () => {
+        assert.deepEqual(endpointProblems({ endpointPublicAccess: false }), []);
+        assert.deepEqual(endpointProblems({ publicAccessCidrs: ["203.0.113.0/24"] }), []);
+        assert.match(endpointProblems({ publicAccessCidrs: ["203.0.113.0/24", "::/0"] })[0], /open to ::\/0/);
+        assert.match(endpointProblems({})[0], /publicAccessCidrs is not set, so EKS opens it to 0\.0\.0\.0\/0/);
+        assert.deepEqual(auditLoggingProblems(["api", "audit"]), []);
+        assert.match(auditLoggingProblems(["api"])[0], /\["api"\] lacks "audit"/);
+        assert.ok(isNonProductionStack("dev", ["dev", "*-sandbox"]) && isNonProductionStack("alice-SANDBOX", ["dev", "*-sandbox"]));
+        assert.ok(!isNonProductionStack("prod", ["dev", "*-sandbox"]) && !isNonProductionStack("devops", ["dev"]));
+    });
+
+    it("ServiceAccounts: no token, and a role ARN of the stack's account", () => {
+        assert.deepEqual(tokenAutomountProblems(false), []);
+        assert.match(tokenAutomountProblems(undefined)[0], /not set \(Kubernetes mounts the token\)/);
+        assert.deepEqual(annotatedRoleProblems(`arn:aws:iam::${account}:role/api`, [account]), []);
+        assert.deepEqual(annotatedRoleProblems(`arn:aws:iam::${otherAccount}:role/api`, []), [], "no account known: nothing to compare with");
+        assert.match(annotatedRoleProblems(`arn:aws:iam::${otherAccount}:role/api`, [account])[0], new RegExp(`role of account ${otherAccount}, not the stack's \\(${account}\\)`));
+        assert.match(annotatedRoleProblems("my-role", [account])[0], /is not an IAM role ARN/);
+    });
+});
+
+/** A stack of hand-written resources that break every rule once. */
+function badStack(stack: string): ReturnType<typeof resource>[] {
+    const workloadTrust = document(irsaStatement());
+    return [
+        role(stack, "open-irsa", document({ ...irsaStatement(), Condition: undefined })),
+        role(stack, "loose-irsa", document(irsaStatement({ StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${issuer}:sub`]: "system:serviceaccount:*:api" } }))),
+        role(stack, "deputy", document(podIdentityStatement({}))),
+        role(stack, "anyone", document({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" })),
+        role(stack, "garbled", "{not json"),
+        role(stack, "workload", workloadTrust, { inlinePolicies: [{ name: "everything", policy: JSON.stringify(document({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })) }] }),
+        role(stack, "legacy", workloadTrust, { managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] }),
+        resource(stack, "aws:iam/rolePolicy:RolePolicy", "star", { role: "workload", policy: JSON.stringify(document({ Effect: "Allow", Action: "*", Resource: "*" })) }),
+        resource(stack, "aws:iam/rolePolicy:RolePolicy", "all-of-s3", { role: "workload", policy: document({ Effect: "Allow", Action: "s3:*", Resource: "*" }) }),
+        resource(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "workload", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+        resource(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-full", { role: "workload", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
+        resource(stack, "aws:ec2/launchTemplate:LaunchTemplate", "v1-template", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } }),
+        resource(stack, "aws:ec2/launchTemplate:LaunchTemplate", "hop-template", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+        resource(stack, "aws:eks/nodeGroup:NodeGroup", "hopping", { launchTemplate: { id: "lt-hop", version: "1" } }, { launchTemplate: [`urn:pulumi:${stack}::guarded::aws:ec2/launchTemplate:LaunchTemplate::hop-template`] }),
+        resource(stack, "aws:eks/nodeGroup:NodeGroup", "defaults", { clusterName: "apps" }),
+        resource(stack, "kubernetes:core/v1:ServiceAccount", "tokened", { metadata: { name: "api", namespace: "apps", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${account}:role/workload` } } }),
+        resource(stack, "kubernetes:core/v1:ServiceAccount", "elsewhere", {
+            metadata: { name: "api", namespace: "apps", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${otherAccount}:role/api` } },
+            automountServiceAccountToken: false,
+        }),
+        resource(stack, "aws:eks/cluster:Cluster", "open", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], subnetIds: ["subnet-1"] }, enabledClusterLogTypes: ["api"] }),
+    ];
+}
+
+describe("policy pack: a stack of bad resources", () => {
+    let findings: Finding[];
+    before(async () => {
+        findings = await evaluatePolicies(policies, badStack("prod"));
+    });
+
+    it("IRSA: no conditions, and a wildcard namespace, on the roles that have them", () => {
+        assert.deepEqual(findingsOf(findings, "irsa-trust-bounded-subject"), [
+            `mandatory: aws:iam/role:Role "open-irsa": trust policy Statement[0] ${JSON.stringify({ ...irsaStatement(), Condition: undefined })}: no StringEquals (or namespace-confined StringLike) condition on ${issuer}:sub: every ServiceAccount of every namespace of the cluster can assume the role; bound it to system:serviceaccount:<namespace>:<name>`,
+            `mandatory: aws:iam/role:Role "open-irsa": trust policy Statement[0] ${JSON.stringify({ ...irsaStatement(), Condition: undefined })}: no StringEquals condition on ${issuer}:aud: tokens issued for any audience are accepted; require sts.amazonaws.com`,
+            `mandatory: aws:iam/role:Role "loose-irsa": trust policy Statement[0] ${JSON.stringify(irsaStatement({ StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${issuer}:sub`]: "system:serviceaccount:*:api" } }))}: StringLike on ${issuer}:sub admits "system:serviceaccount:*:api", which is not confined to one namespace: write system:serviceaccount:<namespace>:<name pattern>, with no wildcard in the namespace`,
+        ]);
+        const finding = findings.find((candidate) => candidate.policyName === "irsa-trust-bounded-subject")!;
+        assert.equal(finding.urn, "urn:pulumi:prod::guarded::aws:iam/role:Role::open-irsa");
+        assert.match(finding.message, /^A role trusting an EKS cluster's IAM OIDC provider must name the ServiceAccounts/, "the description comes first, as the CLI shows it");
+    });
+
+    it("Pod Identity: the confused deputy (mandatory) and the session tags (advisory)", () => {
+        assert.deepEqual(
+            findingsOf(findings, "pod-identity-trust-source").map((line) => line.replace(/Statement\[0\] \{.*\}: /, "Statement[0] …: ")),
+            [
+                'mandatory: aws:iam/role:Role "deputy": trust policy Statement[0] …: no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account',
+                'mandatory: aws:iam/role:Role "deputy": trust policy Statement[0] …: no ArnEquals condition on aws:SourceArn: EKS Pod Identity may assume the role for any cluster; name the clusters\' ARNs',
+            ],
+        );
+        assert.deepEqual(
+            findingsOf(findings, "pod-identity-trust-session-tags").map((line) => line.slice(0, line.indexOf(":", "advisory: ".length + 20))),
+            ['advisory: aws:iam/role:Role "deputy"', 'advisory: aws:iam/role:Role "deputy"'],
+        );
+    });
+
+    it("'*' principal, and a trust policy that cannot be read", () => {
+        const [anyone, garbled, ...others] = findingsOf(findings, "trust-no-wildcard-principal");
+        assert.equal(
+            anyone,
+            `mandatory: aws:iam/role:Role "anyone": trust policy Statement[0] {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}: Principal {"AWS": "*"} lets any principal of that kind, in any AWS account, assume the role; name the principals`,
+        );
+        assert.match(garbled, /^mandatory: aws:iam\/role:Role "garbled": its trust policy is not valid JSON \(.+\), so no rule can tell who may assume the role$/);
+        assert.deepEqual(others, []);
+    });
+
+    it("inline policies: '*' and NotAction (mandatory), whole services (advisory)", () => {
+        assert.deepEqual(findingsOf(findings, "iam-inline-policy-no-wildcard-action"), [
+            `mandatory: aws:iam/role:Role "workload": inlinePolicies[0] (everything) Statement[0] {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}: Allow with NotAction grants every action except ["iam:*"]; list the actions the workload needs`,
+            `mandatory: aws:iam/rolePolicy:RolePolicy "star": inline policy Statement[0] {"Effect":"Allow","Action":"*","Resource":"*"}: Action "*" grants every action of every service, IAM and STS included; list the actions the workload needs`,
+        ]);
+        assert.deepEqual(findingsOf(findings, "iam-inline-policy-no-service-wildcard-action"), [
+            `advisory: aws:iam/rolePolicy:RolePolicy "all-of-s3": inline policy Statement[0] {"Effect":"Allow","Action":"s3:*","Resource":"*"}: Action "s3:*" grants every action of the service, deletes and permission changes included; list the actions the workload needs`,
+        ]);
+    });
+
+    it("administrator and *FullAccess policies on workload roles, by attachment or managedPolicyArns", () => {
+        assert.deepEqual(findingsOf(findings, "workload-role-no-administrator-policy"), [
+            'mandatory: aws:iam/role:Role "legacy" is a workload role (pods assume it through IRSA or EKS Pod Identity) and managedPolicyArns attaches arn:aws:iam::aws:policy/PowerUserAccess (PowerUserAccess); grant the workload the actions it needs instead',
+            'mandatory: aws:iam/role:Role "workload" is a workload role (pods assume it through IRSA or EKS Pod Identity) and aws:iam/rolePolicyAttachment:RolePolicyAttachment "admin" attaches arn:aws:iam::aws:policy/AdministratorAccess (AdministratorAccess); grant the workload the actions it needs instead',
+        ]);
+        assert.equal(findings.find((finding) => finding.policyName === "workload-role-no-administrator-policy" && finding.message.includes('"admin"'))?.urn, "urn:pulumi:prod::guarded::aws:iam/rolePolicyAttachment:RolePolicyAttachment::admin");
+        assert.deepEqual(findingsOf(findings, "workload-role-no-full-access-policy"), [
+            'advisory: aws:iam/role:Role "workload" is a workload role (pods assume it through IRSA or EKS Pod Identity) and aws:iam/rolePolicyAttachment:RolePolicyAttachment "s3-full" attaches arn:aws:iam::aws:policy/AmazonS3FullAccess (AmazonS3FullAccess); grant the workload the actions it needs instead',
+        ]);
+    });
+
+    it("launch templates (IMDSv1) and node groups (hop limit, no template)", () => {
+        assert.deepEqual(findingsOf(findings, "launch-template-imdsv2"), [
+            'mandatory: aws:ec2/launchTemplate:LaunchTemplate "v1-template": metadataOptions.httpTokens is "optional", so IMDSv1 is allowed; set it to "required"',
+        ]);
+        assert.deepEqual(findingsOf(findings, "eks-node-group-imds"), [
+            `mandatory: aws:eks/nodeGroup:NodeGroup "hopping" launches from aws:ec2/launchTemplate:LaunchTemplate "hop-template": metadataOptions.httpPutResponseHopLimit is 2, so pods can reach the node role's credentials; set it to 1`,
+            'mandatory: aws:eks/nodeGroup:NodeGroup "defaults" has no launch template, so its nodes get the metadata settings of the template EKS makes, which this stack does not control; give it a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
+        ]);
+    });
+
+    it("ServiceAccounts: an API token, and a role of another account than the stack's", () => {
+        assert.deepEqual(findingsOf(findings, "service-account-no-token-automount"), [
+            'advisory: kubernetes:core/v1:ServiceAccount "tokened": automountServiceAccountToken is not set (Kubernetes mounts the token): every pod gets a Kubernetes API token it does not need for AWS; set it to false (pods that call the API can still mount one)',
+        ]);
+        assert.deepEqual(findingsOf(findings, "service-account-role-same-account"), [
+            `advisory: kubernetes:core/v1:ServiceAccount "elsewhere": eks.amazonaws.com/role-arn names a role of account ${otherAccount}, not the stack's (${account}): use a role of this account, or add the account to this policy's accountIds if the cross-account binding is intended`,
+        ]);
+    });
+
+    it("clusters: mandatory in a production stack, advisory in a non-production one", async () => {
+        assert.deepEqual(findingsOf(findings, "eks-cluster-endpoint-restricted"), [
+            'mandatory: aws:eks/cluster:Cluster "open": the public API endpoint is open to 0.0.0.0/0: anyone can reach the API server and probe it; name the CIDR blocks of your deployers, or turn the public endpoint off',
+        ]);
+        assert.deepEqual(findingsOf(findings, "eks-cluster-audit-logging"), [
+            'mandatory: aws:eks/cluster:Cluster "open": enabledClusterLogTypes ["api"] lacks "audit": no record of who did what through the Kubernetes API; add "audit" (and "authenticator")',
+        ]);
+        const dev = await evaluatePolicies(policies, badStack("dev"));
+        assert.deepEqual(findingsOf(dev, "eks-cluster-endpoint-restricted"), [
+            'advisory: aws:eks/cluster:Cluster "open": the public API endpoint is open to 0.0.0.0/0: anyone can reach the API server and probe it; name the CIDR blocks of your deployers, or turn the public endpoint off (advisory: stack "dev" is non-production)',
+        ]);
+    });
+
+    it("every policy of the pack fires on this stack", () => {
+        assert.deepEqual(
+            policies.map((policy) => policy.name).filter((name) => !findings.some((finding) => finding.policyName === name)),
+            [],
+        );
+    });
+});
+
+describe("policy pack: configuration", () => {
+    it("changes a policy's level, disables it, and passes its settings", async () => {
+        const findings = await evaluatePolicies(policies, badStack("staging"), {
+            config: {
+                "pod-identity-trust-session-tags": "mandatory",
+                "trust-no-wildcard-principal": { enforcementLevel: "disabled" },
+                "eks-cluster-endpoint-restricted": { nonProductionStacks: ["staging"] },
+                "service-account-role-same-account": { accountIds: [account, otherAccount] },
+                "workload-role-no-administrator-policy": { policyNames: ["AdministratorAccess"] },
+            },
+        });
+        assert.ok(findingsOf(findings, "pod-identity-trust-session-tags").every((line) => line.startsWith("mandatory: ")));
+        assert.deepEqual(findingsOf(findings, "trust-no-wildcard-principal"), []);
+        assert.match(findingsOf(findings, "eks-cluster-endpoint-restricted")[0], /^advisory: .*\(advisory: stack "staging" is non-production\)$/);
+        assert.match(findingsOf(findings, "eks-cluster-audit-logging")[0], /^mandatory: /, "staging is production for a policy not told otherwise");
+        assert.deepEqual(findingsOf(findings, "service-account-role-same-account"), []);
+        assert.deepEqual(
+            findingsOf(findings, "workload-role-no-administrator-policy").map((line) => /attaches (\S+)/.exec(line)![1]),
+            ["arn:aws:iam::aws:policy/AdministratorAccess"],
+        );
+    });
+});
