@@ -13,4 +13,10 @@ export default tseslint.config(
             "@typescript-eslint/no-non-null-assertion": "off",
         },
     },
+    {
+        // Plain CommonJS scripts, for processes that must start without a TypeScript loader.
+        files: ["**/*.js"],
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly" } },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
 );

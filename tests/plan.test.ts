@@ -6,6 +6,7 @@ import * as path from "node:path";
 
 import { parseAllDocuments } from "yaml";
 
+import { readRuntimeOptions } from "../scripts/offline/languageHost";
 import { parseArgs } from "../scripts/plan";
 import { projectDir } from "./stackFiles";
 
@@ -15,12 +16,12 @@ interface Run {
     stderr: string;
 }
 
-/** Runs the plan command as `npm run plan` does, without the build (the test script built first). */
+/** Runs the plan command as `npm run plan` does: the components from source, as Pulumi.yaml's node arguments load them. */
 function runPlan(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
         execFile(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(projectDir, "scripts", "plan.ts"), ...args],
+            [...readRuntimeOptions(projectDir).nodeArgs, "-r", "ts-node/register/transpile-only", path.join(projectDir, "scripts", "plan.ts"), ...args],
             { cwd: projectDir, maxBuffer: 16 * 1024 * 1024 },
             (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
         );

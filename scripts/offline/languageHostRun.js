@@ -1,0 +1,119 @@
+// @ts-check
+/**
+ * Runs a Pulumi Node.js program the way `pulumi preview` and `pulumi up` start it, but against the
+ * mock engine instead of a real one: the SDK's own language-host entry (`@pulumi/pulumi/cmd/run/run.js`)
+ * registers ts-node from the project's files and environment and requires the program.
+ *
+ * Plain JavaScript on purpose: the process must start without any TypeScript loader, so that the
+ * only one is the one the language host registers. Start it as the CLI's language host starts
+ * node: `node <runtime.options.nodeargs> languageHostRun.js`, with PULUMI_NODEJS_TYPESCRIPT,
+ * PULUMI_NODEJS_TSCONFIG_PATH (from runtime.options.tsconfig) and PULUMI_CONFIG in the environment.
+ * See languageHost.ts, which does that.
+ *
+ * Arguments: <project directory> <project name> <stack name> <report file>. The report (JSON) says
+ * what the program registered, its outputs, how ts-node was set up, the time and the peak memory.
+ */
+"use strict";
+
+const fs = require("node:fs");
+const Module = require("node:module");
+const path = require("node:path");
+
+const [projectDir, projectName, stackName, reportFile] = process.argv.slice(2);
+if (!projectDir || !projectName || !stackName || !reportFile) {
+    process.stderr.write("usage: node [nodeargs] languageHostRun.js <project dir> <project> <stack> <report file>\n");
+    process.exit(2);
+}
+
+/**
+ * The mock engine the plan and the tests use (mocks.ts), compiled here with TypeScript's own
+ * transpiler so that no TypeScript loader is registered before the language host registers its own.
+ * @returns {{ mocks: import("@pulumi/pulumi").runtime.Mocks, registered: { type: string, name: string, inputs: Record<string, unknown> }[] }}
+ */
+function mockEngine(options) {
+    const source = path.join(__dirname, "mocks.ts");
+    const ts = require(require.resolve("typescript", { paths: [__dirname] }));
+    const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+        fileName: source,
+    });
+    const compiled = new Module(source, module);
+    compiled.filename = source;
+    compiled.paths = Module._nodeModulePaths(path.dirname(source));
+    compiled._compile(outputText, source);
+    return compiled.exports.createMockEngine(options);
+}
+
+/** The project's own copy of a module, as the program will load it (same instance, same mocks). */
+function projectRequire(request) {
+    return require(require.resolve(request, { paths: [projectDir] }));
+}
+
+async function main() {
+    const started = process.hrtime.bigint();
+    process.chdir(projectDir);
+    const config = JSON.parse(process.env.PULUMI_CONFIG ?? "{}");
+    const region = config["aws:region"] ?? "us-west-2";
+    const engine = mockEngine({ accountId: "123456789012", region });
+
+    const pulumi = projectRequire("@pulumi/pulumi");
+    await pulumi.runtime.setMocks(engine.mocks, projectName, stackName, true);
+
+    /** @type {unknown[]} */
+    const errors = [];
+    // run.js takes one constant from its sibling index.js, the process entry point, which would
+    // connect to a real engine on load: that one module is stood in for, with the same constant.
+    const runEntry = require.resolve("@pulumi/pulumi/cmd/run", { paths: [projectDir] });
+    const entryStub = new Module(runEntry, module);
+    entryStub.filename = runEntry;
+    entryStub.loaded = true;
+    entryStub.exports = { nodeJSProcessExitedAfterLoggingUserActionableMessage: 32 };
+    require.cache[runEntry] = entryStub;
+    const { run } = projectRequire("@pulumi/pulumi/cmd/run/run");
+    let outputs = {};
+    try {
+        outputs = await run(
+            { _: ["."], pwd: projectDir },
+            () => undefined,
+            (error) => errors.push(error),
+            (error) => errors.includes(error),
+        );
+    } catch (error) {
+        errors.push(error);
+    }
+    // The engine hears of resources asynchronously: wait until every registration is in.
+    await pulumi.runtime.disconnect();
+
+    const tsNode = /** @type {{ options: { transpileOnly?: boolean }, configFilePath?: string, config: { options: Record<string, unknown> } } | undefined} */ (
+        // @ts-expect-error ts-node keeps its registered service on the process under this symbol.
+        process[Symbol.for("ts-node.register.instance")]
+    );
+    /** @type {string | undefined} */
+    let components;
+    try {
+        components = require.resolve("@eks-irsa/components", { paths: [projectDir] });
+    } catch {
+        components = undefined;
+    }
+    const report = {
+        errors: errors.map((error) => (error instanceof Error ? (error.stack ?? error.message) : String(error))),
+        registered: engine.registered.map(({ type, name }) => ({ type, name })),
+        outputs: Object.fromEntries(Object.entries(outputs ?? {}).filter(([, value]) => typeof value === "string")),
+        tsNode: tsNode && {
+            transpileOnly: tsNode.options.transpileOnly === true,
+            configFile: tsNode.configFilePath,
+            noCheck: tsNode.config.options.noCheck === true,
+        },
+        execArgv: process.execArgv,
+        components,
+        milliseconds: Number(process.hrtime.bigint() - started) / 1e6,
+        maxRssKiB: process.resourceUsage().maxRSS,
+    };
+    fs.writeFileSync(reportFile, JSON.stringify(report, null, 2));
+    process.exit(errors.length === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+});
