@@ -1,0 +1,172 @@
+/**
+ * The policy pack as the Pulumi CLI runs it: the Node.js language host's `run-policy-pack` loads
+ * policy/ (index.ts through ts-node, type-checked, with policy/tsconfig.json), the PolicyPack starts
+ * the analyzer's gRPC server and prints its port, and the engine calls the Analyzer service.
+ */
+import * as assert from "node:assert/strict";
+import { ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+import { packName, policies } from "../policy/pack";
+import { document, irsaStatement, issuer } from "./policyPackFixtures";
+import { projectDir } from "./stackFiles";
+
+const policyDir = path.join(projectDir, "policy");
+/** The engine's marker for a string unknown during preview. */
+const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Starts the pack as the CLI does and resolves with the port it prints. */
+function startPack(): Promise<{ child: ChildProcess; port: number }> {
+    return new Promise((resolve, reject) => {
+        // The engine address argument is what the CLI passes; run-policy-pack drops it.
+        const child = spawn(process.execPath, [path.join(projectDir, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], {
+            cwd: policyDir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (chunk: Buffer) => {
+            stdout += chunk.toString();
+            const line = /^(\d+)\n/.exec(stdout);
+            if (line) {
+                resolve({ child, port: Number(line[1]) });
+            }
+        });
+        child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("exit", (code) => reject(new Error(`the policy pack exited (${code}) before serving:\n${stdout}\n${stderr}`)));
+    });
+}
+
+/** Calls a unary method of the Analyzer service. */
+function call<Request, Response>(client: analyzerRpc.AnalyzerClient, method: string, request: Request): Promise<Response> {
+    return new Promise((resolve, reject) => {
+        const fn = (client as unknown as Record<string, (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => void>)[method].bind(client);
+        fn(request, (error, response) => (error ? reject(error) : resolve(response)));
+    });
+}
+
+function analyzeRequest(stack: string, type: string, name: string, props: Record<string, unknown>): analyzerProto.AnalyzeRequest {
+    return new analyzerProto.AnalyzeRequest()
+        .setType(type)
+        .setName(name)
+        .setUrn(`urn:pulumi:${stack}::guarded::${type}::${name}`)
+        .setProperties(Struct.fromJavaScript(props as never))
+        .setOptions(new analyzerProto.AnalyzerResourceOptions());
+}
+
+interface Diagnostic {
+    policy: string;
+    level: string;
+    message: string;
+    urn: string;
+}
+
+function diagnostics(response: analyzerProto.AnalyzeResponse): Diagnostic[] {
+    const levels = Object.fromEntries(Object.entries(analyzerProto.EnforcementLevel).map(([name, value]) => [value, name.toLowerCase()]));
+    return response.getDiagnosticsList().map((diagnostic) => ({
+        policy: diagnostic.getPolicyname(),
+        level: levels[diagnostic.getEnforcementlevel()],
+        message: diagnostic.getMessage(),
+        urn: diagnostic.getUrn(),
+    }));
+}
+
+describe("policy pack: the analyzer server the CLI starts", function () {
+    // The language host type-checks the pack before it serves.
+    this.timeout(180000);
+    let pack: { child: ChildProcess; port: number };
+    let client: analyzerRpc.AnalyzerClient;
+
+    before(async () => {
+        pack = await startPack();
+        client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure());
+    });
+
+    after(() => {
+        client?.close();
+        pack?.child.removeAllListeners("exit");
+        pack?.child.kill();
+    });
+
+    it("describes the pack: its name, version and every policy with its level and config schema", async () => {
+        const info = await call<Empty, analyzerProto.AnalyzerInfo>(client, "getAnalyzerInfo", new Empty());
+        assert.equal(info.getName(), packName);
+        assert.equal(info.getVersion(), "0.1.0");
+        assert.ok(info.getSupportsconfig());
+        const served = info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel() === analyzerProto.EnforcementLevel.MANDATORY ? "mandatory" : "advisory"]);
+        assert.deepEqual(served, policies.map((policy) => [policy.name, policy.enforcementLevel]));
+        const endpoint = info.getPoliciesList().find((policy) => policy.getName() === "eks-cluster-endpoint-restricted")!;
+        const schema = endpoint.getConfigschema()!.getProperties()!.toJavaScript() as { nonProductionStacks: { default: string[] } };
+        assert.ok(schema.nonProductionStacks.default.includes("dev"));
+    });
+
+    it("Analyze: an IRSA role any ServiceAccount can assume is a mandatory violation naming the statement", async () => {
+        const statement = irsaStatement({ StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" } });
+        const request = analyzeRequest("prod", "aws:iam/role:Role", "open", { assumeRolePolicy: JSON.stringify(document(statement)) });
+        const found = diagnostics(await call(client, "analyze", request));
+        assert.deepEqual(found.map(({ policy, level }) => [policy, level]), [["irsa-trust-bounded-subject", "mandatory"]]);
+        assert.ok(found[0].message.startsWith("A role trusting an EKS cluster's IAM OIDC provider"));
+        assert.ok(found[0].message.includes(`trust policy Statement[0] ${JSON.stringify(statement)}: no StringEquals (or namespace-confined StringLike) condition on ${issuer}:sub`));
+    });
+
+    it("Analyze: an open cluster endpoint is mandatory in prod and advisory in dev (a level per violation)", async () => {
+        const cluster = { vpcConfig: { publicAccessCidrs: ["0.0.0.0/0"] }, enabledClusterLogTypes: ["api", "audit", "authenticator"] };
+        const prod = diagnostics(await call(client, "analyze", analyzeRequest("prod", "aws:eks/cluster:Cluster", "apps", cluster)));
+        const dev = diagnostics(await call(client, "analyze", analyzeRequest("dev", "aws:eks/cluster:Cluster", "apps", cluster)));
+        assert.deepEqual(prod.map(({ policy, level }) => [policy, level]), [["eks-cluster-endpoint-restricted", "mandatory"]]);
+        assert.deepEqual(dev.map(({ policy, level }) => [policy, level]), [["eks-cluster-endpoint-restricted", "advisory"]]);
+        assert.equal(dev[0].message, `${prod[0].message} (advisory: stack "dev" is non-production)`, "the same message, description first");
+    });
+
+    it("Analyze: a value unknown during preview is not judged; the server says the policy could not run", async () => {
+        const found = diagnostics(await call(client, "analyze", analyzeRequest("prod", "aws:iam/role:Role", "pending", { assumeRolePolicy: unknownString })));
+        assert.ok(found.length > 0 && found.every((diagnostic) => diagnostic.level === "advisory" && /can't run policy .* during preview/.test(diagnostic.message)));
+    });
+
+    it("AnalyzeStack: finds a node group's launch template through its property dependencies", async () => {
+        const template = new analyzerProto.AnalyzerResource()
+            .setType("aws:ec2/launchTemplate:LaunchTemplate")
+            .setName("nodes")
+            .setUrn("urn:pulumi:prod::guarded::aws:ec2/launchTemplate:LaunchTemplate::nodes")
+            .setProperties(Struct.fromJavaScript({ metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }))
+            .setOptions(new analyzerProto.AnalyzerResourceOptions());
+        const nodeGroup = new analyzerProto.AnalyzerResource()
+            .setType("aws:eks/nodeGroup:NodeGroup")
+            .setName("nodes")
+            .setUrn("urn:pulumi:prod::guarded::aws:eks/nodeGroup:NodeGroup::nodes")
+            .setProperties(Struct.fromJavaScript({ launchTemplate: { id: "lt-0123", version: "1" } }))
+            .setOptions(new analyzerProto.AnalyzerResourceOptions());
+        nodeGroup.getPropertydependenciesMap().set("launchTemplate", new analyzerProto.AnalyzerPropertyDependencies().setUrnsList([template.getUrn()]));
+        const request = new analyzerProto.AnalyzeStackRequest().setResourcesList([template, nodeGroup]);
+        const found = diagnostics(await call(client, "analyzeStack", request));
+        assert.deepEqual(found.map(({ policy, level, urn }) => [policy, level, urn]), [["eks-node-group-imds", "mandatory", nodeGroup.getUrn()]]);
+        assert.match(found[0].message, /launches from aws:ec2\/launchTemplate:LaunchTemplate "nodes": metadataOptions.httpPutResponseHopLimit is 2/);
+    });
+
+    it("Configure: the pack config changes a policy's level and settings", async () => {
+        const configure = (entries: [string, analyzerProto.EnforcementLevel, Record<string, unknown>][]): Promise<unknown> => {
+            const request = new analyzerProto.ConfigureAnalyzerRequest();
+            for (const [name, level, properties] of entries) {
+                request.getPolicyconfigMap().set(name, new analyzerProto.PolicyConfig().setEnforcementlevel(level).setProperties(Struct.fromJavaScript(properties as never)));
+            }
+            return call(client, "configure", request);
+        };
+        const cluster = { vpcConfig: { publicAccessCidrs: ["0.0.0.0/0"] }, enabledClusterLogTypes: ["audit"] };
+        try {
+            await configure([["eks-cluster-endpoint-restricted", analyzerProto.EnforcementLevel.MANDATORY, { nonProductionStacks: ["qa-*"] }]]);
+            const qa = diagnostics(await call(client, "analyze", analyzeRequest("qa-1", "aws:eks/cluster:Cluster", "apps", cluster)));
+            const dev = diagnostics(await call(client, "analyze", analyzeRequest("dev", "aws:eks/cluster:Cluster", "apps", cluster)));
+            assert.deepEqual([...qa, ...dev].map(({ level }) => level), ["advisory", "mandatory"]);
+            await configure([["eks-cluster-endpoint-restricted", analyzerProto.EnforcementLevel.DISABLED, {}]]);
+            assert.deepEqual(diagnostics(await call(client, "analyze", analyzeRequest("prod", "aws:eks/cluster:Cluster", "apps", cluster))), []);
+        } finally {
+            await configure([]);
+        }
+    });
+});
