@@ -38,18 +38,19 @@ export interface ExternalDnsArgs {
 }
 
 /**
- * external-dns with the AWS (Route 53) provider (chart `external-dns/external-dns`, or the EKS
- * community add-on `external-dns`, both `external-dns/external-dns` when released as `external-dns`
- * in namespace `external-dns`).
+ * external-dns with the AWS (Route 53) provider. The chart (`external-dns/external-dns` 1.21)
+ * names its ServiceAccount after the release and has no namespace of its own: the default is the
+ * chart released as `external-dns` in namespace `external-dns`, as AWS's eksdemo and EKS Blueprints
+ * install it.
  *
- * Source: kubernetes-sigs/external-dns v0.22 `docs/tutorials/aws.md` ("IAM Policy"), narrowed from
+ * Source: kubernetes-sigs/external-dns `docs/tutorials/aws.md` ("IAM Policy"; v0.21/v0.22), narrowed from
  * `hostedzone/*` to the given zones, as its "Further improvements" section advises.
  * `allowBroadPermissions` is set for `route53:ListHostedZones`, which supports only `"*"` and which
  * external-dns calls to find its zones even with `--zone-id-filter`.
  *
  * EKS Pod Identity: supported (external-dns uses the AWS SDK for Go v2 default credential chain, as
- * its tutorial says). EKS community add-on: pass the role with `podIdentityAssociations` or
- * `serviceAccountRoleArn`, as for the AWS add-ons.
+ * its tutorial says). Installed as an EKS community add-on, pass the role with
+ * `podIdentityAssociations` or `serviceAccountRoleArn`, as for the AWS add-ons.
  */
 export function externalDns(args: ExternalDnsArgs): AddonPermissions {
     const serviceAccount = serviceAccountOf("externalDns", { namespace: "external-dns", serviceAccountName: "external-dns" }, args);

@@ -45,8 +45,9 @@ export interface ClusterAutoscalerArgs {
  * `ec2:DescribeInstanceTypes`, `ec2:DescribeLaunchTemplateVersions` and
  * `ec2:GetInstanceTypesFromInstanceRequirements` reads, which support only `"*"`.
  *
- * EKS Pod Identity: supported by releases on an AWS SDK with container credentials (1.29 and later).
- * No EKS add-on. The chart derives the ServiceAccount's name from the release unless
+ * EKS Pod Identity: supported from the releases of December 2023 on, whose AWS SDK for Go (1.48.7)
+ * reads EKS Pod Identity credentials (1.29 and later, and the 1.25 to 1.28 patch releases of that
+ * month: kubernetes/autoscaler#6379). No EKS add-on. The chart derives the ServiceAccount's name from the release unless
  * `rbac.serviceAccount.name` is set: set it to `cluster-autoscaler`.
  */
 export function clusterAutoscaler(args: ClusterAutoscalerArgs): AddonPermissions {

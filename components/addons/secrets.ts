@@ -54,7 +54,9 @@ export interface ExternalSecretsArgs {
  * statements), and nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
  * `ssm:DescribeParameters` on `*`), so `allowBroadPermissions` is never set.
  *
- * EKS Pod Identity: supported by the operator's AWS SDK for controller-level credentials. No EKS add-on.
+ * EKS Pod Identity: for the controller's own ServiceAccount only (a SecretStore without `auth.jwt`,
+ * optionally with `role`); `auth.jwt.serviceAccountRef` exchanges a token for IRSA credentials and
+ * needs an `IrsaBinding` (external-secrets#2951, documentation "EKS Pod Identity"). No EKS add-on.
  */
 export function externalSecrets(args: ExternalSecretsArgs): AddonPermissions {
     const serviceAccount = serviceAccountOf("externalSecrets", { namespace: "external-secrets", serviceAccountName: "external-secrets" }, args);
