@@ -69,3 +69,17 @@ export function select<T, R>(value: Eventually<T>, part: (known: T) => R): R | p
         return part((outcome as { value: T }).value);
     }) as pulumi.Output<R>;
 }
+
+/** A value computed from a value known now or later and an Output: one apply, whichever the first is. */
+export function selectWith<T, U, R>(value: Eventually<T>, other: pulumi.Output<U>, part: (known: T, otherKnown: U) => R): pulumi.Output<R> {
+    if (!(value instanceof Later)) {
+        return other.apply((otherKnown) => part(value, otherKnown)) as pulumi.Output<R>;
+    }
+    return pulumi.all([value.outcome as pulumi.Output<unknown>, other as pulumi.Output<unknown>]).apply(([outcome, otherKnown]) => {
+        const settled = outcome as Outcome<T>;
+        if (settled.error !== undefined) {
+            throw again(settled.error);
+        }
+        return part((settled as { value: T }).value, otherKnown as U);
+    }) as pulumi.Output<R>;
+}

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { Eventually, isPlain, select } from "./eventually";
+import { Eventually, isPlain, select, selectWith } from "./eventually";
 import {
     checkManagedPolicyBreadth,
     checkPolicyStatements,
@@ -499,7 +499,7 @@ export function createBindingPods(
     if (!shape.readerEnabled) {
         return { ...objects, deployment: undefined, restartPatches };
     }
-    const manifest = pulumi.all([select(plan, (known) => known), hash]).apply(([known, knownHash]) =>
+    const manifest = selectWith(plan, hash, (known, knownHash) =>
         readerDeployment({
             name: args.reader?.name ?? defaultReaderName(known.serviceAccountName),
             namespace: known.namespace,
