@@ -84,3 +84,59 @@ export function refusals(componentType: string): {
         },
     };
 }
+
+/**
+ * Unhandled rejections: mocha re-emits them on the process and, without another listener, they
+ * vanish. Those the tests provoke on purpose are components refusing a value once an Output is known
+ * (`pulumi.ResourceError`): the SDK then abandons the registration of every child that takes that
+ * value, rethrowing the error unhandled, and leaves those children's URNs and outputs pending for good.
+ * At exit the SDK counts such pending promises as leaks ("N promises were still active").
+ */
+const unhandled = new Set<unknown>();
+// A Set: mocha re-emits each rejection on the process, so listeners hear it twice.
+process.on("unhandledRejection", (reason) => unhandled.add(reason));
+
+interface DebuggablePromise {
+    _debugCtx?: string;
+    _debugStackTrace?: string;
+}
+
+/** The promises the SDK still waits for, once they stop settling (the SDK's own leak candidates). */
+async function pendingSdkPromises(): Promise<Set<DebuggablePromise>> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<DebuggablePromise> } };
+    await settled();
+    let size = -1;
+    for (let round = 0; round < 50 && size !== getStore().leakCandidates.size; round += 1) {
+        size = getStore().leakCandidates.size;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return getStore().leakCandidates;
+}
+
+/** The logical name of a resource, as the SDK keeps it. */
+function resourceName(resource: pulumi.Resource | undefined): string | undefined {
+    return (resource as unknown as { __name?: string } | undefined)?.__name;
+}
+
+// Once every test has run: what is still pending must be explained by a refusal a test provoked, and
+// every unhandled rejection must be such a refusal. Anything else is a real failure, and fails here.
+after(async function () {
+    this.timeout(10000);
+    const pending = await pendingSdkPromises();
+    const unhandledRejections = [...unhandled];
+    const refusals = unhandledRejections.filter((reason): reason is pulumi.ResourceError => pulumi.ResourceError.isInstance(reason));
+    const others = unhandledRejections.filter((reason) => !pulumi.ResourceError.isInstance(reason));
+    const refused = refusals.map((error) => resourceName(error.resource)).filter((name): name is string => name !== undefined);
+    const unexplained = [...pending]
+        .map((promise) => ({ context: promise._debugCtx ?? "", name: /resource:([^[\s]+)\[/.exec(promise._debugCtx ?? "")?.[1] }))
+        .filter(({ name }) => name !== undefined && !refused.some((component) => name === component || name.startsWith(`${component}-`)));
+    const anonymousWithoutRefusal = pending.size > 0 && refused.length === 0;
+    assert.deepEqual(
+        { unhandledRejections: others.map((reason) => (reason instanceof Error ? (reason.stack ?? reason.message) : String(reason))), pendingWithoutARefusal: unexplained.map(({ context }) => context), anonymousWithoutRefusal },
+        { unhandledRejections: [], pendingWithoutARefusal: [], anonymousWithoutRefusal: false },
+        "the SDK was left with work no refusal explains, or a promise failed with nobody waiting for it",
+    );
+    // Explained: the registrations the refusals abandoned will never finish, by the SDK's design.
+    pending.clear();
+});
