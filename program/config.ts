@@ -16,6 +16,8 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 
 import { parseCidr } from "./cidr";
+import { EndpointConfig, endpointCidrProblem, endpointWarnings } from "./endpoint";
+import { todayUtc, UpgradeSupportType, upgradeSupportTypes, versionProblem, versionWarning } from "./versions";
 
 /** The Pulumi project name, which namespaces the project's own config keys. */
 export const projectName = "eks-irsa";
@@ -23,9 +25,22 @@ export const projectName = "eks-irsa";
 /** Every key the program reads, without the project namespace; Pulumi.yaml declares exactly these. */
 export const configKeys = [
     "clusterName",
+    "allowClusterReplacement",
     "identityMechanism",
+    "identityMechanismTransition",
     "kubernetesVersion",
+    "upgradeSupportType",
+    "endpointPublicAccess",
     "endpointPublicAccessCidrs",
+    "endpointPublicAccessFromAnywhere",
+    "clusterLogTypes",
+    "logRetentionDays",
+    "secretsEncryption",
+    "deletionProtection",
+    "networkPolicy",
+    "vpcFlowLogs",
+    "s3GatewayEndpoint",
+    "interfaceEndpoints",
     "vpcId",
     "privateSubnetIds",
     "vpcCidr",
@@ -40,6 +55,10 @@ export const configKeys = [
     "bucketName",
     "bucketVersioning",
     "bucketProtect",
+    "bucketForceDestroy",
+    "bucketRetainOnDelete",
+    "bucketAccessLogging",
+    "bucketNoncurrentVersionExpirationDays",
     "namespace",
     "serviceAccountName",
     "readerKeyPrefixes",
@@ -64,7 +83,23 @@ export type NetworkConfig =
           availabilityZoneCount: number;
           /** One NAT gateway for all zones (cheap), or one per zone (a zone outage does not cut the others off). */
           natGateways: "single" | "per-az";
+          /** The VPC endpoints that keep AWS API traffic off the NAT gateways. */
+          endpoints: VpcEndpointsConfig;
       };
+
+/** The VPC endpoints of a created VPC. */
+export interface VpcEndpointsConfig {
+    /** A gateway endpoint for S3 (free): the reader's reads and image layers from ECR stay in the VPC. */
+    s3Gateway: boolean;
+    /** Interface endpoints (billed per zone and hour), with private DNS. */
+    interfaceServices: InterfaceEndpointService[];
+}
+
+/** The services an interface endpoint may be created for: STS (IRSA's AssumeRoleWithWebIdentity) and EKS Auth (the Pod Identity agent's AssumeRoleForPodIdentity). */
+export type InterfaceEndpointService = "sts" | "eks-auth";
+
+/** The interface endpoint services, as `eks-irsa:interfaceEndpoints` names them. */
+export const interfaceEndpointServices: readonly InterfaceEndpointService[] = ["sts", "eks-auth"];
 
 /** The managed node group. */
 export interface NodesConfig {
@@ -79,7 +114,42 @@ export interface NodesConfig {
 }
 
 /** The bucket the reader reads. */
-export type BucketConfig = { kind: "existing"; name: string } | { kind: "new"; versioned: boolean; protect: boolean };
+export type BucketConfig = { kind: "existing"; name: string } | NewBucketConfig;
+
+/** A bucket the stack creates. */
+export interface NewBucketConfig {
+    kind: "new";
+    versioned: boolean;
+    /** Pulumi refuses to delete it. */
+    protect: boolean;
+    /** Deleting it also deletes every object (and version) in it. */
+    forceDestroy: boolean;
+    /** `pulumi destroy` removes it from the stack but leaves it in the account. */
+    retainOnDelete: boolean;
+    /** S3 server access logs go to a log bucket the stack creates. */
+    accessLogging: boolean;
+    /** Days after which a noncurrent object version is deleted (versioned buckets only). */
+    noncurrentVersionExpirationDays: number;
+}
+
+/** The control plane's logs, the VPC's flow logs, and how long CloudWatch keeps them. */
+export interface LoggingConfig {
+    clusterLogTypes: ClusterLogType[];
+    retentionDays: number;
+    vpcFlowLogs: boolean;
+}
+
+/** The control-plane log types EKS can send to CloudWatch Logs. */
+export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+
+/** Every control-plane log type, in EKS's order. */
+export const clusterLogTypes: readonly ClusterLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+/** The log types every stack sends: who called the API, what changed, and who authenticated. */
+export const requiredClusterLogTypes: readonly ClusterLogType[] = ["api", "audit", "authenticator"];
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const logRetentionPeriods: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** How the reader's pods get their role: IRSA (OIDC provider and annotation) or EKS Pod Identity (agent add-on and association). */
 export type IdentityMechanism = "irsa" | "pod-identity";
@@ -90,9 +160,21 @@ export const identityMechanisms: readonly IdentityMechanism[] = ["irsa", "pod-id
 /** The program's configuration, validated. */
 export interface ProgramConfig {
     clusterName: string;
+    /** The opt-in for a change of `clusterName` on a deployed stack, which replaces the cluster. */
+    allowClusterReplacement: boolean;
     identityMechanism: IdentityMechanism;
+    /** True for the update that switches `identityMechanism`: the roles trust both mechanisms meanwhile. */
+    identityMechanismTransition: boolean;
     kubernetesVersion: string;
-    endpointPublicAccessCidrs: string[];
+    upgradeSupportType: UpgradeSupportType;
+    endpoint: EndpointConfig;
+    logging: LoggingConfig;
+    /** Envelope encryption of Kubernetes Secrets with a customer-managed KMS key. */
+    secretsEncryption: boolean;
+    /** EKS deletion protection on the cluster, and Pulumi's `protect` on what must outlive a stray destroy. */
+    deletionProtection: boolean;
+    /** Default-deny NetworkPolicies in the namespace, enforced by the VPC CNI. */
+    networkPolicy: boolean;
     network: NetworkConfig;
     nodes: NodesConfig;
     bucket: BucketConfig;
@@ -121,14 +203,17 @@ function problem(field: string, value: unknown, rule: string): string {
     return `${field} ${JSON.stringify(value)} is invalid: ${rule}`;
 }
 
+/** The problem of a field, when a rule found one. */
+function ruleProblem(field: string, value: unknown, rule: string | undefined): string | undefined {
+    return rule === undefined ? undefined : problem(field, value, rule);
+}
+
 const instanceTypePattern = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const vpcIdPattern = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const subnetIdPattern = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const bucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Namespaces every cluster already has: the stack creates its namespace, so these cannot be used. */
 const builtInNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
-/** Oldest minor version EKS still runs (extended support included). */
-const oldestKubernetesMinor = 28;
 
 /**
  * The CPU architecture of an EC2 instance type: Graviton families carry a `g` right after the
@@ -160,14 +245,6 @@ function cidrCheck(prefixRange: [number, number], example: string): FieldCheck<s
 }
 
 const checkVpcCidr = cidrCheck([16, 20], "10.0.0.0/16");
-const checkAccessCidr = cidrCheck([0, 32], "203.0.113.0/24");
-
-const checkKubernetesVersion: FieldCheck<string> = (field, value) => {
-    const match = /^1\.(\d{1,2})$/.exec(value);
-    return match && Number(match[1]) >= oldestKubernetesMinor
-        ? undefined
-        : problem(field, value, `expected a Kubernetes minor version that EKS runs, 1.${oldestKubernetesMinor} or later, such as 1.34`);
-};
 
 const checkBucketName: FieldCheck<string> = (field, value) =>
     bucketNamePattern.test(value) && !value.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(value)
@@ -182,7 +259,7 @@ function oneOf<T extends string>(choices: readonly T[]): FieldCheck<string> {
  * Parses and validates the configuration. Collects every problem before failing, so one run shows
  * all that needs fixing; throws {@link ConfigError} when there is any.
  */
-export function parseConfig(lookup: ConfigLookup): ProgramConfig {
+export function parseConfig(lookup: ConfigLookup, today: string = todayUtc()): ProgramConfig {
     const problems: string[] = [];
     const report = (message: string | undefined): void => {
         if (message !== undefined) {
@@ -244,22 +321,53 @@ export function parseConfig(lookup: ConfigLookup): ProgramConfig {
     };
 
     const clusterName = text("clusterName", checkClusterName);
+    const allowClusterReplacement = boolean("allowClusterReplacement");
     const identityMechanism = text("identityMechanism", oneOf(identityMechanisms)) as IdentityMechanism;
-    const kubernetesVersion = text("kubernetesVersion", checkKubernetesVersion);
-    const endpointPublicAccessCidrs = list("endpointPublicAccessCidrs", checkAccessCidr, { nonEmpty: true });
+    const identityMechanismTransition = boolean("identityMechanismTransition");
+    const upgradeSupportType = text("upgradeSupportType", oneOf(upgradeSupportTypes)) as UpgradeSupportType;
+    const kubernetesVersion = text("kubernetesVersion", (field, value) =>
+        upgradeSupportTypes.includes(upgradeSupportType) ? ruleProblem(field, value, versionProblem(value, upgradeSupportType, today)) : undefined,
+    );
+
+    const logTypes = list("clusterLogTypes", oneOf(clusterLogTypes), { nonEmpty: true }) as ClusterLogType[];
+    const missingLogTypes = requiredClusterLogTypes.filter((type) => !logTypes.includes(type));
+    if (logTypes.length > 0 && missingLogTypes.length > 0 && logTypes.every((type) => clusterLogTypes.includes(type))) {
+        report(
+            problem(fullKey("clusterLogTypes"), logTypes, `it must include ${requiredClusterLogTypes.join(", ")} (who called the API, what changed, who authenticated); it lacks ${missingLogTypes.join(", ")}`),
+        );
+    }
+    const retentionDays = integer("logRetentionDays", 1, 3653);
+    if (Number.isInteger(retentionDays) && retentionDays >= 1 && retentionDays <= 3653 && !logRetentionPeriods.includes(retentionDays)) {
+        report(problem(fullKey("logRetentionDays"), retentionDays, `CloudWatch Logs keeps logs for one of ${logRetentionPeriods.join(", ")} days`));
+    }
+    const vpcFlowLogs = boolean("vpcFlowLogs");
+    const secretsEncryption = boolean("secretsEncryption");
+    const deletionProtection = boolean("deletionProtection");
+    const networkPolicy = boolean("networkPolicy");
 
     const vpcId = text("vpcId");
     const privateSubnetIds = list("privateSubnetIds", checkSubnetId, { nonEmpty: false });
     const vpcCidr = text("vpcCidr", checkVpcCidr);
     const availabilityZoneCount = integer("availabilityZoneCount", 2, 3);
     const natGateways = text("natGateways", oneOf(["single", "per-az"])) as "single" | "per-az";
+    const s3Gateway = boolean("s3GatewayEndpoint");
+    const interfaceServices = list("interfaceEndpoints", oneOf(interfaceEndpointServices), { nonEmpty: false }) as InterfaceEndpointService[];
     let network: NetworkConfig;
     if (vpcId === "") {
         if (privateSubnetIds.length > 0) {
             report(problem(fullKey("privateSubnetIds"), privateSubnetIds, `subnets of an existing network need ${fullKey("vpcId")} too; leave both empty to create a VPC`));
         }
-        network = { kind: "new", vpcCidr, availabilityZoneCount, natGateways };
+        network = { kind: "new", vpcCidr, availabilityZoneCount, natGateways, endpoints: { s3Gateway, interfaceServices } };
     } else {
+        if (interfaceServices.length > 0) {
+            report(
+                problem(
+                    fullKey("interfaceEndpoints"),
+                    interfaceServices,
+                    `endpoints are created in a VPC this stack creates, and ${fullKey("vpcId")} names an existing one, whose owner manages its endpoints (and their private DNS)`,
+                ),
+            );
+        }
         report(vpcIdPattern.test(vpcId) ? undefined : problem(fullKey("vpcId"), vpcId, "expected a VPC ID such as vpc-0123456789abcdef0, or empty to create a VPC"));
         if (privateSubnetIds.length < 2) {
             report(problem(fullKey("privateSubnetIds"), privateSubnetIds, `an existing VPC (${fullKey("vpcId")}) needs at least two private subnets, in different availability zones, for EKS`));
@@ -286,12 +394,25 @@ export function parseConfig(lookup: ConfigLookup): ProgramConfig {
     const bucketName = text("bucketName");
     const versioned = boolean("bucketVersioning");
     const protect = boolean("bucketProtect");
+    const forceDestroy = boolean("bucketForceDestroy");
+    const retainOnDelete = boolean("bucketRetainOnDelete");
+    const accessLogging = boolean("bucketAccessLogging");
+    const noncurrentVersionExpirationDays = integer("bucketNoncurrentVersionExpirationDays", 1, 3650);
     let bucket: BucketConfig;
     if (bucketName === "") {
-        bucket = { kind: "new", versioned, protect };
+        if (forceDestroy && (protect || retainOnDelete)) {
+            report(
+                problem(
+                    fullKey("bucketForceDestroy"),
+                    forceDestroy,
+                    `it deletes every object with the bucket, and ${protect ? fullKey("bucketProtect") : fullKey("bucketRetainOnDelete")} says the bucket must outlive the stack; set one or the other`,
+                ),
+            );
+        }
+        bucket = { kind: "new", versioned, protect, forceDestroy, retainOnDelete, accessLogging, noncurrentVersionExpirationDays };
     } else {
         report(checkBucketName(fullKey("bucketName"), bucketName));
-        for (const [key, value] of [["bucketVersioning", versioned], ["bucketProtect", protect]] as const) {
+        for (const [key, value] of [["bucketVersioning", versioned], ["bucketProtect", protect], ["bucketForceDestroy", forceDestroy]] as const) {
             if (value) {
                 report(problem(fullKey(key), value, `it applies to a bucket this stack creates, and ${fullKey("bucketName")} names an existing one, which the stack does not manage`));
             }
@@ -308,14 +429,42 @@ export function parseConfig(lookup: ConfigLookup): ProgramConfig {
     const replicas = integer("readerReplicas", 1, 10);
     const intervalSeconds = integer("readerIntervalSeconds", 5, 3600);
 
+    const parseEndpoint = (publicAccess: boolean, allowAnywhere: boolean): EndpointConfig => {
+        const cidrs = list("endpointPublicAccessCidrs", (field, value) => ruleProblem(field, value, endpointCidrProblem(value, allowAnywhere)), { nonEmpty: false });
+        if (publicAccess && cidrs.length === 0) {
+            report(
+                problem(
+                    fullKey("endpointPublicAccessCidrs"),
+                    cidrs,
+                    `the public endpoint is on (${fullKey("endpointPublicAccess")}) and no block may reach it, so pulumi up could not create the namespace and the reader: ` +
+                        "name your deployers' egress blocks (a CI runner's, a VPN's; curl -s https://checkip.amazonaws.com shows this machine's address), " +
+                        `or set ${fullKey("endpointPublicAccess")} false and run pulumi up from inside the VPC`,
+                ),
+            );
+        }
+        if (!publicAccess && cidrs.length > 0) {
+            report(problem(fullKey("endpointPublicAccessCidrs"), cidrs, `the public endpoint is off (${fullKey("endpointPublicAccess")} false), so no block can reach it; empty the list or turn the endpoint on`));
+        }
+        return { publicAccess, publicAccessCidrs: cidrs };
+    };
+    // Last, so that a stack with no other mistake is told first what it must add: its deployers' blocks.
+    const endpoint = parseEndpoint(boolean("endpointPublicAccess"), boolean("endpointPublicAccessFromAnywhere"));
+
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
     return {
         clusterName,
+        allowClusterReplacement,
         identityMechanism,
+        identityMechanismTransition,
         kubernetesVersion,
-        endpointPublicAccessCidrs,
+        upgradeSupportType,
+        endpoint,
+        logging: { clusterLogTypes: logTypes, retentionDays, vpcFlowLogs },
+        secretsEncryption,
+        deletionProtection,
+        networkPolicy,
         network,
         nodes: { instanceTypes, architecture: architectures[0], capacityType, minSize, desiredSize, maxSize, diskSizeGiB },
         bucket,
@@ -339,4 +488,10 @@ export function loadConfig(): ProgramConfig {
     } catch (error) {
         throw error instanceof ConfigError ? new pulumi.RunError(error.message) : error;
     }
+}
+
+/** What is allowed but deserves attention on every run: placeholder endpoint blocks, a version near its end of support. */
+export function configWarnings(config: ProgramConfig, today: string = todayUtc()): string[] {
+    const version = versionWarning(config.kubernetesVersion, config.upgradeSupportType, today);
+    return [...endpointWarnings(fullKey("endpointPublicAccessCidrs"), config.endpoint.publicAccessCidrs), ...(version === undefined ? [] : [version])];
 }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { subnetLayout } from "./cidr";
 import { fullKey, NetworkConfig } from "./config";
+import { createVpcEndpoints, VpcEndpoints } from "./vpcEndpoints";
 
 /** What the cluster needs from the network. */
 export interface Network {
@@ -15,12 +16,14 @@ export interface Network {
     privateSubnetIds: pulumi.Input<string>[];
     /** Where internet-facing load balancers go; empty for an existing network. */
     publicSubnetIds: pulumi.Input<string>[];
+    /** The VPC endpoints the stack created; undefined for an existing network. */
+    endpoints: VpcEndpoints | undefined;
 }
 
 /** The network of the config: the existing one as is, or a new VPC. */
 export function createNetwork(name: string, config: NetworkConfig): Network {
     if (config.kind === "existing") {
-        return { vpcId: config.vpcId, privateSubnetIds: config.privateSubnetIds, publicSubnetIds: [] };
+        return { vpcId: config.vpcId, privateSubnetIds: config.privateSubnetIds, publicSubnetIds: [], endpoints: undefined };
     }
     const zones = aws.getAvailabilityZonesOutput({
         state: "available",
@@ -70,6 +73,7 @@ export function createNetwork(name: string, config: NetworkConfig): Network {
             { dependsOn: [gateway] },
         );
     });
+    const privateRouteTables: aws.ec2.RouteTable[] = [];
     const privateSubnets = layout.map((blocks, index) => {
         const subnet = new aws.ec2.Subnet(`${name}-private-${index}`, {
             vpcId: vpc.id,
@@ -79,6 +83,7 @@ export function createNetwork(name: string, config: NetworkConfig): Network {
             tags: { Name: `${name}-private-${index}`, "kubernetes.io/role/internal-elb": "1" },
         });
         const routes = new aws.ec2.RouteTable(`${name}-private-${index}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${index}` } });
+        privateRouteTables.push(routes);
         new aws.ec2.Route(`${name}-private-${index}-internet`, {
             routeTableId: routes.id,
             destinationCidrBlock: "0.0.0.0/0",
@@ -87,9 +92,13 @@ export function createNetwork(name: string, config: NetworkConfig): Network {
         new aws.ec2.RouteTableAssociation(`${name}-private-${index}`, { subnetId: subnet.id, routeTableId: routes.id });
         return subnet;
     });
-    return {
+    const privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    const endpoints = createVpcEndpoints(name, {
         vpcId: vpc.id,
-        privateSubnetIds: privateSubnets.map((subnet) => subnet.id),
-        publicSubnetIds: publicSubnets.map((subnet) => subnet.id),
-    };
+        vpcCidr: config.vpcCidr,
+        privateSubnetIds,
+        privateRouteTableIds: privateRouteTables.map((table) => table.id),
+        config: config.endpoints,
+    });
+    return { vpcId: vpc.id, privateSubnetIds, publicSubnetIds: publicSubnets.map((subnet) => subnet.id), endpoints };
 }

@@ -8,8 +8,15 @@ import { PolicyDocument } from "@eks-irsa/components";
 
 import { NodesConfig } from "./config";
 
-/** The managed policies every EKS worker node needs: join the cluster, run the VPC CNI, pull from ECR. */
-export const workerNodePolicyNames = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+/**
+ * The managed policies of the node role: join the cluster (and let the Pod Identity agent call EKS
+ * Auth), and pull images from ECR, nothing more. The VPC CNI's permissions (AmazonEKS_CNI_Policy) are
+ * not here: the aws-node DaemonSet gets them through its own role (EKS Best Practices, "Use IRSA for
+ * the VPC CNI"), so no pod that reaches the node's role could manage the VPC's network interfaces.
+ * AmazonEC2ContainerRegistryPullOnly grants only the pull calls, where ...ReadOnly also lists and
+ * describes every repository of the account.
+ */
+export const workerNodePolicyNames = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
 
 /** Who may assume the node role: EC2 instances. */
 export const nodeTrustPolicy: PolicyDocument = {
@@ -44,11 +51,20 @@ export interface Nodes {
 /** Creates the node role, launch template and node group of a cluster. */
 export function createNodes(
     name: string,
-    args: { cluster: eks.Cluster; clusterName: string; subnetIds: pulumi.Input<string>[]; config: NodesConfig },
+    args: {
+        cluster: eks.Cluster;
+        clusterName: pulumi.Input<string>;
+        /** The control plane's version: nodes follow it, so an upgrade rolls them after the control plane. */
+        kubernetesVersion: string;
+        subnetIds: pulumi.Input<string>[];
+        config: NodesConfig;
+        /** What must run before nodes can become ready: the CNI (with its role) and kube-proxy. */
+        dependsOn: pulumi.Resource[];
+    },
 ): Nodes {
     const partition = aws.getPartitionOutput().partition;
     const role = new aws.iam.Role(`${name}-role`, {
-        description: `EC2 role of the nodes of EKS cluster ${args.clusterName}`,
+        description: pulumi.interpolate`EC2 role of the nodes of EKS cluster ${args.clusterName}`,
         assumeRolePolicy: JSON.stringify(nodeTrustPolicy),
     });
     const attachments = workerNodePolicyNames.map(
@@ -56,7 +72,7 @@ export function createNodes(
             new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policyName}` }),
     );
     const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-template`, {
-        description: `Nodes of EKS cluster ${args.clusterName}: IMDSv2 only, hop limit 1`,
+        description: pulumi.interpolate`Nodes of EKS cluster ${args.clusterName}: IMDSv2 only, hop limit 1`,
         metadataOptions: nodeMetadataOptions,
         blockDeviceMappings: [
             {
@@ -64,13 +80,14 @@ export function createNodes(
                 ebs: { volumeSize: args.config.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
             },
         ],
-        tagSpecifications: [{ resourceType: "instance", tags: { Name: `${args.clusterName}-node` } }],
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: pulumi.interpolate`${args.clusterName}-node` } }],
         updateDefaultVersion: true,
     });
     const nodeGroup = new aws.eks.NodeGroup(
         name,
         {
             clusterName: args.clusterName,
+            version: args.kubernetesVersion,
             nodeRoleArn: role.arn,
             subnetIds: args.subnetIds,
             amiType: amiTypeOf(args.config.architecture),
@@ -81,9 +98,9 @@ export function createNodes(
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((version) => version.toString()) },
             updateConfig: { maxUnavailable: 1 },
         },
-        // The node group names the cluster by its configured name, so it must wait for the cluster; and
-        // nodes that join before their policies are attached fail to register.
-        { dependsOn: [args.cluster, ...attachments] },
+        // The node group names the cluster by its configured name, so it must wait for the cluster; nodes
+        // that join before their policies are attached fail to register, and stay NotReady without a CNI.
+        { dependsOn: [args.cluster, ...attachments, ...args.dependsOn] },
     );
     return { role, launchTemplate, nodeGroup };
 }

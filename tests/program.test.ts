@@ -2,37 +2,12 @@ import * as assert from "node:assert/strict";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { ConfigKey, parseConfig } from "../program/config";
-import { createInfrastructure, Infrastructure, podSecurityLabels } from "../program/infrastructure";
+import { podSecurityLabels } from "../program/infrastructure";
 import { mockClusterEndpoint, mockOidcIssuer, RegisteredResource } from "../scripts/offline/mocks";
-import { mockAccountId, mockRegion, registered, registrationOf, settled, valueOf } from "./mocks";
-import { lookupWith } from "./stackFiles";
+import { mockAccountId, mockRegion, valueOf } from "./mocks";
+import { Deployment, deployStack } from "./programRun";
 
 type Json = Record<string, unknown>;
-
-interface Deployment {
-    infra: Infrastructure;
-    resources: RegisteredResource[];
-    ofType(type: string): RegisteredResource[];
-    one(type: string, name: string): RegisteredResource;
-}
-
-/** Runs the program for a stack's config (with overrides) and returns what it registered. */
-async function deployStack(stack: string, overrides: Partial<Record<ConfigKey, string>> = {}): Promise<Deployment> {
-    const start = registered.length;
-    const infra = createInfrastructure(parseConfig(lookupWith(stack, overrides)));
-    await Promise.all(Object.values(infra.outputs).map((output) => valueOf(output)));
-    await registrationOf(infra.cluster, infra.nodes.nodeGroup, infra.namespace, infra.binding.deployment!);
-    await settled();
-    const resources = registered.slice(start);
-    const ofType = (type: string): RegisteredResource[] => resources.filter((resource) => resource.type === type);
-    const one = (type: string, name: string): RegisteredResource => {
-        const matches = resources.filter((resource) => resource.type === type && resource.name === name);
-        assert.equal(matches.length, 1, `${type} ${name}: ${matches.length} registered`);
-        return matches[0];
-    };
-    return { infra, resources, ofType, one };
-}
 
 const providerArn = `arn:aws:iam::${mockAccountId}:oidc-provider/${mockOidcIssuer(mockRegion)}`;
 
@@ -41,8 +16,8 @@ function policyOf(resource: RegisteredResource, key: string): { Statement: Json[
 }
 
 const stacks = [
-    { stack: "dev", clusterName: "eks-irsa-dev", zones: 2, nats: 1, instanceTypes: ["t3.medium", "t3a.medium"], capacityType: "SPOT", scaling: { minSize: 1, desiredSize: 1, maxSize: 2 }, versioned: false, replicas: 1, mechanism: "irsa" },
-    { stack: "prod", clusterName: "eks-irsa-prod", zones: 3, nats: 3, instanceTypes: ["m6i.large", "m5.large"], capacityType: "ON_DEMAND", scaling: { minSize: 3, desiredSize: 3, maxSize: 6 }, versioned: true, replicas: 2, mechanism: "pod-identity" },
+    { stack: "dev", clusterName: "eks-irsa-dev", zones: 2, nats: 1, instanceTypes: ["t3.medium", "t3a.medium"], capacityType: "SPOT", scaling: { minSize: 1, desiredSize: 1, maxSize: 2 }, versioned: false, forceDestroy: true, replicas: 1, mechanism: "irsa" },
+    { stack: "prod", clusterName: "eks-irsa-prod", zones: 3, nats: 3, instanceTypes: ["m6i.large", "m5.large"], capacityType: "ON_DEMAND", scaling: { minSize: 3, desiredSize: 3, maxSize: 6 }, versioned: true, forceDestroy: false, replicas: 2, mechanism: "pod-identity" },
 ];
 
 for (const expected of stacks) {
@@ -71,11 +46,11 @@ for (const expected of stacks) {
             );
         });
 
-        it("creates the EKS cluster with its OIDC provider, access entries and the configured version, without default nodes", () => {
+        it("creates the EKS cluster with access entries and the configured version, an OIDC provider only for IRSA, without default nodes", () => {
             const cluster = deployed.one("eks:index:Cluster", "eks-irsa");
             assert.equal(cluster.inputs.name, expected.clusterName);
-            assert.equal(cluster.inputs.version, "1.34");
-            assert.equal(cluster.inputs.createOidcProvider, true);
+            assert.equal(cluster.inputs.version, "1.35");
+            assert.equal(cluster.inputs.createOidcProvider, expected.mechanism === "irsa");
             assert.equal(cluster.inputs.authenticationMode, "API");
             assert.equal(cluster.inputs.skipDefaultNodeGroup, true);
             assert.equal(cluster.inputs.vpcId, "eks-irsa-vpc-id");
@@ -101,7 +76,7 @@ for (const expected of stacks) {
             }
         });
 
-        it("sizes the node group from config, in the private subnets, with the worker policies", () => {
+        it("sizes the node group from config, in the private subnets, with the worker and image-pull policies only", () => {
             const nodeGroup = deployed.one("aws:eks/nodeGroup:NodeGroup", "eks-irsa-nodes");
             assert.equal(nodeGroup.inputs.clusterName, expected.clusterName);
             assert.deepEqual(nodeGroup.inputs.instanceTypes, expected.instanceTypes);
@@ -117,13 +92,13 @@ for (const expected of stacks) {
                     .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
                     .filter((attachment) => attachment.inputs.role === "eks-irsa-nodes-role-1a2b3c4")
                     .map((attachment) => attachment.inputs.policyArn),
-                ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"].map((name) => `arn:aws:iam::aws:policy/${name}`),
+                ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map((name) => `arn:aws:iam::aws:policy/${name}`),
             );
         });
 
         it(`creates the bucket private, encrypted and TLS-only${expected.versioned ? ", versioned" : ", unversioned"}`, () => {
             const bucket = deployed.one("aws:s3/bucket:Bucket", "eks-irsa-data");
-            assert.equal(bucket.inputs.forceDestroy, !expected.versioned);
+            assert.equal(bucket.inputs.forceDestroy, expected.forceDestroy);
             const bucketName = "eks-irsa-data-1a2b3c4";
             const block = deployed.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "eks-irsa-data-public-access").inputs;
             assert.deepEqual(
@@ -177,13 +152,13 @@ for (const expected of stacks) {
                     },
                 ]);
                 assert.equal(deployed.one("eks-irsa:index:IrsaBinding", "eks-irsa-reader").type, "eks-irsa:index:IrsaBinding");
-                assert.deepEqual(deployed.ofType("aws:eks/addon:Addon"), []);
+                assert.deepEqual(deployed.ofType("aws:eks/addon:Addon").filter((addon) => addon.inputs.addonName === "eks-pod-identity-agent"), []);
                 assert.deepEqual(deployed.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation"), []);
             });
         } else {
             it("binds the reader's ServiceAccount through EKS Pod Identity: the agent add-on, a role trusted by the service for this cluster, an association", async () => {
                 const agent = deployed.one("aws:eks/addon:Addon", "eks-irsa-pod-identity-agent");
-                assert.deepEqual(agent.inputs, { clusterName: expected.clusterName, addonName: "eks-pod-identity-agent" });
+                assert.deepEqual([agent.inputs.clusterName, agent.inputs.addonName], [expected.clusterName, "eks-pod-identity-agent"]);
                 const trust = JSON.parse(await valueOf(deployed.infra.binding.trustPolicy)) as { Statement: Json[] };
                 assert.deepEqual(trust.Statement, [
                     {
@@ -191,7 +166,12 @@ for (const expected of stacks) {
                         Principal: { Service: "pods.eks.amazonaws.com" },
                         Action: ["sts:AssumeRole", "sts:TagSession"],
                         Condition: {
-                            StringEquals: { "aws:SourceAccount": mockAccountId },
+                            StringEquals: {
+                                "aws:SourceAccount": mockAccountId,
+                                "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:${mockRegion}:${mockAccountId}:cluster/${expected.clusterName}`,
+                                "aws:RequestTag/kubernetes-namespace": "irsa-demo",
+                                "aws:RequestTag/kubernetes-service-account": "s3-reader",
+                            },
                             ArnEquals: { "aws:SourceArn": `arn:aws:eks:${mockRegion}:${mockAccountId}:cluster/${expected.clusterName}` },
                         },
                     },
@@ -221,7 +201,14 @@ for (const expected of stacks) {
             const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string) as { clusters: { cluster: { server: string } }[] };
             assert.equal(kubeconfig.clusters[0].cluster.server, mockClusterEndpoint(mockRegion));
             const kubernetesObjects = deployed.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
-            assert.equal(kubernetesObjects.length, 3);
+            assert.deepEqual(kubernetesObjects.map((object) => object.type.split(":")[2]).sort(), [
+                "DaemonSetPatch",
+                "Deployment",
+                "Namespace",
+                "NetworkPolicy",
+                "NetworkPolicy",
+                "ServiceAccount",
+            ]);
             for (const object of kubernetesObjects) {
                 assert.match(object.provider ?? "", /::eks-irsa-k8s::/, object.name);
             }
@@ -233,7 +220,11 @@ for (const expected of stacks) {
             assert.equal(await valueOf(outputs.identityMechanism), expected.mechanism);
             assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
             assert.match(await valueOf(outputs.kubeconfig), /"server":"https:\/\//);
-            assert.equal(await valueOf(outputs.oidcProviderArn), providerArn);
+            if (expected.mechanism === "irsa") {
+                assert.equal(await valueOf(outputs.oidcProviderArn!), providerArn);
+            } else {
+                assert.equal(outputs.oidcProviderArn, undefined, "a Pod Identity stack has no OIDC provider to export");
+            }
             assert.equal(await valueOf(outputs.roleArn), `arn:aws:iam::${mockAccountId}:role/eks-irsa-reader-1a2b3c4`);
             assert.equal(await valueOf(outputs.namespace), "irsa-demo");
             assert.equal(await valueOf(outputs.serviceAccountName), "s3-reader");
@@ -251,6 +242,7 @@ describe("the program with an existing network and bucket", () => {
             vpcId: "vpc-0123456789abcdef0",
             privateSubnetIds: JSON.stringify(["subnet-0123456789abcdef0", "subnet-89abcdef"]),
             bucketName: "team-reports",
+            bucketForceDestroy: "false",
             nodeInstanceTypes: JSON.stringify(["m7g.large"]),
         });
     });

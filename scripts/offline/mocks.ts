@@ -174,6 +174,12 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
                     const url = String(args.inputs.url).replace(/^https:\/\//, "");
                     return { url, arn: `arn:aws:iam::${accountId}:oidc-provider/${url}`, id: url };
                 }
+                case "aws:eks/getAddonVersion:getAddonVersion": {
+                    // EKS's answer depends on the add-on and the Kubernetes version; the sentinel names both.
+                    const addonName = String(args.inputs.addonName);
+                    const kubernetesVersion = String(args.inputs.kubernetesVersion);
+                    return { ...args.inputs, version: `mock-${addonName}-for-${kubernetesVersion}`, id: `${addonName}-${kubernetesVersion}` };
+                }
                 case "aws:s3/getBucket:getBucket": {
                     const bucket = String(args.inputs.bucket);
                     return { bucket, arn: `arn:aws:s3:::${bucket}`, id: bucket, region };
