@@ -10,6 +10,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { createMockEngine, sentinels } from "./offline/mocks";
+import { policyFindings, renderPolicyFindings } from "./offline/policyFindings";
 import { PlannedOutput, PlannedResource, renderPlan, RenderedPlan } from "./offline/render";
 import { loadStackConfig, StackConfigError } from "./offline/stackConfig";
 
@@ -101,6 +102,8 @@ export async function plan(stack: string, configFile?: string): Promise<Rendered
         resources,
         registered: engine.registered,
         outputs,
+        // What `pulumi preview --policy-pack policy` would report for these resources.
+        policyFindings: renderPolicyFindings(await policyFindings(engine.registered, { stack, project: project.name })),
     });
 }
 

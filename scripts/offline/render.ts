@@ -35,6 +35,8 @@ export interface PlanData {
     resources: PlannedResource[];
     registered: RegisteredResource[];
     outputs: PlannedOutput[];
+    /** The policy pack's findings on the resources, rendered (scripts/offline/policyFindings.ts); printed last. */
+    policyFindings?: string;
 }
 
 /** One IAM policy document of the plan. */
@@ -195,6 +197,7 @@ export function renderPlan(data: PlanData): RenderedPlan {
         `== IAM policies\n${policies.map((policy) => `-- ${policy.title}\n${policy.json}`).join("\n\n")}`,
         `== Kubernetes objects\n${kubernetes.trimEnd()}`,
         `== Stack outputs\n${outputs}`,
+        ...(data.policyFindings === undefined ? [] : [`== Policy pack\n${clean(data.policyFindings)}`]),
     ].join("\n\n");
     return { text: `${text}\n`, resources: `${resources}\n`, policies, kubernetes, outputs: `${outputs}\n` };
 }

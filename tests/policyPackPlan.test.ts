@@ -1,0 +1,98 @@
+/**
+ * `npm run plan` prints the policy pack's findings for the stack it plans, after everything else.
+ */
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+
+import { RegisteredResource, sentinels } from "../scripts/offline/mocks";
+import { plainResources, policyFindings, renderPolicyFindings } from "../scripts/offline/policyFindings";
+import { renderPlan } from "../scripts/offline/render";
+import { issuer } from "./policyPackFixtures";
+import { projectDir, stackConfig } from "./stackFiles";
+
+const accountId = sentinels.accountId;
+
+/** An IRSA role any ServiceAccount may assume, with AdministratorAccess, and nodes with hop limit 2, as the mock engine records them. */
+const registered: RegisteredResource[] = [
+    {
+        type: "aws:iam/role:Role",
+        name: "open",
+        provider: undefined,
+        inputs: {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${issuer}` },
+                        Action: "sts:AssumeRoleWithWebIdentity",
+                        Condition: { StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" } },
+                    },
+                ],
+            }),
+        },
+    },
+    { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "open-admin", provider: undefined, inputs: { role: `open-${sentinels.randomSuffix}`, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
+    { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "nodes", provider: undefined, inputs: { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } } },
+    { type: "aws:eks/nodeGroup:NodeGroup", name: "nodes", provider: undefined, inputs: { launchTemplate: { id: "nodes-id", version: "1" } } },
+];
+
+describe("npm run plan: the policy pack's findings", () => {
+    it("fills in what the mock engine synthesises, so attachments find their role and node groups their template", () => {
+        const resources = plainResources(registered, { stack: "prod", project: "guarded" });
+        assert.equal(resources[0].urn, "urn:pulumi:prod::guarded::aws:iam/role:Role::open");
+        assert.equal(resources[0].props.name, `open-${sentinels.randomSuffix}`);
+        assert.equal(resources[2].props.id, "nodes-id");
+    });
+
+    it("renders a count by level, then each finding with its policy, markers for the account", async () => {
+        const findings = await policyFindings(registered, { stack: "prod", project: "guarded" });
+        const text = renderPlan({
+            project: "guarded",
+            stack: "prod",
+            region: "us-west-2",
+            accountId,
+            config: {},
+            configFile: "Pulumi.prod.yaml",
+            resources: [],
+            registered,
+            outputs: [],
+            policyFindings: renderPolicyFindings(findings),
+        }).text;
+        const section = text.slice(text.indexOf("== Policy pack\n"));
+        assert.ok(text.indexOf("== Stack outputs") < text.indexOf("== Policy pack"), "printed last");
+        const lines = section.split("\n");
+        assert.equal(lines[1], "Policy pack eks-workload-identity (policy/, `pulumi preview --policy-pack policy`) on the resources above: 3 mandatory, 0 advisory.");
+        assert.deepEqual(
+            lines.filter((line) => /^\w+: \[/.test(line)),
+            ["mandatory: [irsa-trust-bounded-subject]", "mandatory: [workload-role-no-administrator-policy]", "mandatory: [eks-node-group-imds]"],
+        );
+        assert.ok(section.includes(`Principal":{"Federated":"arn:aws:iam::<account-id>:oidc-provider/`), "the account is a marker, as everywhere in the plan");
+        assert.ok(!section.includes(accountId));
+    });
+
+    it("says so when nothing is wrong", () => {
+        assert.equal(renderPolicyFindings([]), "Policy pack eks-workload-identity (policy/, `pulumi preview --policy-pack policy`) on the resources above: 0 mandatory, 0 advisory.\nNo violations.");
+    });
+
+    it("the command prints them for the planned stack", async function () {
+        this.timeout(120000);
+        const stdout = await new Promise<string>((resolve, reject) => {
+            execFile(
+                process.execPath,
+                ["-r", "ts-node/register/transpile-only", path.join(projectDir, "scripts", "plan.ts"), "--stack", "dev"],
+                { cwd: projectDir, maxBuffer: 16 * 1024 * 1024 },
+                (error, out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(out)),
+            );
+        });
+        const section = stdout.slice(stdout.lastIndexOf("\n== ") + 1);
+        assert.ok(section.startsWith("== Policy pack\nPolicy pack eks-workload-identity"), "the last section");
+        const cidrs = JSON.parse(stackConfig("dev")["eks-irsa:endpointPublicAccessCidrs"] ?? "[]") as string[];
+        const opensToAll = cidrs.includes("0.0.0.0/0");
+        assert.match(section, new RegExp(`: 0 mandatory, ${opensToAll ? 1 : 0} advisory\\.`));
+        if (opensToAll) {
+            assert.match(section, /advisory: \[eks-cluster-endpoint-restricted\]\n {2}eks:index:Cluster "eks-irsa": the public API endpoint is open to 0\.0\.0\.0\/0.*\(advisory: stack "dev" is non-production\)/);
+        }
+    });
+});
