@@ -1,0 +1,91 @@
+/**
+ * The catalogue's section of components/README.md: its table says what the functions do, and its
+ * snippets compile against the package.
+ */
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import * as ts from "typescript";
+
+import { addons } from "../components/index";
+
+const root = join(__dirname, "..");
+const readme = readFileSync(join(root, "components", "README.md"), "utf8");
+const heading = "## Catalogue of add-on permissions\n";
+
+function catalogueSection(): string {
+    const start = readme.indexOf(heading);
+    assert.ok(start >= 0, "components/README.md has no catalogue section");
+    const end = readme.indexOf("\n## ", start + heading.length);
+    return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** One call of each function with the least scope it takes. */
+const minimalCalls: Record<string, () => addons.AddonPermissions> = {
+    vpcCni: () => addons.vpcCni(),
+    ebsCsiDriver: () => addons.ebsCsiDriver(),
+    efsCsiDriver: () => addons.efsCsiDriver(),
+    mountpointS3CsiDriver: () => addons.mountpointS3CsiDriver({ bucketArns: ["arn:aws:s3:::bucket"] }),
+    awsLoadBalancerController: () => addons.awsLoadBalancerController({ clusterName: "prod" }),
+    externalDns: () => addons.externalDns({ hostedZoneIds: ["Z0123456789ABCDEFGHIJ"] }),
+    certManager: () => addons.certManager({ hostedZoneIds: ["Z0123456789ABCDEFGHIJ"] }),
+    clusterAutoscaler: () => addons.clusterAutoscaler({ clusterName: "prod" }),
+    karpenter: () =>
+        addons.karpenter({ clusterName: "prod", nodeRoleArn: "arn:aws:iam::111122223333:role/node", interruptionQueueArn: "arn:aws:sqs:us-west-2:111122223333:prod" }),
+    externalSecrets: () => addons.externalSecrets({ secretArns: ["arn:aws:secretsmanager:us-west-2:111122223333:secret:prod/*"] }),
+    velero: () => addons.velero({ bucketArn: "arn:aws:s3:::backups" }),
+    cloudWatchObservability: () => addons.cloudWatchObservability(),
+    managedPrometheus: () => addons.managedPrometheus({ workspaceArns: ["arn:aws:aps:us-west-2:111122223333:workspace/ws-0123"] }),
+};
+
+describe("the add-on catalogue in components/README.md", () => {
+    it("lists every function of the catalogue, with the default ServiceAccount the function returns", () => {
+        const rows = [...catalogueSection().matchAll(/^\| [^|]+ \| `addons\.(\w+)` \| `([^`/]+)\/([^`]+)` \|/gm)];
+        assert.deepEqual(rows.map((row) => row[1]).sort(), Object.keys(minimalCalls).sort());
+        for (const [, name, namespace, serviceAccountName] of rows) {
+            assert.deepEqual(minimalCalls[name]().serviceAccount, { namespace, serviceAccountName }, name);
+        }
+        const functions = Object.entries(addons).filter(([name, value]) => typeof value === "function" && /^[a-z]/.test(name) && !name.startsWith("check") && name !== "bindingArgsOf");
+        assert.deepEqual(functions.map(([name]) => name).sort(), Object.keys(minimalCalls).sort());
+    });
+
+    it("has a snippet per add-on, and every snippet compiles against the package with the shared setup", function () {
+        // Type-checking against the AWS and Kubernetes typings takes several seconds.
+        this.timeout(120000);
+        const blocks = [...catalogueSection().matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+        const [setup, ...snippets] = blocks;
+        for (const name of Object.keys(minimalCalls)) {
+            assert.ok(snippets.some((snippet) => snippet.includes(`addons.${name}(`)), `no snippet calls addons.${name}`);
+        }
+        const fileName = join(root, "components", "readme-catalogue-snippets.ts");
+        const source = [setup, ...snippets].join("\n");
+        const options: ts.CompilerOptions = {
+            strict: true,
+            noEmit: true,
+            target: ts.ScriptTarget.ES2022,
+            module: ts.ModuleKind.CommonJS,
+            moduleResolution: ts.ModuleResolutionKind.Node10,
+            esModuleInterop: true,
+            skipLibCheck: true,
+            types: ["node"],
+            baseUrl: root,
+            paths: { "@eks-irsa/components": ["components/index.ts"] },
+        };
+        const host = ts.createCompilerHost(options);
+        const getSourceFile = host.getSourceFile.bind(host);
+        host.getSourceFile = (name, languageVersion, ...rest) =>
+            name === fileName ? ts.createSourceFile(name, source, languageVersion, true) : getSourceFile(name, languageVersion, ...rest);
+        const fileExists = host.fileExists.bind(host);
+        host.fileExists = (name) => name === fileName || fileExists(name);
+        const program = ts.createProgram([fileName], options, host);
+        const diagnostics = [...program.getSyntacticDiagnostics(program.getSourceFile(fileName)), ...program.getSemanticDiagnostics(program.getSourceFile(fileName))];
+        assert.deepEqual(
+            diagnostics.map((diagnostic) => {
+                const { line } = diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+                return `${line + 1}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
+            }),
+            [],
+        );
+    });
+});
