@@ -1,4 +1,8 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { PolicyPackConfig } from "@pulumi/policy";
 
 import { parsePolicyDocument, statementCoversAction } from "../policy/documents";
 import { auditLoggingProblems, endpointProblems, imdsProblems, isNonProductionStack } from "../policy/eks";
@@ -368,5 +372,14 @@ describe("policy pack: configuration", () => {
             findingsOf(findings, "workload-role-no-administrator-policy").map((line) => /attaches (\S+)/.exec(line)![1]),
             ["arn:aws:iam::aws:policy/AdministratorAccess"],
         );
+    });
+
+    it("takes the example config of policy/README.md as it is", async () => {
+        const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config.example.json"), "utf8")) as PolicyPackConfig;
+        assert.deepEqual(Object.keys(config).filter((name) => !policies.some((policy) => policy.name === name)), [], "every key names a policy");
+        const findings = await evaluatePolicies(policies, badStack("alice-sandbox"), { config });
+        assert.ok(findingsOf(findings, "pod-identity-trust-session-tags").every((line) => line.startsWith("mandatory: ")));
+        assert.ok(findingsOf(findings, "eks-cluster-endpoint-restricted").every((line) => line.startsWith("advisory: ")));
+        assert.deepEqual(findingsOf(findings, "service-account-role-same-account").length, 1, "the other account is not among accountIds");
     });
 });
