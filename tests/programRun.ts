@@ -77,6 +77,8 @@ export async function planStack(config: ProgramConfig): Promise<{ deployment: De
     const start = registered.length;
     const planned: PlannedResource[] = [];
     const byResource = new Map<pulumi.Resource, PlannedResource>();
+    // Aliases given as URN Outputs (pulumi.createUrn) are known only once their parents are registered.
+    const pendingAliases: Promise<void>[] = [];
     let infra: Infrastructure | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
@@ -85,6 +87,10 @@ export async function planStack(config: ProgramConfig): Promise<{ deployment: De
             const own = (opts.aliases ?? []).flatMap((alias) => {
                 if (typeof alias === "string") {
                     return [alias];
+                }
+                if (pulumi.Output.isInstance(alias)) {
+                    pendingAliases.push(valueOf(alias as pulumi.Output<string>).then((urn) => void record.aliasUrns.push(urn)));
+                    return [];
                 }
                 const spec = alias as pulumi.Alias;
                 return typeof spec.type === "string" || typeof spec.name === "string"
@@ -111,7 +117,9 @@ export async function planStack(config: ProgramConfig): Promise<{ deployment: De
     });
     // Other tests register their resources outside any stack, as before (the SDK's own setter: internal, untyped).
     (runtimeState as unknown as { setStackResource(stack: undefined): void }).setStackResource(undefined);
-    return { deployment: await collect(start, infra!), planned };
+    const deployment = await collect(start, infra!);
+    await Promise.all(pendingAliases);
+    return { deployment, planned };
 }
 
 /** What an update from one run to the next would do with each resource, by URN and alias. */
