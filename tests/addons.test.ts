@@ -31,8 +31,18 @@ const otherZone = "Z9876543210ZYXWVUTSRQ";
 const keyArn = `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const otherKeyArn = `arn:aws:kms:${region}:${account}:key/0000abcd-12ab-34cd-56ef-1234567890ab`;
 
+/**
+ * The value of an input. For an Output, every promise it carries is awaited, as a resource that takes
+ * it would: a refused value then rejects here, and nowhere unobserved.
+ */
 async function resolved(value: pulumi.Input<string>): Promise<string> {
-    return typeof value === "string" ? value : valueOf(pulumi.output(value));
+    if (typeof value === "string") {
+        return value;
+    }
+    const output = pulumi.output(value);
+    const internals = output as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean>; allResources?: () => Promise<unknown> };
+    await Promise.allSettled([internals.isKnown, internals.isSecret, internals.allResources?.()]);
+    return valueOf(output);
 }
 
 async function resolvedStatements(statements: PolicyStatementArgs[]): Promise<ResolvedPolicyStatement[]> {

@@ -33,7 +33,7 @@ describe("example: add-on roles on an existing cluster", () => {
     let bound: ClusterAddons;
 
     before(async () => {
-        bound = bindClusterAddons({ clusterName: "platform-dev", hostedZoneIds: [zone], ebsKmsKeyArns: [keyArn] });
+        bound = bindClusterAddons({ clusterName: "platform-addons", hostedZoneIds: [zone], ebsKmsKeyArns: [keyArn] });
         await registrationOf(bound.loadBalancerController.role, bound.ebsCsiDriver.role, bound.externalDns.role, bound.ebsCsiDriverAddon);
         await settled();
     });
@@ -57,13 +57,13 @@ describe("example: add-on roles on an existing cluster", () => {
     it("scopes the Load Balancer Controller to the cluster's tags, and creates its ServiceAccount with the role", async () => {
         const statements = inlinePolicy("aws-load-balancer-controller");
         const deletions = statements.find((statement) => [statement.Action].flat().includes("elasticloadbalancing:DeleteLoadBalancer"));
-        assert.deepEqual(deletions?.Condition, { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "platform-dev" } });
+        assert.deepEqual(deletions?.Condition, { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "platform-addons" } });
         const serviceAccount = registeredResource("kubernetes:core/v1:ServiceAccount", "aws-load-balancer-controller");
         const metadata = serviceAccount.inputs.metadata as { namespace: string; name: string; annotations: Record<string, string> };
         assert.equal(metadata.namespace, "kube-system");
         assert.equal(metadata.name, "aws-load-balancer-controller");
         assert.equal(metadata.annotations["eks.amazonaws.com/role-arn"], await valueOf(bound.loadBalancerController.roleArn));
-        assert.ok(serviceAccount.provider?.includes("::platform-dev::"), serviceAccount.provider);
+        assert.ok(serviceAccount.provider?.includes("::platform-addons::"), serviceAccount.provider);
     });
 
     it("gives the EBS CSI driver's role to the EKS add-on, with the managed policy and the key, and no ServiceAccount of its own", async () => {
@@ -72,7 +72,7 @@ describe("example: add-on roles on an existing cluster", () => {
         assert.ok(keyStatements.every((statement) => statement.Resource === keyArn));
         const addon = registeredResource("aws:eks/addon:Addon", "aws-ebs-csi-driver");
         assert.equal(addon.inputs.addonName, "aws-ebs-csi-driver");
-        assert.equal(addon.inputs.clusterName, "platform-dev");
+        assert.equal(addon.inputs.clusterName, "platform-addons");
         assert.equal(addon.inputs.serviceAccountRoleArn, await valueOf(bound.ebsCsiDriver.roleArn));
         assert.equal(bound.ebsCsiDriver.serviceAccount, undefined);
     });
@@ -89,8 +89,8 @@ describe("example: add-on roles on an existing cluster", () => {
     it("refuses a bad hosted zone ID or key ARN before any resource is created", async () => {
         await settled();
         const before = registered.length;
-        assert.throws(() => bindClusterAddons({ clusterName: "platform-dev", hostedZoneIds: ["example.com"], ebsKmsKeyArns: [] }), /^AddonScopeError: externalDns\.hostedZoneIds\[0\] "example\.com" is invalid/);
-        assert.throws(() => bindClusterAddons({ clusterName: "platform-dev", hostedZoneIds: [zone], ebsKmsKeyArns: ["alias/ebs"] }), /ebsCsiDriver\.kmsKeyArns\[0\] "alias\/ebs" is invalid/);
+        assert.throws(() => bindClusterAddons({ clusterName: "platform-addons", hostedZoneIds: ["example.com"], ebsKmsKeyArns: [] }), /^AddonScopeError: externalDns\.hostedZoneIds\[0\] "example\.com" is invalid/);
+        assert.throws(() => bindClusterAddons({ clusterName: "platform-addons", hostedZoneIds: [zone], ebsKmsKeyArns: ["alias/ebs"] }), /ebsCsiDriver\.kmsKeyArns\[0\] "alias\/ebs" is invalid/);
         await settled();
         assert.deepEqual(registered.slice(before), []);
     });
