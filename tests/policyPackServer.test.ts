@@ -149,6 +149,23 @@ describe("policy pack: the analyzer server the CLI starts", function () {
         assert.match(found[0].message, /launches from aws:ec2\/launchTemplate:LaunchTemplate "nodes": metadataOptions.httpPutResponseHopLimit is 2/);
     });
 
+    it("AnalyzeStack during preview: an attachment whose role name is unknown still finds its workload role; unknown trust policies are skipped", async () => {
+        const resource = (type: string, name: string, props: Record<string, unknown>): analyzerProto.AnalyzerResource =>
+            new analyzerProto.AnalyzerResource()
+                .setType(type)
+                .setName(name)
+                .setUrn(`urn:pulumi:prod::guarded::${type}::${name}`)
+                .setProperties(Struct.fromJavaScript(props as never))
+                .setOptions(new analyzerProto.AnalyzerResourceOptions());
+        const workload = resource("aws:iam/role:Role", "workload", { name: unknownString, arn: unknownString, assumeRolePolicy: JSON.stringify(document(irsaStatement())) });
+        const pending = resource("aws:iam/role:Role", "pending", { assumeRolePolicy: unknownString });
+        const admin = resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: unknownString, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+        admin.getPropertydependenciesMap().set("role", new analyzerProto.AnalyzerPropertyDependencies().setUrnsList([workload.getUrn()]));
+        const found = diagnostics(await call(client, "analyzeStack", new analyzerProto.AnalyzeStackRequest().setResourcesList([workload, pending, admin])));
+        assert.deepEqual(found.map(({ policy, level, urn }) => [policy, level, urn]), [["workload-role-no-administrator-policy", "mandatory", admin.getUrn()]]);
+        assert.match(found[0].message, /aws:iam\/role:Role "workload" is a workload role .* attaches arn:aws:iam::aws:policy\/AdministratorAccess/);
+    });
+
     it("Configure: the pack config changes a policy's level and settings", async () => {
         const configure = (entries: [string, analyzerProto.EnforcementLevel, Record<string, unknown>][]): Promise<unknown> => {
             const request = new analyzerProto.ConfigureAnalyzerRequest();

@@ -123,15 +123,26 @@ function attachmentsOf(resources: PolicyResource[]): Attachment[] {
         try {
             // Each property is read on its own: another one unknown during preview does not hide these.
             const strings = (key: string): string[] => stringsAt(plain(resource.props[key])) ?? [];
+            // The role may be unknown during preview; its property dependencies still lead to it.
+            const roleNames = (key: string): string[] => {
+                try {
+                    return strings(key);
+                } catch (error) {
+                    if (isUnknownValue(error)) {
+                        return [];
+                    }
+                    throw error;
+                }
+            };
             switch (resource.type) {
                 case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-                    strings("policyArn").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: strings("role"), roleProperty: "role" }));
+                    strings("policyArn").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: roleNames("role"), roleProperty: "role" }));
                     break;
                 case "aws:iam/policyAttachment:PolicyAttachment":
-                    strings("policyArn").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: strings("roles"), roleProperty: "roles" }));
+                    strings("policyArn").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: roleNames("roles"), roleProperty: "roles" }));
                     break;
                 case "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive":
-                    strings("policyArns").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: strings("roleName"), roleProperty: "roleName" }));
+                    strings("policyArns").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: roleNames("roleName"), roleProperty: "roleName" }));
                     break;
                 case "aws:iam/role:Role":
                     strings("managedPolicyArns").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: [], roleProperty: undefined }));
