@@ -129,6 +129,14 @@ describe("policy pack: the analyzer server the CLI starts", function () {
         assert.ok(found.length > 0 && found.every((diagnostic) => diagnostic.level === "advisory" && /can't run policy .* during preview/.test(diagnostic.message)));
     });
 
+    it("Analyze during preview: a ServiceAccount whose role ARN is not known yet is still judged on its token", async () => {
+        const metadata = { name: "api", namespace: "apps", annotations: { "eks.amazonaws.com/role-arn": unknownString } };
+        const mounted = diagnostics(await call(client, "analyze", analyzeRequest("prod", "kubernetes:core/v1:ServiceAccount", "api", { metadata })));
+        assert.deepEqual(mounted.map(({ policy, level }) => [policy, level]), [["service-account-no-token-automount", "advisory"]]);
+        const unmounted = diagnostics(await call(client, "analyze", analyzeRequest("prod", "kubernetes:core/v1:ServiceAccount", "api", { metadata, automountServiceAccountToken: false })));
+        assert.deepEqual(unmounted, []);
+    });
+
     it("AnalyzeStack: finds a node group's launch template through its property dependencies", async () => {
         const template = new analyzerProto.AnalyzerResource()
             .setType("aws:ec2/launchTemplate:LaunchTemplate")
