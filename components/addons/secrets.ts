@@ -18,7 +18,9 @@ export interface ExternalSecretsArgs {
     secretArns?: pulumi.Input<string>[];
     /**
      * ARNs of the SSM parameters the operator reads (`arn:aws:ssm:us-east-1:111122223333:parameter/prod/db/password`),
-     * or a path prefix ending in `*`.
+     * or a path prefix ending in `*`. Reading a whole path (`ssm:GetParametersByPath`) is authorized
+     * on the path's own ARN (`.../parameter/prod/db`), which `.../parameter/prod/db/*` does not match:
+     * list it too.
      * @default []
      */
     parameterArns?: pulumi.Input<string>[];
