@@ -167,7 +167,9 @@ export interface MountpointS3CsiDriverArgs {
  * Source: EKS User Guide, "Access Amazon S3 objects with Mountpoint for Amazon S3 CSI driver"
  * (`storage/s3-csi.adoc`, 2024-12: `MountpointFullBucketAccess`, `MountpointFullObjectAccess`) and
  * awslabs/mountpoint-s3-csi-driver v2.7.0 `docs/CONFIGURATION.md`; narrowed to the given buckets
- * and prefixes, without the write actions for read-only mounts, with `kms:Decrypt` and
+ * and prefixes as awslabs/mountpoint-s3 `doc/CONFIGURATION.md` ("IAM permissions") says (objects by
+ * resource, `s3:ListBucket` by the `s3:prefix` condition), without the write actions for read-only
+ * mounts, with `kms:Decrypt` and
  * `kms:GenerateDataKey` (writes only) on the given keys. General purpose buckets only (directory
  * buckets use `s3express:CreateSession`).
  *
