@@ -69,6 +69,11 @@ function levelOf(config: PolicyPackConfig, policy: { name: string; enforcementLe
 
 class NotApplicable extends Error {}
 
+/** Whether a resource class (an SDK class with its type token) is of this type, as the server decides it. */
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+    return (resourceClass as { __pulumiType?: unknown }).__pulumiType === type;
+}
+
 function notApplicable(reason?: string): never {
     throw new NotApplicable(reason);
 }
@@ -144,8 +149,8 @@ export async function evaluatePolicies(
                     name: resource.name,
                     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: resource.parent },
                     stackTags: new Map(),
-                    isType: () => false,
-                    asType: () => undefined,
+                    isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+                    asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
                     getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
                     notApplicable,
                 };
@@ -179,8 +184,8 @@ function toPolicyResources(resources: PlainResource[]): PolicyResource[] {
             opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: resource.parent },
             dependencies: [],
             propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
+            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+            asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? resource.props : undefined)) as PolicyResource["asType"],
         };
         byUrn.set(resource.urn, policyResource);
         return policyResource;

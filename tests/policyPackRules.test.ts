@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { PolicyPackConfig } from "@pulumi/policy";
+import * as aws from "@pulumi/aws";
+import { PolicyPackConfig, validateResourceOfType } from "@pulumi/policy";
 
 import { parsePolicyDocument, statementCoversAction } from "../policy/documents";
 import { auditLoggingProblems, endpointProblems, imdsProblems, isNonProductionStack } from "../policy/eks";
@@ -381,5 +382,21 @@ describe("policy pack: configuration", () => {
         assert.ok(findingsOf(findings, "pod-identity-trust-session-tags").every((line) => line.startsWith("mandatory: ")));
         assert.ok(findingsOf(findings, "eks-cluster-endpoint-restricted").every((line) => line.startsWith("advisory: ")));
         assert.deepEqual(findingsOf(findings, "service-account-role-same-account").length, 1, "the other account is not among accountIds");
+    });
+
+    it("the offline evaluator runs @pulumi/policy's typed helpers as the server does", async () => {
+        const seen: string[] = [];
+        const typed = {
+            name: "typed",
+            description: "Roles only.",
+            enforcementLevel: "advisory" as const,
+            validateResource: validateResourceOfType(aws.iam.Role, (role, args) => {
+                seen.push(`${args.name}:${typeof role.assumeRolePolicy}`);
+            }),
+        };
+        const findings = await evaluatePolicies([typed], badStack("prod"));
+        assert.deepEqual(findings, []);
+        assert.deepEqual(seen.slice(0, 2), ["open-irsa:string", "loose-irsa:string"]);
+        assert.ok(!seen.some((entry) => entry.startsWith("star:")), "a RolePolicy is not a Role");
     });
 });
