@@ -866,6 +866,34 @@ describe("the add-on catalogue as a whole", () => {
         }
     });
 
+    it("writes the same policy from Outputs (other resources' ARNs, the looked-up partition) as from plain values", async () => {
+        const out = (value: string) => pulumi.output(value);
+        const key = `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+        const pairs: [string, addons.AddonPermissions, addons.AddonPermissions][] = [
+            [
+                "karpenter",
+                addons.karpenter({ clusterName: "prod", nodeRoleArn: `arn:aws:iam::${account}:role/node`, interruptionQueueArn: `arn:aws:sqs:${region}:${account}:prod` }),
+                addons.karpenter({ clusterName: "prod", nodeRoleArn: out(`arn:aws:iam::${account}:role/node`), interruptionQueueArn: out(`arn:aws:sqs:${region}:${account}:prod`) }),
+            ],
+            [
+                "externalSecrets",
+                addons.externalSecrets({ secretArns: [`arn:aws:secretsmanager:${region}:${account}:secret:prod/db-AbCdEf`], kmsKeyArns: [key] }),
+                addons.externalSecrets({ secretArns: [out(`arn:aws:secretsmanager:${region}:${account}:secret:prod/db-AbCdEf`)], kmsKeyArns: [out(key)] }),
+            ],
+            ["ebsCsiDriver", addons.ebsCsiDriver({ kmsKeyArns: [key] }), addons.ebsCsiDriver({ kmsKeyArns: [out(key)], partition: out("aws") })],
+            [
+                "velero",
+                addons.velero({ bucketArn: "arn:aws:s3:::backups", prefix: "a/" }),
+                addons.velero({ bucketArn: out("arn:aws:s3:::backups"), prefix: "a/", partition: out("aws") }),
+            ],
+            ["awsLoadBalancerController", addons.awsLoadBalancerController({ clusterName: "prod" }), addons.awsLoadBalancerController({ clusterName: "prod", partition: out("aws") })],
+        ];
+        for (const [name, plain, outputs] of pairs) {
+            assert.deepEqual(await documentOf(outputs), await documentOf(plain), name);
+            assert.deepEqual(await Promise.all(outputs.policyArns.map(resolved)), plain.policyArns, name);
+        }
+    });
+
     it("turns permissions into binding arguments", () => {
         const permissions = addons.externalDns({ hostedZoneIds: [zone] });
         assert.deepEqual(addons.bindingArgsOf(permissions), {
