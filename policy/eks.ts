@@ -24,14 +24,14 @@ export function imdsProblems(options: MetadataOptions | undefined, checks: { hop
     if (options?.httpTokens !== "required") {
         problems.push(
             options?.httpTokens === undefined
-                ? 'metadataOptions.httpTokens is not set, so IMDSv1 is allowed unless the AMI says otherwise; set it to "required"'
+                ? 'metadataOptions.httpTokens is not set, so the AMI or the account decides whether IMDSv1 is allowed; set it to "required"'
                 : `metadataOptions.httpTokens is ${JSON.stringify(options.httpTokens)}, so IMDSv1 is allowed; set it to "required"`,
         );
     }
     if (checks.hopLimit && options?.httpPutResponseHopLimit !== 1) {
         problems.push(
             options?.httpPutResponseHopLimit === undefined
-                ? "metadataOptions.httpPutResponseHopLimit is not set, so it is the AMI's default (2 for AMIs with IMDSv2 support such as AL2023), and pods can reach the node role's credentials; set it to 1"
+                ? "metadataOptions.httpPutResponseHopLimit is not set, so the AMI or the account decides (AMIs marked for IMDSv2, such as AL2023, set 2), and pods can reach the node role's credentials; set it to 1"
                 : `metadataOptions.httpPutResponseHopLimit is ${options.httpPutResponseHopLimit}, so pods can reach the node role's credentials; set it to 1`,
         );
     }
