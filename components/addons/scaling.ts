@@ -130,14 +130,18 @@ export function karpenter(args: KarpenterArgs): AddonPermissions {
     const partition = partitionOf("karpenter", partitionOfInput(queue));
     const region = typeof queue === "string" ? regionOfArn(queue) : pulumi.output(queue).apply(regionOfArn);
     const account = typeof queue === "string" ? accountOfArn(queue) : pulumi.output(queue).apply(accountOfArn);
-    const samePartition = (role: string, queueArn: string) =>
-        role.split(":")[1] === queueArn.split(":")[1]
-            ? undefined
-            : `karpenter.nodeRoleArn ${JSON.stringify(role)} is invalid: it is in another AWS partition than the interruption queue (${queueArn.split(":")[1]})`;
+    const inQueuePartition = (role: string, queueArn: string): string => {
+        refuse(
+            role.split(":")[1] === queueArn.split(":")[1]
+                ? undefined
+                : `karpenter.nodeRoleArn ${JSON.stringify(role)} is invalid: it is in another AWS partition than the interruption queue (${queueArn.split(":")[1]})`,
+        );
+        return role;
+    };
     const passedRole =
         typeof nodeRole === "string" && typeof queue === "string"
-            ? (refuse(samePartition(nodeRole, queue)), nodeRole)
-            : pulumi.all([nodeRole, queue]).apply(([role, queueArn]) => (refuse(samePartition(role, queueArn)), role));
+            ? inQueuePartition(nodeRole, queue)
+            : pulumi.all([nodeRole, queue]).apply(([role, queueArn]) => inQueuePartition(role, queueArn));
 
     const ec2 = (resource: string, withAccount = true) => joined("arn:", partition, ":ec2:", region, withAccount ? ":*:" : "::", resource);
     const instanceProfiles = joined("arn:", partition, ":iam::", account, ":instance-profile/*");
