@@ -124,6 +124,19 @@ describe("policy pack: the analyzer server the CLI starts", function () {
         assert.equal(dev[0].message, `${prod[0].message} (advisory: stack "dev" is non-production)`, "the same message, description first");
     });
 
+    it("Analyze during preview: one cluster setting unknown does not hide another", async () => {
+        const cluster = { vpcConfig: { subnetIds: [unknownString], publicAccessCidrs: unknownString }, enabledClusterLogTypes: ["api"] };
+        const found = diagnostics(await call(client, "analyze", analyzeRequest("prod", "aws:eks/cluster:Cluster", "apps", cluster)));
+        assert.deepEqual(
+            found.map(({ policy, level }) => [policy, level]),
+            [
+                ["eks-cluster-endpoint-restricted", "advisory"],
+                ["eks-cluster-audit-logging", "mandatory"],
+            ],
+        );
+        assert.match(found[0].message, /can't run policy 'eks-cluster-endpoint-restricted' .* during preview/);
+    });
+
     it("Analyze: a value unknown during preview is not judged; the server says the policy could not run", async () => {
         const found = diagnostics(await call(client, "analyze", analyzeRequest("prod", "aws:iam/role:Role", "pending", { assumeRolePolicy: unknownString })));
         assert.ok(found.length > 0 && found.every((diagnostic) => diagnostic.level === "advisory" && /can't run policy .* during preview/.test(diagnostic.message)));

@@ -4,7 +4,7 @@
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { auditLoggingProblems, defaultNonProductionStacks, endpointProblems, imdsProblems, isNonProductionStack, MetadataOptions } from "../eks";
+import { auditLoggingProblems, defaultNonProductionStacks, EndpointSettings, endpointProblems, imdsProblems, isNonProductionStack, MetadataOptions } from "../eks";
 import { at, isUnknownValue, plain, report, resourceLabel, stackOfUrn, stringsAt } from "../runtime";
 
 const launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -105,27 +105,40 @@ const clusterConfigSchema: ResourceValidationPolicy["configSchema"] = {
     },
 };
 
-/** A cluster's settings, from an aws:eks/cluster:Cluster or the inputs of the eks:index:Cluster component. */
-function clusterSettings(type: string, props: Record<string, unknown>): { endpointPublicAccess?: boolean; publicAccessCidrs?: string[]; enabledClusterLogTypes?: string[] } | undefined {
+/**
+ * Reads a cluster's settings, from an aws:eks/cluster:Cluster or the inputs of the eks:index:Cluster
+ * component; each on its own, so that one unknown during preview does not hide the other.
+ */
+interface ClusterSettings {
+    endpoint(): EndpointSettings;
+    enabledClusterLogTypes(): string[] | undefined;
+}
+
+function clusterSettings(type: string, props: Record<string, unknown>): ClusterSettings | undefined {
+    const logTypes = (): string[] | undefined => stringsAt(plain(props.enabledClusterLogTypes));
     switch (type) {
         case "aws:eks/cluster:Cluster":
             return {
-                endpointPublicAccess: plain(at(props, "vpcConfig", "endpointPublicAccess")) as boolean | undefined,
-                publicAccessCidrs: stringsAt(plain(at(props, "vpcConfig", "publicAccessCidrs"))),
-                enabledClusterLogTypes: stringsAt(plain(props.enabledClusterLogTypes)),
+                endpoint: () => ({
+                    endpointPublicAccess: plain(at(props, "vpcConfig", "endpointPublicAccess")) as boolean | undefined,
+                    publicAccessCidrs: stringsAt(plain(at(props, "vpcConfig", "publicAccessCidrs"))),
+                }),
+                enabledClusterLogTypes: logTypes,
             };
         case "eks:index:Cluster":
             return {
-                endpointPublicAccess: plain(props.endpointPublicAccess) as boolean | undefined,
-                publicAccessCidrs: stringsAt(plain(props.publicAccessCidrs)),
-                enabledClusterLogTypes: stringsAt(plain(props.enabledClusterLogTypes)),
+                endpoint: () => ({
+                    endpointPublicAccess: plain(props.endpointPublicAccess) as boolean | undefined,
+                    publicAccessCidrs: stringsAt(plain(props.publicAccessCidrs)),
+                }),
+                enabledClusterLogTypes: logTypes,
             };
         default:
             return undefined;
     }
 }
 
-function clusterRule(name: string, description: string, check: (settings: NonNullable<ReturnType<typeof clusterSettings>>) => string[]): ResourceValidationPolicy {
+function clusterRule(name: string, description: string, check: (settings: ClusterSettings) => string[]): ResourceValidationPolicy {
     const policy: ResourceValidationPolicy = {
         name,
         description,
@@ -152,12 +165,12 @@ function clusterRule(name: string, description: string, check: (settings: NonNul
 export const clusterEndpointRule = clusterRule(
     "eks-cluster-endpoint-restricted",
     "An EKS cluster's public API endpoint may not be open to 0.0.0.0/0 (or ::/0): name the CIDR blocks that deploy to it, or use the private endpoint. Advisory in non-production stacks.",
-    (settings) => endpointProblems(settings),
+    (settings) => endpointProblems(settings.endpoint()),
 );
 
 /** Who did what in the cluster, on record. */
 export const clusterAuditLoggingRule = clusterRule(
     "eks-cluster-audit-logging",
     "An EKS cluster must send its audit log to CloudWatch (enabledClusterLogTypes includes \"audit\"): without it, no one can tell who did what through the Kubernetes API. Advisory in non-production stacks.",
-    (settings) => auditLoggingProblems(settings.enabledClusterLogTypes),
+    (settings) => auditLoggingProblems(settings.enabledClusterLogTypes()),
 );
