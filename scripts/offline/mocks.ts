@@ -119,6 +119,10 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
                 nodeSecurityGroupId: `sg-${name}`,
             };
         }
+        if (type === "pulumi:pulumi:StackReference") {
+            // A stack that has never been deployed: known, with no outputs (as a first `pulumi up` reads it).
+            return { ...inputs, outputs: {}, secretOutputNames: [] };
+        }
         const state: Record<string, unknown> = { ...inputs, arn: arnOf(type, name, inputs) };
         if (type.startsWith("aws:iam/")) {
             state.name = physicalName;
