@@ -33,6 +33,12 @@ export interface AddonArgs {
     serviceAccountRoleArn?: pulumi.Input<string>;
     /** The add-on's configuration, as its schema (`aws eks describe-addon-configuration`) describes it. */
     configuration?: Record<string, string>;
+    /**
+     * Whether deleting the add-on resource leaves its objects in the cluster: yes for what the cluster
+     * cannot work without (CNI, kube-proxy, DNS); no for the Pod Identity agent, which a switch to IRSA removes.
+     * @default true
+     */
+    preserve?: boolean;
     /** URNs of the resources this add-on was before the program owned it. */
     aliases?: pulumi.Input<string>[];
     dependsOn?: pulumi.Input<pulumi.Resource>[];
@@ -40,8 +46,8 @@ export interface AddonArgs {
 
 /**
  * A managed add-on. OVERWRITE on create takes over the self-managed copy EKS installs with every
- * cluster; `preserve` keeps the add-on's objects in the cluster should the add-on resource be deleted,
- * since a cluster without its CNI, kube-proxy or DNS stops working.
+ * cluster; `preserve` (by default) keeps the add-on's objects in the cluster should the add-on
+ * resource be deleted, since a cluster without its CNI, kube-proxy or DNS stops working.
  */
 export function createAddon(name: string, addonName: AddonName, args: AddonArgs): aws.eks.Addon {
     return new aws.eks.Addon(
@@ -52,7 +58,7 @@ export function createAddon(name: string, addonName: AddonName, args: AddonArgs)
             addonVersion: addonVersionOf(addonName, args.kubernetesVersion),
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
-            preserve: true,
+            preserve: args.preserve ?? true,
             serviceAccountRoleArn: args.serviceAccountRoleArn,
             configurationValues: args.configuration === undefined ? undefined : JSON.stringify(args.configuration),
         },

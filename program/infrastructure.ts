@@ -128,7 +128,7 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
     // The add-ons that nodes need before they can become ready: the CNI (with its role), kube-proxy and,
     // for Pod Identity, the agent that hands aws-node its credentials. DaemonSets: ready without nodes.
     const podIdentityAgent = identity.podIdentityAgent
-        ? createAddon(`${name}-pod-identity-agent`, "eks-pod-identity-agent", { clusterName, kubernetesVersion: config.kubernetesVersion, dependsOn: [cluster] })
+        ? createAddon(`${name}-pod-identity-agent`, "eks-pod-identity-agent", { clusterName, kubernetesVersion: config.kubernetesVersion, preserve: false, dependsOn: [cluster] })
         : undefined;
     const vpcCniBinding = createVpcCniBinding(`${name}-vpc-cni`, {
         identity,

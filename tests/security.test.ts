@@ -117,6 +117,11 @@ for (const expected of stacks) {
                     [expected.clusterName, addonName, `mock-${addonName}-for-1.35`, "OVERWRITE", "OVERWRITE", true],
                 );
             }
+            const agents = deployed.ofType("aws:eks/addon:Addon").filter((addon) => addon.inputs.addonName === "eks-pod-identity-agent");
+            assert.deepEqual(
+                agents.map((agent) => [agent.inputs.addonVersion, agent.inputs.preserve]),
+                expected.mechanism === "pod-identity" ? [["mock-eks-pod-identity-agent-for-1.35", false]] : [],
+            );
             assert.equal(deployed.one("aws:eks/nodeGroup:NodeGroup", "eks-irsa-nodes").inputs.version, "1.35");
             // Nodes become ready only with a CNI that has its role; CoreDNS needs nodes to run on.
             const nodeDependencies = plannedOne("aws:eks/nodeGroup:NodeGroup", "eks-irsa-nodes").dependsOn as unknown[];

@@ -1,4 +1,10 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { parse } from "yaml";
+
+import { configKeys, fullKey } from "../program/config";
 
 import { listStacks, loadStackConfig, mergeStackConfig, ProjectFile, StackConfigError } from "../scripts/offline/stackConfig";
 import { projectDir } from "./stackFiles";
@@ -41,5 +47,14 @@ describe("stack config merge", () => {
     it("finds this project's stacks, and names them when asked for one that does not exist", () => {
         assert.deepEqual(listStacks(projectDir), ["dev", "prod"]);
         assert.throws(() => loadStackConfig(projectDir, "staging"), new StackConfigError('stack "staging" does not exist: no Pulumi.staging.yaml; the stacks are dev, prod'));
+    });
+
+    it("sets in each stack file only keys the program reads, so a misspelt hardening key cannot go unnoticed", () => {
+        const known = new Set<string>(configKeys.map(fullKey));
+        for (const stack of listStacks(projectDir)) {
+            const file = parse(fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            const unknown = Object.keys(file.config).filter((key) => key.startsWith("eks-irsa:") && !known.has(key));
+            assert.deepEqual(unknown, [], stack);
+        }
     });
 });
