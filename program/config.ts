@@ -490,8 +490,14 @@ export function loadConfig(): ProgramConfig {
     }
 }
 
-/** What is allowed but deserves attention on every run: placeholder endpoint blocks, a version near its end of support. */
+/** What is allowed but deserves attention on every run: placeholder endpoint blocks, a version near its end of support, a switch left half done. */
 export function configWarnings(config: ProgramConfig, today: string = todayUtc()): string[] {
     const version = versionWarning(config.kubernetesVersion, config.upgradeSupportType, today);
-    return [...endpointWarnings(fullKey("endpointPublicAccessCidrs"), config.endpoint.publicAccessCidrs), ...(version === undefined ? [] : [version])];
+    const transition = config.identityMechanismTransition
+        ? `${fullKey("identityMechanismTransition")} is true: the roles trust both IRSA and Pod Identity; once the pods have rolled onto ${config.identityMechanism}, set it to false and update again`
+        : undefined;
+    return [
+        ...endpointWarnings(fullKey("endpointPublicAccessCidrs"), config.endpoint.publicAccessCidrs),
+        ...[version, transition].filter((warning): warning is string => warning !== undefined),
+    ];
 }

@@ -169,6 +169,13 @@ describe("config", () => {
         assert.deepEqual(configWarnings(parseConfig(lookupWith("dev"), today), today).slice(1), []);
     });
 
+    it("reminds that a mechanism switch is half done while the transition is on", () => {
+        const config = parseConfig(lookupWith("dev", { identityMechanism: "pod-identity", identityMechanismTransition: "true" }), today);
+        assert.deepEqual(configWarnings(config, today).slice(1), [
+            "eks-irsa:identityMechanismTransition is true: the roles trust both IRSA and Pod Identity; once the pods have rolled onto pod-identity, set it to false and update again",
+        ]);
+    });
+
     it("refuses an API endpoint open to the internet without the opt-in, blocks EKS rejects, and an endpoint no deployer can reach", () => {
         const anywhere = /^eks-irsa:endpointPublicAccessCidrs\[0\] ".*" is invalid: it opens the cluster's API endpoint to the whole internet; name the deployer's blocks \(CI runner or VPN egress\), or opt in with eks-irsa:endpointPublicAccessFromAnywhere true$/;
         assertRefused({ endpointPublicAccessFromAnywhere: "false" }, anywhere);
