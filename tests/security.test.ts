@@ -10,7 +10,7 @@ import { podIdentityAgentAddresses } from "../program/networkPolicy";
 import { awsNodeMechanismAnnotation } from "../program/vpcCniRole";
 import { RegisteredResource } from "../scripts/offline/mocks";
 import { mockAccountId, mockRegion, valueOf } from "./mocks";
-import { configOf, Deployment, PlannedResource, planStack } from "./programRun";
+import { configOf, Deployment, deployStack, PlannedResource, planStack } from "./programRun";
 
 type Json = Record<string, unknown>;
 
@@ -311,3 +311,39 @@ for (const expected of stacks) {
         );
     });
 }
+
+describe("each hardening follows its own key", () => {
+    it("turns off what a stack turns off: private-only endpoint, no Secrets key, no NetworkPolicies, no flow logs or endpoints, no access logs", async () => {
+        const deployed = await deployStack("prod", {
+            endpointPublicAccess: "false",
+            endpointPublicAccessCidrs: "[]",
+            secretsEncryption: "false",
+            networkPolicy: "false",
+            vpcFlowLogs: "false",
+            s3GatewayEndpoint: "false",
+            interfaceEndpoints: "[]",
+            bucketAccessLogging: "false",
+        });
+        const cluster = deployed.one("eks:index:Cluster", "eks-irsa").inputs;
+        assert.deepEqual([cluster.endpointPublicAccess, cluster.endpointPrivateAccess, cluster.publicAccessCidrs], [false, true, undefined]);
+        assert.equal(cluster.encryptionConfigKeyArn, undefined);
+        assert.deepEqual(deployed.ofType("aws:kms/key:Key"), []);
+        assert.deepEqual(deployed.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"), []);
+        assert.equal(deployed.one("aws:eks/addon:Addon", "eks-irsa-addon-vpc-cni").inputs.configurationValues, undefined);
+        assert.deepEqual(deployed.ofType("aws:ec2/flowLog:FlowLog"), []);
+        assert.deepEqual(deployed.ofType("aws:ec2/vpcEndpoint:VpcEndpoint"), []);
+        assert.deepEqual(deployed.ofType("aws:s3/bucketLogging:BucketLogging"), []);
+        // What has no key to turn it off stays: the control-plane logs.
+        assert.deepEqual(cluster.enabledClusterLogTypes, allLogTypes);
+    });
+
+    it("records the flow logs of an existing VPC too, but creates no endpoints in it", async () => {
+        const deployed = await deployStack("dev", {
+            vpcId: "vpc-0123456789abcdef0",
+            privateSubnetIds: JSON.stringify(["subnet-0123456789abcdef0", "subnet-89abcdef"]),
+            vpcFlowLogs: "true",
+        });
+        assert.equal(deployed.one("aws:ec2/flowLog:FlowLog", "eks-irsa-flow-logs").inputs.vpcId, "vpc-0123456789abcdef0");
+        assert.deepEqual(deployed.ofType("aws:ec2/vpcEndpoint:VpcEndpoint"), []);
+    });
+});
