@@ -23,16 +23,36 @@ export interface PlanOptions {
     out: string | undefined;
     /** Like the CLI's `--config-file`: the stack's config from this file instead of Pulumi.<stack>.yaml. */
     configFile: string | undefined;
+    /** Print what the command does and its options, and nothing else. */
+    help: boolean;
 }
 
 /** A mistake on the command line. */
 export class UsageError extends Error {}
 
-const usage = "usage: npm run plan [-- --stack NAME] [--out DIR] [--config-file FILE]";
+const usage = "usage: npm run plan [-- --stack NAME] [--out DIR] [--config-file FILE] [--help]";
+
+/** What `npm run plan -- --help` prints. */
+export const help = `${usage}
+
+Shows what \`pulumi up\` would create for a stack, without an AWS account or the Pulumi CLI: runs the
+program (index.ts) under Pulumi mocks with the stack's config merged as the CLI merges it (the
+defaults of Pulumi.yaml, then Pulumi.<stack>.yaml), and prints every resource with its inputs, the
+IAM policies as JSON, the Kubernetes objects as YAML and the stack outputs. Values only the cloud
+knows are markers such as <account-id>.
+
+options:
+  -s, --stack NAME        the stack to plan (default: dev); one of the Pulumi.<stack>.yaml files
+  --config-file FILE      the stack's values from FILE instead of Pulumi.<stack>.yaml, like
+                          \`pulumi --config-file\`
+  --out DIR               write the plan as files (plan.txt, resources.txt, inputs.yaml,
+                          policies/*.json, kubernetes.yaml, outputs.txt) instead of printing it
+  -h, --help              print this and exit
+`;
 
 /** Parses the plan's arguments. */
 export function parseArgs(argv: string[]): PlanOptions {
-    const options: PlanOptions = { stack: "dev", out: undefined, configFile: undefined };
+    const options: PlanOptions = { stack: "dev", out: undefined, configFile: undefined, help: false };
     for (let index = 0; index < argv.length; index += 1) {
         const [flag, inline] = argv[index].split(/=(.*)/s, 2);
         const value = (): string => {
@@ -48,6 +68,8 @@ export function parseArgs(argv: string[]): PlanOptions {
             options.out = value();
         } else if (flag === "--config-file") {
             options.configFile = path.resolve(value());
+        } else if (flag === "--help" || flag === "-h") {
+            options.help = true;
         } else {
             throw new UsageError(`unknown argument ${JSON.stringify(argv[index])}\n${usage}`);
         }
@@ -55,12 +77,16 @@ export function parseArgs(argv: string[]): PlanOptions {
     return options;
 }
 
-/** Runs the program of a stack under mocks and renders what it would create. */
-export async function plan(stack: string, configFile?: string): Promise<RenderedPlan> {
-    const { project, config } = loadStackConfig(projectDir, stack, configFile);
+/**
+ * Runs the program of a stack under mocks and renders what it would create. Warnings about the
+ * stack's file (keys the program does not declare) go to `warn`.
+ */
+export async function plan(stack: string, configFile?: string, warn: (warning: string) => void = () => undefined): Promise<RenderedPlan> {
+    const { project, config, warnings } = loadStackConfig(projectDir, stack, configFile);
+    warnings.forEach(warn);
     const region = config["aws:region"];
     if (region === undefined) {
-        throw new StackConfigError(`Pulumi.${stack}.yaml sets no aws:region; the AWS provider needs one`);
+        throw new StackConfigError(`${configFile === undefined ? `Pulumi.${stack}.yaml` : path.relative(process.cwd(), configFile)} sets no aws:region; the AWS provider needs one`);
     }
     const engine = createMockEngine({ accountId: sentinels.accountId, region });
     pulumi.runtime.setAllConfig(config, []);
@@ -112,6 +138,7 @@ export function writePlan(rendered: RenderedPlan, dir: string): string[] {
     const files: [string, string][] = [
         ["plan.txt", rendered.text],
         ["resources.txt", rendered.resources],
+        ["inputs.yaml", rendered.inputs],
         ["kubernetes.yaml", rendered.kubernetes],
         ["outputs.txt", rendered.outputs],
         ...rendered.policies.map((policy): [string, string] => [path.join("policies", policy.file), `${policy.json}\n`]),
@@ -135,7 +162,11 @@ export async function main(argv: string[]): Promise<void> {
     // Failures inside the program's Outputs (a component rejecting a value) surface here.
     process.on("unhandledRejection", fail);
     const options = parseArgs(argv);
-    const rendered = await plan(options.stack, options.configFile);
+    if (options.help) {
+        process.stdout.write(help);
+        return;
+    }
+    const rendered = await plan(options.stack, options.configFile, (warning) => process.stderr.write(`warning: ${warning}\n`));
     if (options.out === undefined) {
         process.stdout.write(rendered.text);
     } else {

@@ -4,10 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 
 import { readRuntimeOptions } from "../scripts/offline/languageHost";
-import { parseArgs } from "../scripts/plan";
+import { help, parseArgs } from "../scripts/plan";
 import { projectDir } from "./stackFiles";
 
 interface Run {
@@ -37,20 +37,31 @@ function section(text: string, title: string): string {
 
 /** The pretty-printed JSON under a policy's title. */
 function policyUnder(text: string, title: string): { Statement: Record<string, unknown>[] } {
-    const start = text.indexOf(`-- ${title}`);
+    const policies = `\n${section(text, "IAM policies")}`;
+    const start = policies.indexOf(`\n-- ${title}\n`);
     assert.ok(start >= 0, `no policy ${title}`);
-    const json = text.slice(text.indexOf("\n", start) + 1).split(/\n\n|\n== /)[0];
+    const json = policies.slice(start + `\n-- ${title}\n`.length).split(/\n\n|\n== /)[0];
     return JSON.parse(json) as { Statement: Record<string, unknown>[] };
 }
 
 describe("npm run plan", () => {
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-irsa-plan-"));
     const outDir = path.join(tempDir, "out");
-    const badConfig = path.join(tempDir, "bad.yaml");
     const runs: Record<string, Run> = {};
+    /** The dev stack's values, changed: a stack file for --config-file. */
+    const devWith = (file: string, change: (config: Record<string, unknown>) => void, extraLines = ""): string => {
+        const dev = parse(fs.readFileSync(path.join(projectDir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+        change(dev.config);
+        fs.writeFileSync(path.join(tempDir, file), `${stringify({ config: dev.config })}${extraLines}`);
+        return path.join(tempDir, file);
+    };
 
     before(async () => {
-        fs.writeFileSync(badConfig, "config:\n  aws:region: us-west-2\n  eks-irsa:namespace: Team_A\n");
+        // A bad value, and a misspelt key the program does not read.
+        const bad = devWith("bad.yaml", (config) => Object.assign(config, { "eks-irsa:namespace": "Team_A", "eks-irsa:nodeMinsize": 2 }));
+        const noRegion = devWith("no-region.yaml", (config) => delete config["aws:region"]);
+        // Unquoted, as people write versions: YAML reads 1.30 as the number 1.3.
+        const unquoted = devWith("unquoted.yaml", (config) => delete config["eks-irsa:kubernetesVersion"], "  eks-irsa:kubernetesVersion: 1.30\n");
         // Each run loads the program and the SDK afresh: together they take the time of one.
         const entries = await Promise.all(
             Object.entries({
@@ -58,7 +69,10 @@ describe("npm run plan", () => {
                 prod: ["--stack", "prod"],
                 out: ["--stack", "prod", "--out", outDir],
                 unknown: ["--stack", "staging"],
-                bad: ["--config-file", badConfig],
+                bad: ["--config-file", bad],
+                noRegion: ["--config-file", noRegion],
+                unquoted: ["--config-file", unquoted],
+                help: ["--help"],
             }).map(async ([name, args]) => [name, await runPlan(...args)] as const),
         );
         Object.assign(runs, Object.fromEntries(entries));
@@ -128,10 +142,12 @@ describe("npm run plan", () => {
     it("prints the Kubernetes objects as YAML", () => {
         const documents = parseAllDocuments(section(runs.dev.stdout, "Kubernetes objects")).map((document) => document.toJS() as Record<string, unknown>);
         assert.deepEqual(
-            documents.map((document) => document.kind),
+            documents.map((document) => document.kind).filter((kind) => ["Namespace", "ServiceAccount", "Deployment"].includes(String(kind))),
             ["Namespace", "ServiceAccount", "Deployment"],
         );
-        const [namespace, serviceAccount] = documents as { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }[];
+        const [namespace, serviceAccount] = ["Namespace", "ServiceAccount"].map((kind) => documents.find((document) => document.kind === kind)) as {
+            metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+        }[];
         assert.equal(namespace.metadata.labels?.["pod-security.kubernetes.io/enforce"], "restricted");
         assert.equal(serviceAccount.metadata.annotations?.["eks.amazonaws.com/role-arn"], "arn:aws:iam::<account-id>:role/eks-irsa-reader-<random-suffix>");
     });
@@ -151,26 +167,85 @@ describe("npm run plan", () => {
         assert.equal(fs.readFileSync(path.join(outDir, "resources.txt"), "utf8"), `${section(runs.prod.stdout, "Resources").trimEnd()}\n`);
         const trustFile = path.join(outDir, "policies", "trust-policy-of-role-eks-irsa-reader.json");
         assert.deepEqual(JSON.parse(fs.readFileSync(trustFile, "utf8")), policyUnder(runs.prod.stdout, "Trust policy of role eks-irsa-reader"));
-        assert.equal(parseAllDocuments(fs.readFileSync(path.join(outDir, "kubernetes.yaml"), "utf8")).length, 3);
+        assert.equal(fs.readFileSync(path.join(outDir, "kubernetes.yaml"), "utf8").trimEnd(), section(runs.prod.stdout, "Kubernetes objects").trimEnd());
+        assert.equal(`${fs.readFileSync(path.join(outDir, "inputs.yaml"), "utf8").trimEnd()}\n`, `${section(runs.prod.stdout, "Resource inputs").trimEnd()}\n`);
     });
 
-    it("refuses a stack that does not exist, naming it and those that do", () => {
+    it("names the --out files with the markers their contents use, never the mock engine's values", () => {
+        const files = fs.readdirSync(path.join(outDir, "policies"));
+        assert.ok(files.includes("inline-policy-eks-irsa-reader-s3-read-of-role-eks-irsa-reader-random-suffix.json"), files.join(", "));
+        assert.deepEqual(
+            files.filter((file) => /123456789012|1a2b3c4|EXAMPLE/i.test(file)),
+            [],
+        );
+    });
+
+    it("shows the inputs of every resource, not only IAM and Kubernetes: nodes, launch template, endpoint, subnets, the Pod Identity association", () => {
+        const inputsOf = (stdout: string, type: string, name: string): Record<string, unknown> => {
+            const heading = `# ${type}  ${name}\n`;
+            const document = section(stdout, "Resource inputs")
+                .split(/^---\n/m)
+                .find((candidate) => candidate.startsWith(heading));
+            assert.ok(document, `no inputs of ${type} ${name}`);
+            return parse(document.slice(heading.length)) as Record<string, unknown>;
+        };
+        assert.deepEqual(inputsOf(runs.dev.stdout, "aws:eks/nodeGroup:NodeGroup", "eks-irsa-nodes").scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 2 });
+        const metadataOptions = inputsOf(runs.dev.stdout, "aws:ec2/launchTemplate:LaunchTemplate", "eks-irsa-nodes-template").metadataOptions as Record<string, unknown>;
+        assert.deepEqual([metadataOptions.httpTokens, metadataOptions.httpPutResponseHopLimit], ["required", 1]);
+        const cluster = inputsOf(runs.dev.stdout, "eks:index:Cluster", "eks-irsa");
+        const dev = parse(fs.readFileSync(path.join(projectDir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+        assert.deepEqual(cluster.publicAccessCidrs, dev.config["eks-irsa:endpointPublicAccessCidrs"]);
+        assert.deepEqual(cluster.privateSubnetIds, ["eks-irsa-private-0-id", "eks-irsa-private-1-id"]);
+        assert.equal(inputsOf(runs.dev.stdout, "aws:ec2/subnet:Subnet", "eks-irsa-private-0").availabilityZone, "us-west-2a");
+        const association = inputsOf(runs.prod.stdout, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-irsa-reader");
+        assert.equal(association.serviceAccount, "s3-reader");
+        assert.equal(association.roleArn, "arn:aws:iam::<account-id>:role/eks-irsa-reader-<random-suffix>");
+        // Policy documents are named, and printed once, as JSON, under their own heading.
+        assert.equal(inputsOf(runs.dev.stdout, "aws:iam/role:Role", "eks-irsa-reader").assumeRolePolicy, "(as JSON under IAM policies: Trust policy of role eks-irsa-reader)");
+    });
+
+    it("refuses a stack that does not exist with the Pulumi CLI's message, then names those that do", () => {
         const { code, stdout, stderr } = runs.unknown;
         assert.equal(code, 1);
         assert.equal(stdout, "");
-        assert.equal(stderr, 'error: stack "staging" does not exist: no Pulumi.staging.yaml; the stacks are dev, prod\n');
+        assert.equal(stderr, "error: no stack named 'staging' found\n  the stacks of this project (a Pulumi.<stack>.yaml each) are dev, prod\n");
     });
 
-    it("fails with the program's own error on a bad config value", () => {
+    it("fails with the program's own error on a bad config value, and warns of a key the program does not declare, naming the closest", () => {
         const { code, stdout, stderr } = runs.bad;
         assert.equal(code, 1);
         assert.equal(stdout, "");
-        assert.match(stderr, /^error: invalid configuration:\n {2}eks-irsa:namespace "Team_A" is invalid: a Kubernetes namespace must be a DNS-1123 label/);
+        assert.match(stderr, /^warning: \S*bad\.yaml sets eks-irsa:nodeMinsize, which Pulumi\.yaml does not declare: the program never reads it; did you mean eks-irsa:nodeMinSize\?$/m);
+        assert.match(stderr, /^error: invalid configuration:\n(?: {2}.*\n)*? {2}eks-irsa:namespace "Team_A" is invalid: a Kubernetes namespace must be a DNS-1123 label/m);
+    });
+
+    it("names the --config-file in its errors, not the stack's own file", () => {
+        const { code, stderr } = runs.noRegion;
+        assert.equal(code, 1);
+        assert.match(stderr, /^error: \S*no-region\.yaml sets no aws:region; the AWS provider needs one\n$/);
+        assert.doesNotMatch(stderr, /Pulumi\.dev\.yaml/);
+    });
+
+    it("hints to quote a version YAML reads as a number", () => {
+        const { code, stderr } = runs.unquoted;
+        assert.equal(code, 1);
+        assert.match(
+            stderr,
+            /^error: Stack 'dev' with configuration key 'eks-irsa:kubernetesVersion' must be of type 'string'\n {2}\S*unquoted\.yaml writes eks-irsa:kubernetesVersion: 1\.30, which YAML reads as the number 1\.3; quote it: eks-irsa:kubernetesVersion: "1\.30"\n$/,
+        );
+    });
+
+    it("explains itself with --help", () => {
+        assert.deepEqual(runs.help, { code: 0, stdout: help, stderr: "" });
+        for (const option of ["--stack", "--config-file", "--out", "--help"]) {
+            assert.match(help, new RegExp(`^ +(-\\w, )?${option}`, "m"), option);
+        }
     });
 
     it("parses its arguments, refusing unknown ones", () => {
-        assert.deepEqual(parseArgs([]), { stack: "dev", out: undefined, configFile: undefined });
-        assert.deepEqual(parseArgs(["--stack=prod", "--out", "plan-out"]), { stack: "prod", out: "plan-out", configFile: undefined });
+        assert.deepEqual(parseArgs([]), { stack: "dev", out: undefined, configFile: undefined, help: false });
+        assert.deepEqual(parseArgs(["--stack=prod", "--out", "plan-out"]), { stack: "prod", out: "plan-out", configFile: undefined, help: false });
+        assert.deepEqual(parseArgs(["-h"]).help, true);
         assert.throws(() => parseArgs(["--stack"]), /--stack needs a value/);
         assert.throws(() => parseArgs(["prod"]), /unknown argument "prod"/);
     });

@@ -96,7 +96,7 @@ describe("pulumi up after npm ci: the language host loads the program, with no b
         const nodeArgs = readRuntimeOptions(projectDir).nodeArgs;
         const scripts = (JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
         for (const script of ["plan", "bench"]) {
-            assert.ok(nodeArgs.every((arg) => scripts[script].startsWith(`node ${nodeArgs.join(" ")} `)), `${script}: ${scripts[script]}`);
+            assert.ok(scripts[script].startsWith(`node ${nodeArgs.join(" ")} `), `${script}: ${scripts[script]}`);
         }
         const mocharc = JSON.parse(fs.readFileSync(path.join(projectDir, ".mocharc.json"), "utf8")) as { "node-option": string[] };
         assert.deepEqual(mocharc["node-option"].map((option) => `--${option}`), nodeArgs);

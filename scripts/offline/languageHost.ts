@@ -31,7 +31,7 @@ export function shellWords(text: string): string[] {
         if (quote === "'") {
             if (char === "'") quote = undefined;
             else word += char;
-        } else if (char === "\\" && index + 1 < text.length && quote !== "'") {
+        } else if (char === "\\" && index + 1 < text.length) {
             index += 1;
             word = (word ?? "") + text[index];
         } else if (quote === '"') {

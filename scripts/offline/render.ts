@@ -53,6 +53,8 @@ export interface PlannedPolicy {
 export interface RenderedPlan {
     text: string;
     resources: string;
+    /** Every resource's inputs as YAML (Kubernetes objects are in `kubernetes`). */
+    inputs: string;
     policies: PlannedPolicy[];
     kubernetes: string;
     outputs: string;
@@ -112,6 +114,46 @@ function fileName(title: string): string {
     return `${title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase()}.json`;
 }
 
+/** The inputs of a resource that are IAM policy documents, and the title each has in the plan. */
+function policyInputs(resource: RegisteredResource): { key: string; title: string }[] {
+    switch (resource.type) {
+        case "aws:iam/role:Role":
+            return [{ key: "assumeRolePolicy", title: `Trust policy of role ${resource.name}` }];
+        case "aws:iam/rolePolicy:RolePolicy":
+            return [{ key: "policy", title: `Inline policy ${resource.name} of role ${String(resource.inputs.role)}` }];
+        case "aws:iam/policy:Policy":
+            return [{ key: "policy", title: `Managed policy ${resource.name}` }];
+        case "aws:s3/bucketPolicy:BucketPolicy":
+            return [{ key: "policy", title: `Bucket policy ${resource.name} of bucket ${String(resource.inputs.bucket)}` }];
+        default:
+            return [];
+    }
+}
+
+/** Kubernetes objects, which the plan shows as manifests of their own. */
+function isKubernetesObject(type: string): boolean {
+    return type.startsWith("kubernetes:") && !type.startsWith("kubernetes:index:");
+}
+
+/**
+ * Every other resource's inputs, as the program hands them to the provider: node group sizes,
+ * launch template metadata options, endpoint CIDRs, subnets, associations. Policy documents are
+ * named here and printed as JSON under IAM policies.
+ */
+export function renderInputs(registered: RegisteredResource[]): string {
+    return registered
+        .filter((resource) => !isKubernetesObject(resource.type) && resource.type !== "pulumi:pulumi:Stack")
+        .map((resource) => {
+            const inputs: Record<string, unknown> = { ...resource.inputs };
+            for (const { key, title } of policyInputs(resource)) {
+                if (inputs[key] !== undefined) inputs[key] = `(as JSON under IAM policies: ${title})`;
+            }
+            const body = Object.keys(inputs).length === 0 ? "{}\n" : stringify(inputs, { lineWidth: 0 });
+            return `# ${resource.type}  ${resource.name}\n${body}`;
+        })
+        .join("---\n");
+}
+
 /** The IAM documents the stack would write: trust policies, inline and bucket policies, and managed attachments. */
 export function plannedPolicies(registered: RegisteredResource[]): PlannedPolicy[] {
     const policies: PlannedPolicy[] = [];
@@ -119,19 +161,8 @@ export function plannedPolicies(registered: RegisteredResource[]): PlannedPolicy
         policies.push({ title, file: fileName(title), json: JSON.stringify(document, null, 2) });
     };
     for (const resource of registered) {
-        switch (resource.type) {
-            case "aws:iam/role:Role":
-                add(`Trust policy of role ${resource.name}`, parsedPolicy(resource.inputs.assumeRolePolicy));
-                break;
-            case "aws:iam/rolePolicy:RolePolicy":
-                add(`Inline policy ${resource.name} of role ${String(resource.inputs.role)}`, parsedPolicy(resource.inputs.policy));
-                break;
-            case "aws:iam/policy:Policy":
-                add(`Managed policy ${resource.name}`, parsedPolicy(resource.inputs.policy));
-                break;
-            case "aws:s3/bucketPolicy:BucketPolicy":
-                add(`Bucket policy ${resource.name} of bucket ${String(resource.inputs.bucket)}`, parsedPolicy(resource.inputs.policy));
-                break;
+        for (const { key, title } of policyInputs(resource)) {
+            add(title, parsedPolicy(resource.inputs[key]));
         }
     }
     const attachments = registered.filter((resource) => resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
@@ -147,7 +178,7 @@ export function plannedPolicies(registered: RegisteredResource[]): PlannedPolicy
 /** The Kubernetes objects the stack would apply, as one multi-document YAML. */
 export function renderKubernetes(registered: RegisteredResource[]): string {
     return registered
-        .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:index:"))
+        .filter((resource) => isKubernetesObject(resource.type))
         .map((resource) => `# ${resource.type}  ${resource.name}\n${stringify(resource.inputs, { lineWidth: 0 })}`)
         .join("---\n");
 }
@@ -173,7 +204,9 @@ export function renderPlan(data: PlanData): RenderedPlan {
     const clean = (text: string): string => redact(text, data);
     const stackName = `${data.project}-${data.stack}`;
     const resources = clean(renderTree(stackName, data.resources));
-    const policies = plannedPolicies(data.registered).map((policy) => ({ ...policy, title: clean(policy.title), json: clean(policy.json) }));
+    // File names from the titles with their markers, so that they name what the files hold.
+    const policies = plannedPolicies(data.registered).map((policy) => ({ title: clean(policy.title), file: fileName(clean(policy.title)), json: clean(policy.json) }));
+    const inputs = clean(renderInputs(data.registered));
     const kubernetes = clean(renderKubernetes(data.registered));
     const outputs = clean(renderOutputs(data.outputs));
     const configWidth = Math.max(0, ...Object.keys(data.config).map((configKey) => configKey.length));
@@ -194,10 +227,11 @@ export function renderPlan(data: PlanData): RenderedPlan {
         header,
         `== Configuration (Pulumi.yaml defaults, then ${data.configFile})\n${config}`,
         `== Resources (${data.resources.length})\n${resources}`,
+        `== Resource inputs (Kubernetes objects under their own heading)\n${inputs.trimEnd()}`,
         `== IAM policies\n${policies.map((policy) => `-- ${policy.title}\n${policy.json}`).join("\n\n")}`,
         `== Kubernetes objects\n${kubernetes.trimEnd()}`,
         `== Stack outputs\n${outputs}`,
         ...(data.policyFindings === undefined ? [] : [`== Policy pack\n${clean(data.policyFindings)}`]),
     ].join("\n\n");
-    return { text: `${text}\n`, resources: `${resources}\n`, policies, kubernetes, outputs: `${outputs}\n` };
+    return { text: `${text}\n`, resources: `${resources}\n`, inputs, policies, kubernetes, outputs: `${outputs}\n` };
 }
