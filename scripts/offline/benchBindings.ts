@@ -1,0 +1,78 @@
+/**
+ * One measurement of `npm run bench`, in a process of its own: N bindings of one kind created in a
+ * Pulumi stack under the mock engine, timed until the engine has registered every resource. Prints
+ * one JSON line: the time, the registered resources, and the memory before and at the peak.
+ *
+ *   node --conditions=eks-irsa-source -r ts-node/register/transpile-only benchBindings.ts <irsa|pod-identity> <N>
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+import { createMockEngine, sentinels } from "./mocks";
+
+/** What one run reports. */
+export interface BindingsMeasurement {
+    kind: string;
+    count: number;
+    /** From the first constructor call until every registration is in. */
+    milliseconds: number;
+    registered: number;
+    /** Resident memory once the SDK and the components are loaded, before the first binding. */
+    rssBeforeKiB: number;
+    maxRssKiB: number;
+}
+
+/** The bindings the benchmark creates: a role, its S3 read policy and a ServiceAccount each (no reader Deployment). */
+export const benchBucketArn = "arn:aws:s3:::reports";
+export const benchOidcProviderArn = `arn:aws:iam::${sentinels.accountId}:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/${sentinels.oidcIssuerId}`;
+
+async function main(kind: string, count: number): Promise<BindingsMeasurement> {
+    const engine = createMockEngine({ accountId: sentinels.accountId, region: "us-west-2" });
+    await pulumi.runtime.setMocks(engine.mocks, "eks-irsa-bench", "bench", false);
+    // Loaded (and compiled) before the clock starts: only the bindings are measured.
+    const { IrsaBinding, PodIdentityBinding } = await import("@eks-irsa/components");
+    const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
+    const started = process.hrtime.bigint();
+    await pulumi.runtime.runInPulumiStack(async () => {
+        for (let index = 0; index < count; index += 1) {
+            const common = {
+                namespace: "apps",
+                serviceAccountName: `reader-${index}`,
+                s3Read: { bucketArns: [benchBucketArn], keyPrefixes: ["daily/"] },
+                reader: { enabled: false },
+            };
+            if (kind === "irsa") {
+                new IrsaBinding(`reader-${index}`, { ...common, oidcProviderArn: benchOidcProviderArn });
+            } else {
+                new PodIdentityBinding(`reader-${index}`, { ...common, clusterName: "platform-dev" });
+            }
+        }
+        return {};
+    });
+    await pulumi.runtime.disconnect();
+    return {
+        kind,
+        count,
+        milliseconds: Number(process.hrtime.bigint() - started) / 1e6,
+        registered: engine.registered.length,
+        rssBeforeKiB,
+        maxRssKiB: process.resourceUsage().maxRSS,
+    };
+}
+
+if (require.main === module) {
+    const [kind, countText] = process.argv.slice(2);
+    if ((kind !== "irsa" && kind !== "pod-identity") || !/^\d+$/.test(countText ?? "")) {
+        process.stderr.write("usage: benchBindings.ts <irsa|pod-identity> <N>\n");
+        process.exit(2);
+    }
+    main(kind, Number(countText)).then(
+        (measurement) => {
+            process.stdout.write(`${JSON.stringify(measurement)}\n`);
+            process.exit(0);
+        },
+        (error: unknown) => {
+            process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+            process.exit(1);
+        },
+    );
+}
