@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createMockEngine, sentinels } from "./offline/mocks";
 import { policyFindings, renderPolicyFindings } from "./offline/policyFindings";
 import { PlannedOutput, PlannedResource, renderPlan, RenderedPlan } from "./offline/render";
-import { loadStackConfig, StackConfigError } from "./offline/stackConfig";
+import { LoadedStackConfig, loadStackConfig, StackConfigError } from "./offline/stackConfig";
 
 /** The project directory: Pulumi.yaml and index.ts sit one level above this script. */
 const projectDir = path.resolve(__dirname, "..");
@@ -78,16 +78,22 @@ export function parseArgs(argv: string[]): PlanOptions {
 }
 
 /**
- * Runs the program of a stack under mocks and renders what it would create. Warnings about the
- * stack's file (keys the program does not declare) go to `warn`.
+ * A stack's merged config and region, checked as the CLI and the AWS provider would before the
+ * program runs. Warnings about the stack's file (keys the program does not declare) go to `warn`.
  */
-export async function plan(stack: string, configFile?: string, warn: (warning: string) => void = () => undefined): Promise<RenderedPlan> {
-    const { project, config, warnings } = loadStackConfig(projectDir, stack, configFile);
-    warnings.forEach(warn);
-    const region = config["aws:region"];
+export function planConfig(stack: string, configFile?: string, warn: (warning: string) => void = () => undefined): LoadedStackConfig & { region: string } {
+    const loaded = loadStackConfig(projectDir, stack, configFile);
+    loaded.warnings.forEach(warn);
+    const region = loaded.config["aws:region"];
     if (region === undefined) {
         throw new StackConfigError(`${configFile === undefined ? `Pulumi.${stack}.yaml` : path.relative(process.cwd(), configFile)} sets no aws:region; the AWS provider needs one`);
     }
+    return { ...loaded, region };
+}
+
+/** Runs the program of a stack under mocks and renders what it would create. */
+export async function plan(stack: string, configFile?: string, warn: (warning: string) => void = () => undefined): Promise<RenderedPlan> {
+    const { project, config, region } = planConfig(stack, configFile, warn);
     const engine = createMockEngine({ accountId: sentinels.accountId, region });
     pulumi.runtime.setAllConfig(config, []);
     await pulumi.runtime.setMocks(engine.mocks, project.name, stack, false);
@@ -159,13 +165,13 @@ function fail(error: unknown): never {
 
 /** The command: plan one stack and print it, or write it to `--out`. */
 export async function main(argv: string[]): Promise<void> {
-    // Failures inside the program's Outputs (a component rejecting a value) surface here.
-    process.on("unhandledRejection", fail);
     const options = parseArgs(argv);
     if (options.help) {
         process.stdout.write(help);
         return;
     }
+    // Failures inside the program's Outputs (a component rejecting a value) surface here.
+    process.on("unhandledRejection", fail);
     const rendered = await plan(options.stack, options.configFile, (warning) => process.stderr.write(`warning: ${warning}\n`));
     if (options.out === undefined) {
         process.stdout.write(rendered.text);

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { parse, parseAllDocuments, stringify } from "yaml";
 
 import { readRuntimeOptions } from "../scripts/offline/languageHost";
-import { help, parseArgs } from "../scripts/plan";
+import { help, main, parseArgs, planConfig } from "../scripts/plan";
+import { StackConfigError } from "../scripts/offline/stackConfig";
 import { projectDir } from "./stackFiles";
 
 interface Run {
@@ -59,23 +60,18 @@ describe("npm run plan", () => {
     before(async () => {
         // A bad value, and a misspelt key the program does not read.
         const bad = devWith("bad.yaml", (config) => Object.assign(config, { "eks-irsa:namespace": "Team_A", "eks-irsa:nodeMinsize": 2 }));
-        const noRegion = devWith("no-region.yaml", (config) => delete config["aws:region"]);
-        // Unquoted, as people write versions: YAML reads 1.30 as the number 1.3.
-        const unquoted = devWith("unquoted.yaml", (config) => delete config["eks-irsa:kubernetesVersion"], "  eks-irsa:kubernetesVersion: 1.30\n");
-        // Each run loads the program and the SDK afresh: together they take the time of one.
+        // Each run loads the program and the SDK afresh (seconds of CPU each): the command runs whole
+        // for what only it shows (output, files, exit codes); the checks before the program, in-process.
         const entries = await Promise.all(
             Object.entries({
                 dev: [],
-                prod: ["--stack", "prod"],
                 out: ["--stack", "prod", "--out", outDir],
-                unknown: ["--stack", "staging"],
                 bad: ["--config-file", bad],
-                noRegion: ["--config-file", noRegion],
-                unquoted: ["--config-file", unquoted],
-                help: ["--help"],
             }).map(async ([name, args]) => [name, await runPlan(...args)] as const),
         );
         Object.assign(runs, Object.fromEntries(entries));
+        // The prod stack's plan, as --out wrote it (the same text the command prints).
+        runs.prod = { ...runs.out, stdout: fs.existsSync(path.join(outDir, "plan.txt")) ? fs.readFileSync(path.join(outDir, "plan.txt"), "utf8") : "" };
     });
 
     after(() => fs.rmSync(tempDir, { recursive: true, force: true }));
@@ -163,7 +159,7 @@ describe("npm run plan", () => {
         const { code, stdout, stderr } = runs.out;
         assert.equal(code, 0, stderr);
         assert.match(stdout, /^wrote the plan of stack "prod" to \d+ files:/);
-        assert.equal(fs.readFileSync(path.join(outDir, "plan.txt"), "utf8"), runs.prod.stdout);
+        assert.match(runs.prod.stdout, /^Offline plan of stack "prod" of project eks-irsa \(region /);
         assert.equal(fs.readFileSync(path.join(outDir, "resources.txt"), "utf8"), `${section(runs.prod.stdout, "Resources").trimEnd()}\n`);
         const trustFile = path.join(outDir, "policies", "trust-policy-of-role-eks-irsa-reader.json");
         assert.deepEqual(JSON.parse(fs.readFileSync(trustFile, "utf8")), policyUnder(runs.prod.stdout, "Trust policy of role eks-irsa-reader"));
@@ -205,10 +201,10 @@ describe("npm run plan", () => {
     });
 
     it("refuses a stack that does not exist with the Pulumi CLI's message, then names those that do", () => {
-        const { code, stdout, stderr } = runs.unknown;
-        assert.equal(code, 1);
-        assert.equal(stdout, "");
-        assert.equal(stderr, "error: no stack named 'staging' found\n  the stacks of this project (a Pulumi.<stack>.yaml each) are dev, prod\n");
+        assert.throws(
+            () => planConfig("staging"),
+            new StackConfigError("no stack named 'staging' found\n  the stacks of this project (a Pulumi.<stack>.yaml each) are dev, prod"),
+        );
     });
 
     it("fails with the program's own error on a bad config value, and warns of a key the program does not declare, naming the closest", () => {
@@ -220,23 +216,48 @@ describe("npm run plan", () => {
     });
 
     it("names the --config-file in its errors, not the stack's own file", () => {
-        const { code, stderr } = runs.noRegion;
-        assert.equal(code, 1);
-        assert.match(stderr, /^error: \S*no-region\.yaml sets no aws:region; the AWS provider needs one\n$/);
-        assert.doesNotMatch(stderr, /Pulumi\.dev\.yaml/);
-    });
-
-    it("hints to quote a version YAML reads as a number", () => {
-        const { code, stderr } = runs.unquoted;
-        assert.equal(code, 1);
-        assert.match(
-            stderr,
-            /^error: Stack 'dev' with configuration key 'eks-irsa:kubernetesVersion' must be of type 'string'\n {2}\S*unquoted\.yaml writes eks-irsa:kubernetesVersion: 1\.30, which YAML reads as the number 1\.3; quote it: eks-irsa:kubernetesVersion: "1\.30"\n$/,
+        const noRegion = devWith("no-region.yaml", (config) => delete config["aws:region"]);
+        assert.throws(
+            () => planConfig("dev", noRegion),
+            (error: unknown) => error instanceof StackConfigError && /^\S*no-region\.yaml sets no aws:region; the AWS provider needs one$/.test(error.message) && !/Pulumi\.dev\.yaml/.test(error.message),
         );
     });
 
-    it("explains itself with --help", () => {
-        assert.deepEqual(runs.help, { code: 0, stdout: help, stderr: "" });
+    it("warns of a key the program does not declare, naming the closest declared key, before running anything", () => {
+        const warnings: string[] = [];
+        planConfig("dev", devWith("misspelt.yaml", (config) => Object.assign(config, { "eks-irsa:nodeMinsize": 2, "eks-irsa:nothingLikeAnyKey": true })), (warning) => warnings.push(warning));
+        assert.deepEqual(
+            warnings.map((warning) => warning.replace(/^\S*misspelt\.yaml/, "misspelt.yaml")),
+            [
+                "misspelt.yaml sets eks-irsa:nodeMinsize, which Pulumi.yaml does not declare: the program never reads it; did you mean eks-irsa:nodeMinSize?",
+                "misspelt.yaml sets eks-irsa:nothingLikeAnyKey, which Pulumi.yaml does not declare: the program never reads it",
+            ],
+        );
+    });
+
+    it("hints to quote a version YAML reads as a number", () => {
+        // Unquoted, as people write versions: YAML reads 1.30 as the number 1.3.
+        const unquoted = devWith("unquoted.yaml", (config) => delete config["eks-irsa:kubernetesVersion"], "  eks-irsa:kubernetesVersion: 1.30\n");
+        assert.throws(
+            () => planConfig("dev", unquoted),
+            (error: unknown) =>
+                error instanceof StackConfigError &&
+                /^Stack 'dev' with configuration key 'eks-irsa:kubernetesVersion' must be of type 'string'\n {2}\S*unquoted\.yaml writes eks-irsa:kubernetesVersion: 1\.30, which YAML reads as the number 1\.3; quote it: eks-irsa:kubernetesVersion: "1\.30"$/.test(
+                    error.message,
+                ),
+        );
+    });
+
+    it("explains itself with --help, and nothing else", async () => {
+        const written: string[] = [];
+        const write = process.stdout.write.bind(process.stdout);
+        process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
+        try {
+            await main(["--help"]);
+        } finally {
+            process.stdout.write = write;
+        }
+        assert.deepEqual(written, [help]);
         for (const option of ["--stack", "--config-file", "--out", "--help"]) {
             assert.match(help, new RegExp(`^ +(-\\w, )?${option}`, "m"), option);
         }

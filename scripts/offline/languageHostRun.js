@@ -57,7 +57,8 @@ async function main() {
     const engine = mockEngine({ accountId: "123456789012", region });
 
     const pulumi = projectRequire("@pulumi/pulumi");
-    await pulumi.runtime.setMocks(engine.mocks, projectName, stackName, true);
+    // As `pulumi up` runs it (not a preview): the mock engine answers with every value known.
+    await pulumi.runtime.setMocks(engine.mocks, projectName, stackName, false);
 
     /** @type {unknown[]} */
     const errors = [];
