@@ -114,17 +114,36 @@ function fileName(title: string): string {
     return `${title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase()}.json`;
 }
 
-/** The inputs of a resource that are IAM policy documents, and the title each has in the plan. */
-function policyInputs(resource: RegisteredResource): { key: string; title: string }[] {
+/** An entry of a role's `inlinePolicies`. */
+interface InlinePolicyInput {
+    name?: string;
+    policy?: unknown;
+}
+
+function inlinePoliciesOf(resource: RegisteredResource): InlinePolicyInput[] {
+    return Array.isArray(resource.inputs.inlinePolicies) ? (resource.inputs.inlinePolicies as InlinePolicyInput[]) : [];
+}
+
+/**
+ * The inputs of a resource that are IAM policy documents, and the title each has in the plan: a
+ * path of keys into the inputs, since a role carries its inline policies in `inlinePolicies`.
+ */
+function policyInputs(resource: RegisteredResource): { key: (string | number)[]; title: string }[] {
     switch (resource.type) {
         case "aws:iam/role:Role":
-            return [{ key: "assumeRolePolicy", title: `Trust policy of role ${resource.name}` }];
+            return [
+                { key: ["assumeRolePolicy"], title: `Trust policy of role ${resource.name}` },
+                // An entry without a policy (`[{}]`) only says that the role has no other inline policies.
+                ...inlinePoliciesOf(resource).flatMap((entry, index) =>
+                    entry.policy === undefined ? [] : [{ key: ["inlinePolicies", index, "policy"], title: `Inline policy ${entry.name ?? index} of role ${resource.name}` }],
+                ),
+            ];
         case "aws:iam/rolePolicy:RolePolicy":
-            return [{ key: "policy", title: `Inline policy ${resource.name} of role ${String(resource.inputs.role)}` }];
+            return [{ key: ["policy"], title: `Inline policy ${resource.name} of role ${String(resource.inputs.role)}` }];
         case "aws:iam/policy:Policy":
-            return [{ key: "policy", title: `Managed policy ${resource.name}` }];
+            return [{ key: ["policy"], title: `Managed policy ${resource.name}` }];
         case "aws:s3/bucketPolicy:BucketPolicy":
-            return [{ key: "policy", title: `Bucket policy ${resource.name} of bucket ${String(resource.inputs.bucket)}` }];
+            return [{ key: ["policy"], title: `Bucket policy ${resource.name} of bucket ${String(resource.inputs.bucket)}` }];
         default:
             return [];
     }
@@ -144,9 +163,14 @@ export function renderInputs(registered: RegisteredResource[]): string {
     return registered
         .filter((resource) => !isKubernetesObject(resource.type) && resource.type !== "pulumi:pulumi:Stack")
         .map((resource) => {
-            const inputs: Record<string, unknown> = { ...resource.inputs };
+            // A copy, each policy document in it replaced by its title.
+            const inputs = structuredClone(resource.inputs) as Record<string, unknown>;
             for (const { key, title } of policyInputs(resource)) {
-                if (inputs[key] !== undefined) inputs[key] = `(as JSON under IAM policies: ${title})`;
+                const parent = key.slice(0, -1).reduce<unknown>((value, step) => (value as Record<string | number, unknown> | undefined)?.[step], inputs) as
+                    | Record<string | number, unknown>
+                    | undefined;
+                const last = key[key.length - 1];
+                if (parent?.[last] !== undefined) parent[last] = `(as JSON under IAM policies: ${title})`;
             }
             const body = Object.keys(inputs).length === 0 ? "{}\n" : stringify(inputs, { lineWidth: 0 });
             return `# ${resource.type}  ${resource.name}\n${body}`;
@@ -162,7 +186,7 @@ export function plannedPolicies(registered: RegisteredResource[]): PlannedPolicy
     };
     for (const resource of registered) {
         for (const { key, title } of policyInputs(resource)) {
-            add(title, parsedPolicy(resource.inputs[key]));
+            add(title, parsedPolicy(key.reduce<unknown>((value, step) => (value as Record<string | number, unknown> | undefined)?.[step], resource.inputs)));
         }
     }
     const attachments = registered.filter((resource) => resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
