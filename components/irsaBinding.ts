@@ -19,14 +19,14 @@ import {
     regionOfEksIssuer,
 } from "./validation";
 import {
-    bindingPlan,
     BindingArgs,
     checkBindingShape,
+    checkPartitions,
     createBindingPods,
     createBindingRole,
     failOn,
     firstProblem,
-    planPermissions,
+    settleBindingPlan,
     sharedInputs,
 } from "./workload";
 
@@ -124,12 +124,13 @@ export class IrsaBinding extends pulumi.ComponentResource {
             ),
         );
 
+        const plan = settleBindingPlan(this, args, shape, { name: "IRSA" });
         const inputs = {
             shared: sharedInputs(args),
             providerArns: [args.oidcProviderArn, ...additionalProviderArns],
             transitionalClusterName: args.transitionalPodIdentityClusterName,
         };
-        const plan = settle(inputs, (known) => {
+        const trust = settle(inputs, (known) => {
             failOn(
                 this,
                 firstProblem(
@@ -154,16 +155,17 @@ export class IrsaBinding extends pulumi.ComponentResource {
                           clusterArns: [eksClusterArn(primary.partition, region as string, primary.accountId, known.transitionalClusterName)],
                           subjects,
                       });
-            const trust = checkedWebIdentityTrustPolicy(known.providerArns, subjects, audience, lengthLimit, podIdentityStatements);
-            const permissions = planPermissions(known.shared, shape, { partition: primary.partition, s3Read: args.s3Read !== undefined });
-            failOn(this, trust.problem ?? permissions.problem);
-            return bindingPlan(known.shared, shape, { mechanism: "IRSA", trust: trust.document, permissions: permissions.plan, region });
+            const checked = checkedWebIdentityTrustPolicy(known.providerArns, subjects, audience, lengthLimit, podIdentityStatements);
+            failOn(this, checked.problem ?? checkPartitions(known.shared, primary.partition));
+            return { policy: JSON.stringify(checked.document), region };
         });
+        const trustPolicy = select(trust, (known) => known.policy);
 
-        const { role, permissions } = createBindingRole(this, name, args, plan, { statementsPolicy: (args.policyStatements ?? []).length > 0 });
+        const { role, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 });
         const pods = createBindingPods(this, name, args, shape, plan, {
             annotations: irsaServiceAccountAnnotations(role.arn),
-            identityHash: role.arn.apply((roleArn) => identityHash({ mechanism: "irsa", roleArn, audience })),
+            region: select(trust, (known) => known.region),
+            identityHash: () => role.arn.apply((roleArn) => identityHash({ mechanism: "irsa", roleArn, audience })),
             dependsOn: permissions,
         });
 
@@ -176,17 +178,14 @@ export class IrsaBinding extends pulumi.ComponentResource {
         this.serviceAccountName = pulumi.output(select(plan, (known) => known.serviceAccountName));
         this.namespace = pulumi.output(select(plan, (known) => known.namespace));
         this.deployment = pods.deployment;
-        this.trustPolicy = pulumi.output(select(plan, (known) => known.trustPolicy));
+        this.trustPolicy = pulumi.output(trustPolicy);
+        // The plain values; the child resources are in the state already, and serialising them costs a lookup each.
         this.registerOutputs({
-            role: this.role,
             roleArn: this.roleArn,
             roleName: this.roleName,
-            serviceAccount: this.serviceAccount,
-            serviceAccountPatch: this.serviceAccountPatch,
             serviceAccountAnnotations: this.serviceAccountAnnotations,
             serviceAccountName: this.serviceAccountName,
             namespace: this.namespace,
-            deployment: this.deployment,
             trustPolicy: this.trustPolicy,
         });
     }

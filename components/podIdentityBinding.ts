@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { awsContextOf } from "./awsContext";
 import { select, settle } from "./eventually";
 import { identityHash } from "./identity";
 import { targetRoleTrustPolicy, webIdentityTrustStatements } from "./policy";
@@ -19,14 +20,14 @@ import {
     partitionOfArn,
 } from "./validation";
 import {
-    bindingPlan,
     BindingArgs,
     checkBindingShape,
+    checkPartitions,
     createBindingPods,
     createBindingRole,
     failOn,
     firstProblem,
-    planPermissions,
+    settleBindingPlan,
     sharedInputs,
 } from "./workload";
 
@@ -136,9 +137,8 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         );
 
         // The caller's ARN gives the account and partition in one lookup.
-        const invokeOpts = { parent: this };
-        const callerArn = aws.getCallerIdentityOutput({}, invokeOpts).arn;
-        const region = aws.getRegionOutput({}, invokeOpts).region;
+        const { callerArn, region } = awsContextOf(this);
+        const plan = settleBindingPlan(this, args, shape, { name: "EKS Pod Identity", targetRoleArn: args.targetRoleArn });
         const inputs = {
             shared: sharedInputs(args),
             callerArn,
@@ -147,7 +147,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             targetRoleArn: args.targetRoleArn,
             transitionalOidcProviderArn: args.transitionalOidcProviderArn,
         };
-        const plan = settle(inputs, (known) => {
+        const trust = settle(inputs, (known) => {
             const partition = partitionOfArn(known.callerArn);
             const accountId = accountOfArn(known.callerArn);
             failOn(
@@ -169,13 +169,13 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
                           subjects,
                           audience: irsaAudience,
                       });
-            const trust = checkedPodIdentityTrustPolicy(accountId, clusterArns, subjects, lengthLimit, irsaStatements);
-            const permissions = planPermissions(known.shared, shape, { partition, s3Read: args.s3Read !== undefined, targetRoleArn: known.targetRoleArn });
-            failOn(this, trust.problem ?? permissions.problem);
-            return bindingPlan(known.shared, shape, { mechanism: "EKS Pod Identity", trust: trust.document, permissions: permissions.plan, region: known.region });
+            const checked = checkedPodIdentityTrustPolicy(accountId, clusterArns, subjects, lengthLimit, irsaStatements);
+            failOn(this, checked.problem ?? checkPartitions(known.shared, partition));
+            return JSON.stringify(checked.document);
         });
+        const trustPolicy = select(trust, (known) => known);
 
-        const { role, permissions } = createBindingRole(this, name, args, plan, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget });
+        const { role, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget });
         const subjects: { namespace: pulumi.Input<string>; serviceAccountName: pulumi.Input<string> }[] = [
             { namespace: select(plan, (known) => known.namespace), serviceAccountName: select(plan, (known) => known.serviceAccountName) },
             ...shape.additionalServiceAccounts,
@@ -203,9 +203,15 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         const pods = createBindingPods(this, name, args, shape, plan, {
             // EKS finds the role through the association, so the ServiceAccount carries no annotation.
             annotations: {},
-            identityHash: pulumi
-                .all([role.arn, association.associationId, association.targetRoleArn])
-                .apply(([roleArn, associationId, targetRoleArn]) => identityHash({ mechanism: "pod-identity", roleArn, associationId, targetRoleArn: targetRoleArn ?? "" })),
+            region,
+            identityHash: () =>
+                association.associationId.apply((associationId) =>
+                    association.roleArn.apply((roleArn) =>
+                        association.targetRoleArn.apply((targetRoleArn) =>
+                            identityHash({ mechanism: "pod-identity", roleArn, associationId, targetRoleArn: targetRoleArn ?? "" }),
+                        ),
+                    ),
+                ),
             // EKS injects credentials only into pods created after their ServiceAccount's association.
             dependsOn: [...permissions, ...associations],
         });
@@ -221,22 +227,17 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         this.serviceAccountName = pulumi.output(select(plan, (known) => known.serviceAccountName));
         this.namespace = pulumi.output(select(plan, (known) => known.namespace));
         this.deployment = pods.deployment;
-        this.trustPolicy = pulumi.output(select(plan, (known) => known.trustPolicy));
+        this.trustPolicy = pulumi.output(trustPolicy);
         this.targetRoleTrustPolicy = hasTarget
             ? pulumi.jsonStringify(pulumi.all([role.arn, ...associations.map((each) => each.externalId)]).apply(([roleArn, ...externalIds]) => targetRoleTrustPolicy(roleArn, externalIds)))
             : undefined;
+        // The plain values; the child resources are in the state already, and serialising them costs a lookup each.
         this.registerOutputs({
-            role: this.role,
             roleArn: this.roleArn,
             roleName: this.roleName,
-            association: this.association,
-            associations: this.associations,
-            serviceAccount: this.serviceAccount,
-            serviceAccountPatch: this.serviceAccountPatch,
             serviceAccountAnnotations: this.serviceAccountAnnotations,
             serviceAccountName: this.serviceAccountName,
             namespace: this.namespace,
-            deployment: this.deployment,
             trustPolicy: this.trustPolicy,
             targetRoleTrustPolicy: this.targetRoleTrustPolicy,
         });

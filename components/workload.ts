@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { Eventually, isPlain, select, selectWith } from "./eventually";
+import { Eventually, isPlain, select, selectWith, settle } from "./eventually";
 import {
     checkManagedPolicyBreadth,
     checkPolicyStatements,
@@ -327,7 +327,7 @@ export interface PermissionsPlan {
 export function planPermissions(
     known: KnownSharedInputs,
     shape: BindingShape,
-    options: { partition: string; s3Read: boolean; targetRoleArn?: string },
+    options: { s3Read: boolean; targetRoleArn?: string },
 ): { plan: PermissionsPlan; problem?: string } {
     const statements = resolvedStatements(known.policyStatements);
     const s3Read = options.s3Read ? s3ReadPolicy({ bucketArns: known.bucketArns, keyPrefixes: shape.keyPrefixes, kmsKeyArns: known.kmsKeyArns }) : undefined;
@@ -353,10 +353,8 @@ export function planPermissions(
         },
         () => (options.s3Read ? checkList("s3Read.bucketArns", known.bucketArns, checkBucketArn, { nonEmpty: true }) : undefined),
         () => checkList("s3Read.kmsKeyArns", known.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false }),
-        () => checkSamePartition("s3Read.bucketArns", known.bucketArns, options.partition) ?? checkSamePartition("s3Read.kmsKeyArns", known.kmsKeyArns, options.partition),
         () => checkList("policyArns", known.policyArns, checkManagedPolicyArn, { nonEmpty: false }),
         () => checkKnownEntries("policyArns", known.policyArns, (field, arn) => checkManagedPolicyBreadth(field, arn, shape.allowBroadPermissions)),
-        () => checkSamePartition("policyArns", known.policyArns, options.partition),
         () => checkIfKnown("permissionsBoundaryArn", known.permissionsBoundaryArn, checkManagedPolicyArn),
         () => checkPolicyStatements("policyStatements", statements, shape.allowBroadPermissions),
         () => {
@@ -373,12 +371,25 @@ export function planPermissions(
     return { plan, problem };
 }
 
-/** Everything a binding's resources are built from, known. */
+/**
+ * The first resource of another partition than the role's: a role is granted resources of its own
+ * partition only. Known only with the role's partition, so apart from the other checks.
+ */
+export function checkPartitions(known: KnownSharedInputs, partition: string): string | undefined {
+    return firstProblem(
+        () => checkSamePartition("s3Read.bucketArns", known.bucketArns, partition),
+        () => checkSamePartition("s3Read.kmsKeyArns", known.kmsKeyArns, partition),
+        () => checkSamePartition("policyArns", known.policyArns, partition),
+    );
+}
+
+/**
+ * Everything a binding's resources are built from but the trust policy, known: it depends on the
+ * shared arguments alone, so it is plain whenever they are, whatever the trust waits for.
+ */
 export interface BindingPlan {
     namespace: string;
     serviceAccountName: string;
-    /** The role's trust policy, as JSON. */
-    trustPolicy: string;
     description: string;
     /** The S3 read policy as JSON; undefined without `s3Read`. */
     s3ReadPolicy: string | undefined;
@@ -386,73 +397,91 @@ export interface BindingPlan {
     statementsPolicy: string | undefined;
     policyArns: string[];
     permissionsBoundaryArn: string | undefined;
-    /** The region of the cluster, for the reader's SDK; undefined when not known. */
-    region: string | undefined;
     readLocations: ReadLocation[];
 }
 
-/** The plan of a binding from its checked permissions and trust. */
-export function bindingPlan(
-    known: KnownSharedInputs,
-    shape: BindingShape,
-    parts: { mechanism: string; trust: PolicyDocument; permissions: PermissionsPlan; region: string | undefined },
-): BindingPlan {
+/** The plan of a binding from its checked permissions. */
+export function bindingPlan(known: KnownSharedInputs, shape: BindingShape, parts: { mechanism: string; permissions: PermissionsPlan }): BindingPlan {
     return {
         namespace: known.namespace,
         serviceAccountName: known.serviceAccountName,
-        trustPolicy: JSON.stringify(parts.trust),
         description: `${parts.mechanism} role of ${serviceAccountSubject(known.namespace, known.serviceAccountName)}`,
         s3ReadPolicy: parts.permissions.s3ReadPolicy && JSON.stringify(parts.permissions.s3ReadPolicy),
         statementsPolicy: parts.permissions.statementsPolicy && JSON.stringify(parts.permissions.statementsPolicy),
         policyArns: parts.permissions.policyArns,
         permissionsBoundaryArn: parts.permissions.permissionsBoundaryArn,
-        region: parts.region,
         readLocations: known.bucketArns.flatMap((arn) =>
             (shape.keyPrefixes.length > 0 ? shape.keyPrefixes : [""]).map((prefix) => ({ bucket: bucketNameOfArn(arn), prefix })),
         ),
     };
 }
 
+/** The name of the role's inline policy of `s3Read`. */
+export const s3ReadPolicyName = "s3-read";
+/** The name of the role's inline policy of `policyStatements` (and the target role's assumption). */
+export const statementsPolicyName = "statements";
+
 /** A binding's role and the resources that grant its permissions. */
 export interface BindingRole {
     role: aws.iam.Role;
-    /** The inline policies and attachments: pods must not start before they exist. */
+    /** The role, which carries the inline policies, and the attachments: pods must not start before they exist. */
     permissions: pulumi.Resource[];
 }
 
-/** Creates a binding's role with the plan's trust policy and permissions. */
+/**
+ * Plans a binding's permissions from the shared arguments alone: checked, and plain when they are.
+ * Throws (or, for Outputs, fails the resources built from it) with the first problem.
+ */
+export function settleBindingPlan(
+    parent: pulumi.Resource,
+    args: BindingArgs,
+    shape: BindingShape,
+    mechanism: { name: string; targetRoleArn?: pulumi.Input<string> },
+): Eventually<BindingPlan> {
+    return settle({ shared: sharedInputs(args), targetRoleArn: mechanism.targetRoleArn }, (known) => {
+        const permissions = planPermissions(known.shared, shape, { s3Read: args.s3Read !== undefined, targetRoleArn: known.targetRoleArn });
+        failOn(parent, permissions.problem);
+        return bindingPlan(known.shared, shape, { mechanism: mechanism.name, permissions: permissions.plan });
+    });
+}
+
+/** Creates a binding's role with the trust policy (JSON) and the plan's permissions. */
 export function createBindingRole(
     parent: pulumi.Resource,
     name: string,
     args: BindingArgs,
     plan: Eventually<BindingPlan>,
+    trustPolicy: pulumi.Input<string>,
     options: { statementsPolicy: boolean },
 ): BindingRole {
     const opts = { parent };
+    const inlinePolicies: { name: string; policy: pulumi.Input<string> }[] = [];
+    if (args.s3Read !== undefined) {
+        inlinePolicies.push({ name: s3ReadPolicyName, policy: select(plan, (known) => known.s3ReadPolicy!) });
+    }
+    if (options.statementsPolicy) {
+        inlinePolicies.push({ name: statementsPolicyName, policy: select(plan, (known) => known.statementsPolicy!) });
+    }
     const role = new aws.iam.Role(
         name,
         {
             name: args.roleName,
             path: args.rolePath ?? "/",
             description: select(plan, (known) => known.description),
-            assumeRolePolicy: select(plan, (known) => known.trustPolicy),
-            permissionsBoundary: select(plan, (known) => known.permissionsBoundaryArn),
+            assumeRolePolicy: trustPolicy,
+            // The role's inline policies are these and no others: one added out of band is removed on the next update
+            // (an empty block says "none"). Carried by the role itself, they cost no resource of their own.
+            inlinePolicies: inlinePolicies.length > 0 ? inlinePolicies : [{}],
+            permissionsBoundary: args.permissionsBoundaryArn === undefined ? undefined : select(plan, (known) => known.permissionsBoundaryArn),
             maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
             tags: args.tags,
         },
         opts,
     );
-    const permissions: pulumi.Resource[] = [];
-    if (args.s3Read !== undefined) {
-        permissions.push(new aws.iam.RolePolicy(`${name}-s3-read`, { role: role.name, policy: select(plan, (known) => known.s3ReadPolicy!) }, opts));
-    }
-    if (options.statementsPolicy) {
-        permissions.push(new aws.iam.RolePolicy(`${name}-statements`, { role: role.name, policy: select(plan, (known) => known.statementsPolicy!) }, opts));
-    }
-    (args.policyArns ?? []).forEach((_, index) => {
-        permissions.push(new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn: select(plan, (known) => known.policyArns[index]) }, opts));
-    });
-    return { role, permissions };
+    const attachments = (args.policyArns ?? []).map(
+        (_, index) => new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn: select(plan, (known) => known.policyArns[index]) }, opts),
+    );
+    return { role, permissions: [role, ...attachments] };
 }
 
 /** A binding's Kubernetes objects. */
@@ -476,8 +505,10 @@ export function createBindingPods(
     plan: Eventually<BindingPlan>,
     pods: {
         annotations: { [key: string]: pulumi.Input<string> };
-        /** The `identityHash` of what the pods' credentials depend on. */
-        identityHash: pulumi.Output<string>;
+        /** The region of the cluster, for the reader's SDK; undefined when not known. */
+        region: pulumi.Input<string | undefined>;
+        /** The `identityHash` of what the pods' credentials depend on; asked for only where some pods carry it. */
+        identityHash: () => pulumi.Output<string>;
         dependsOn: pulumi.Resource[];
     },
 ): BindingPods {
@@ -487,19 +518,22 @@ export function createBindingPods(
         name: select(plan, (known) => known.serviceAccountName),
         annotations: pods.annotations,
     });
-    const hash = pods.identityHash;
-    const restartPatches = (args.restartDeploymentNames ?? []).map(
+    const restartNames = args.restartDeploymentNames ?? [];
+    const hash = shape.readerEnabled || restartNames.length > 0 ? pods.identityHash() : undefined;
+    const restartPatches = restartNames.map(
         (deploymentName) =>
             new k8s.apps.v1.DeploymentPatch(
                 `${name}-restart-${deploymentName}`,
-                { metadata: { name: deploymentName, namespace }, spec: { template: { metadata: { annotations: { [identityHashAnnotation]: hash } } } } },
+                { metadata: { name: deploymentName, namespace }, spec: { template: { metadata: { annotations: { [identityHashAnnotation]: hash! } } } } },
                 { parent, dependsOn: pods.dependsOn },
             ),
     );
-    if (!shape.readerEnabled) {
+    if (!shape.readerEnabled || hash === undefined) {
         return { ...objects, deployment: undefined, restartPatches };
     }
-    const manifest = selectWith(plan, hash, (known, knownHash) =>
+    // Chained rather than pulumi.all, which walks its arguments and captures a stack each time.
+    const hashAndRegion = hash.apply((knownHash) => pulumi.output(pods.region).apply((region) => ({ knownHash, region })));
+    const manifest = selectWith(plan, hashAndRegion, (known, { knownHash, region }) =>
         readerDeployment({
             name: args.reader?.name ?? defaultReaderName(known.serviceAccountName),
             namespace: known.namespace,
@@ -507,7 +541,7 @@ export function createBindingPods(
             image: args.reader?.image ?? defaultReaderImage,
             replicas: args.reader?.replicas ?? defaultReaderReplicas,
             intervalSeconds: args.reader?.intervalSeconds ?? defaultReaderIntervalSeconds,
-            region: known.region,
+            region,
             locations: known.readLocations,
             identityHash: knownHash,
         }),

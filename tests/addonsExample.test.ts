@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { mockAccountId, mockRegion, registered, registeredResource, registrationOf, settled, valueOf } from "./mocks";
 import { bindClusterAddons, ClusterAddons } from "../examples/addons/addons";
 import { mockOidcIssuer } from "../scripts/offline/mocks";
+import { registeredInlinePolicy } from "./inlinePolicies";
 
 const example = join(__dirname, "..", "examples", "addons");
 const zone = "Z0123456789ABCDEFGHIJ";
@@ -19,8 +20,7 @@ interface Statement {
 }
 
 function inlinePolicy(bindingName: string): Statement[] {
-    const policy = registeredResource("aws:iam/rolePolicy:RolePolicy", `${bindingName}-statements`).inputs.policy as string;
-    return (JSON.parse(policy) as { Statement: Statement[] }).Statement;
+    return registeredInlinePolicy(bindingName, "statements").Statement as Statement[];
 }
 
 function attachedPolicies(bindingName: string): string[] {

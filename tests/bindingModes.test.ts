@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { mockAccountId, mockRegion, refusals, registered, registeredResource, registrationOf, settled, uniqueName, valueOf } from "./mocks";
 import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
+import { registeredInlinePolicy } from "./inlinePolicies";
 import {
     eksClusterArn,
     identityHash,
@@ -220,7 +221,7 @@ describe("policy statements and broad permissions", () => {
         );
         await registrationOf(binding.role, binding.serviceAccount!);
         await settled();
-        const policy = JSON.parse(registeredResource("aws:iam/rolePolicy:RolePolicy", `${name}-statements`).inputs.policy as string) as PolicyDocument;
+        const policy = registeredInlinePolicy(name, "statements");
         assert.equal(await allowedByIdentityPolicy(policy, { action: "sqs:DeleteMessage", resource: queueArn }), true);
         assert.equal(await allowedByIdentityPolicy(policy, { action: "sqs:SendMessage", resource: queueArn }), false);
     });
@@ -256,7 +257,7 @@ describe("policy statements and broad permissions", () => {
 
     it("checks statements whose resources are Outputs once they are known", async () => {
         const binding = new IrsaBinding(uniqueName("late-statement"), irsaArgs({ policyStatements: [{ actions: ["sqs:ReceiveMessage"], resources: [pulumi.output("*")] }] }));
-        await assert.rejects(valueOf(binding.trustPolicy), /policyStatements\[0\]\.resources\[0\] "\*" is invalid/);
+        await assert.rejects(valueOf(binding.namespace), /policyStatements\[0\]\.resources\[0\] "\*" is invalid/);
     });
 });
 
@@ -308,7 +309,7 @@ describe("Pod Identity across accounts and mechanisms", () => {
         await registrationOf(binding.role, binding.association);
         await settled();
         assert.equal(registeredResource("aws:eks/podIdentityAssociation:PodIdentityAssociation", name).inputs.targetRoleArn, targetRoleArn);
-        const policy = JSON.parse(registeredResource("aws:iam/rolePolicy:RolePolicy", `${name}-statements`).inputs.policy as string) as PolicyDocument;
+        const policy = registeredInlinePolicy(name, "statements");
         assert.equal(await allowedByIdentityPolicy(policy, { action: "sts:AssumeRole", resource: targetRoleArn }), true);
         assert.equal(await allowedByIdentityPolicy(policy, { action: "sts:TagSession", resource: targetRoleArn }), true);
         assert.equal(await allowedByIdentityPolicy(policy, { action: "sts:AssumeRole", resource: "arn:aws:iam::999988887777:role/admin" }), false);

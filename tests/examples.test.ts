@@ -9,6 +9,7 @@ import { ObjectTypeSchema, packageSchema, PropertySchema } from "./packageSchema
 import { bindWorkloadOnExistingCluster } from "../examples/existing-cluster/binding";
 import { kubeconfigFor } from "../examples/existing-cluster/kubeconfig";
 import { mockOidcIssuer } from "../scripts/offline/mocks";
+import { registeredInlinePolicy } from "./inlinePolicies";
 
 const examples = join(__dirname, "..", "examples");
 
@@ -21,13 +22,13 @@ describe("example: a workload on an existing cluster", () => {
             namespace: "apps",
             serviceAccountName: "existing-reader",
         });
-        await registrationOf(binding, binding.role, binding.serviceAccount, binding.deployment!);
+        await registrationOf(binding, binding.role, binding.serviceAccount!, binding.deployment!);
         const trust = JSON.parse(await valueOf(binding.trustPolicy)) as { Statement: { Principal: { Federated: string } }[] };
         assert.deepEqual(
             trust.Statement.map((statement) => statement.Principal.Federated),
             [`arn:aws:iam::${mockAccountId}:oidc-provider/${mockOidcIssuer(mockRegion)}`],
         );
-        const policy = JSON.parse(registeredResource("aws:iam/rolePolicy:RolePolicy", "existing-reader-s3-read").inputs.policy as string) as {
+        const policy = registeredInlinePolicy("existing-reader", "s3-read") as {
             Statement: { Resource: string[] }[];
         };
         assert.deepEqual(policy.Statement[0].Resource, ["arn:aws:s3:::platform-dev-reports/daily/*"]);

@@ -3,9 +3,10 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { refusals, registered, registeredOfType, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
+import { refusals, registered, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
 import { IrsaBinding, IrsaBindingArgs, PolicyDocument, readerScript } from "../components/index";
-import { checkBindingShape, planPermissions } from "../components/workload";
+import { checkBindingShape, checkPartitions, planPermissions } from "../components/workload";
+import { inlinePolicyNames, registeredInlinePolicy } from "./inlinePolicies";
 
 const issuer = "oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 const providerArn = `arn:aws:iam::123456789012:oidc-provider/${issuer}`;
@@ -132,7 +133,7 @@ describe("IrsaBinding under mocks", () => {
                 policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"],
             }),
         );
-        const policy = JSON.parse(registeredResource("aws:iam/rolePolicy:RolePolicy", `${name}-s3-read`).inputs.policy as string) as PolicyDocument;
+        const policy = registeredInlinePolicy(name, "s3-read");
         assert.deepEqual(
             policy.Statement.map((statement) => [statement.Action, statement.Resource]),
             [
@@ -211,7 +212,7 @@ describe("IrsaBinding under mocks", () => {
         const urns = await Promise.all(dependsOn.map((resource) => valueOf(resource.urn)));
         assert.deepEqual(urns.map(typeAndName), [
             `kubernetes:core/v1:ServiceAccount::${name}`,
-            `aws:iam/rolePolicy:RolePolicy::${name}-s3-read`,
+            `aws:iam/role:Role::${name}`,
             `aws:iam/rolePolicyAttachment:RolePolicyAttachment::${name}-policy-0`,
         ]);
     });
@@ -236,7 +237,9 @@ describe("IrsaBinding under mocks", () => {
         const { binding, name } = await deploy(baseArgs({ s3Read: undefined, reader: { enabled: false } }));
         assert.equal(binding.deployment, undefined);
         assert.equal(registered.filter((resource) => resource.name.startsWith(`${name}-`)).length, 0);
-        assert.equal(registeredOfType("aws:iam/rolePolicy:RolePolicy").filter((resource) => resource.name === `${name}-s3-read`).length, 0);
+        assert.deepEqual(inlinePolicyNames(name), []);
+        // One empty block: the role's inline policies are managed, as none, so one added out of band is removed.
+        assert.deepEqual(registeredResource("aws:iam/role:Role", name).inputs.inlinePolicies, [{}]);
     });
 
     it("works in other partitions", async () => {
@@ -308,9 +311,9 @@ describe("IrsaBinding validation", () => {
         const badNamespace = new IrsaBinding(uniqueName(), baseArgs({ namespace: pulumi.output("Bad_Namespace") }));
         await assert.rejects(valueOf(badNamespace.namespace), /namespace "Bad_Namespace" is invalid: .*DNS-1123 label/);
         const wildcard = new IrsaBinding(uniqueName(), baseArgs({ s3Read: { bucketArns: [pulumi.output(bucketArn), pulumi.output("arn:aws:s3:::*")] } }));
-        await assert.rejects(valueOf(wildcard.trustPolicy), /s3Read.bucketArns\[1\] "arn:aws:s3:::\*" is invalid: a bucket ARN may not contain wildcards/);
+        await assert.rejects(valueOf(wildcard.namespace), /s3Read.bucketArns\[1\] "arn:aws:s3:::\*" is invalid: a bucket ARN may not contain wildcards/);
         const twice = new IrsaBinding(uniqueName(), baseArgs({ s3Read: { bucketArns: [bucketArn, pulumi.output(bucketArn)] } }));
-        await assert.rejects(valueOf(twice.trustPolicy), /s3Read.bucketArns "arn:aws:s3:::reports-bucket" is invalid: each entry may appear only once/);
+        await assert.rejects(valueOf(twice.namespace), /s3Read.bucketArns "arn:aws:s3:::reports-bucket" is invalid: each entry may appear only once/);
         const provider = new IrsaBinding(uniqueName(), baseArgs({ oidcProviderArn: pulumi.output("arn:aws:iam::123456789012:role/x") }));
         await assert.rejects(valueOf(provider.trustPolicy), /oidcProviderArn .* is invalid: expected an IAM OIDC provider ARN/);
     });
@@ -339,7 +342,8 @@ describe("IrsaBinding validation", () => {
     function plannedS3Read(bucketArns: string[], kmsKeyArns: string[], keyPrefixes: string[] = []): ReturnType<typeof planPermissions> {
         const { shape } = checkBindingShape(baseArgs({ s3Read: { bucketArns, kmsKeyArns, keyPrefixes } }));
         const known = { namespace: "apps", serviceAccountName: "reports-reader", bucketArns, kmsKeyArns, policyArns: [], policyStatements: [], permissionsBoundaryArn: undefined };
-        return planPermissions(known, shape, { partition: "aws", s3Read: true });
+        const planned = planPermissions(known, shape, { s3Read: true });
+        return { ...planned, problem: planned.problem ?? checkPartitions(known, "aws") };
     }
 
     it("refuses buckets and keys of another partition than the role's", () => {

@@ -66,7 +66,6 @@ for (const [from, to] of switches) {
             const aliased = switching.aliased.map(({ to: resource }) => `${resource.type} ${resource.name}`);
             for (const expected of [
                 "aws:iam/role:Role eks-irsa-reader",
-                "aws:iam/rolePolicy:RolePolicy eks-irsa-reader-s3-read",
                 "kubernetes:core/v1:ServiceAccount eks-irsa-reader",
                 "kubernetes:apps/v1:Deployment eks-irsa-reader-reader",
                 "aws:iam/role:Role eks-irsa-vpc-cni",

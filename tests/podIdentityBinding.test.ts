@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { mockAccountId, mockRegion, refusals, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
 import { allowedByTrustPolicy } from "./iamEvaluator";
+import { registeredInlinePolicy } from "./inlinePolicies";
 import { eksClusterArn, IrsaBinding, PodIdentityBinding, PodIdentityBindingArgs, podIdentityTrustPolicy, PolicyDocument } from "../components/index";
 
 const clusterArn = eksClusterArn("aws", mockRegion, mockAccountId, "demo");
@@ -151,9 +152,9 @@ describe("PodIdentityBinding under mocks", () => {
             ...sharedArgs,
         });
         await registrationOf(irsa, irsa.role, irsa.deployment!);
-        const policyOf = (bindingName: string) => registeredResource("aws:iam/rolePolicy:RolePolicy", `${bindingName}-s3-read`).inputs.policy;
+        const policyOf = (bindingName: string) => registeredInlinePolicy(bindingName, "s3-read");
         const attachmentOf = (bindingName: string) => registeredResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${bindingName}-policy-0`).inputs.policyArn;
-        assert.equal(policyOf(name), policyOf(irsaName));
+        assert.deepEqual(policyOf(name), policyOf(irsaName));
         assert.equal(attachmentOf(name), attachmentOf(irsaName));
         // The same pods but for the identity hash, which differs with the mechanism.
         const readerPods = (bindingName: string) =>

@@ -34,7 +34,7 @@ const modes: { mode: string; build: (name: string) => IrsaBinding | PodIdentityB
     {
         mode: "IRSA, ServiceAccount created, reader",
         build: (name) => new IrsaBinding(name, irsaBase),
-        registers: ["aws:iam/rolePolicy:RolePolicy", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"],
+        registers: ["aws:iam/role:Role", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"],
     },
     {
         mode: "IRSA, existing ServiceAccount annotated, several clusters, prefixes and a KMS key",
@@ -99,7 +99,7 @@ const modes: { mode: string; build: (name: string) => IrsaBinding | PodIdentityB
                 targetRoleArn: `arn:aws:iam::${otherAccount}:role/exporter`,
                 reader: { enabled: false },
             }),
-        registers: ["aws:iam/rolePolicy:RolePolicy"],
+        registers: ["aws:iam/role:Role", "aws:eks/podIdentityAssociation:PodIdentityAssociation"],
     },
 ];
 

@@ -42,7 +42,7 @@ for (const stack of ["dev", "prod"]) {
 
         it("has what the policies judge: workload and node roles, a launch template and node group, the cluster and the binding's objects", () => {
             const types = new Set(resources.map((resource) => resource.type));
-            for (const type of ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:ec2/launchTemplate:LaunchTemplate", "aws:eks/nodeGroup:NodeGroup", "eks:index:Cluster", "kubernetes:core/v1:ServiceAccount"]) {
+            for (const type of ["aws:iam/role:Role", "aws:ec2/launchTemplate:LaunchTemplate", "aws:eks/nodeGroup:NodeGroup", "eks:index:Cluster", "kubernetes:core/v1:ServiceAccount"]) {
                 assert.ok(types.has(type), `stack ${stack} registers a ${type}`);
             }
             const trusts = resources.filter((resource) => resource.type === "aws:iam/role:Role").map((role) => String(role.inputs.assumeRolePolicy));

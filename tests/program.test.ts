@@ -6,6 +6,7 @@ import { podSecurityLabels } from "../program/infrastructure";
 import { mockClusterEndpoint, mockOidcIssuer, RegisteredResource } from "../scripts/offline/mocks";
 import { mockAccountId, mockRegion, valueOf } from "./mocks";
 import { Deployment, deployStack } from "./programRun";
+import { inlinePolicyOf } from "./inlinePolicies";
 
 type Json = Record<string, unknown>;
 
@@ -187,7 +188,7 @@ for (const expected of stacks) {
         }
 
         it("lets the reader read this bucket, whatever the mechanism", () => {
-            const read = policyOf(deployed.one("aws:iam/rolePolicy:RolePolicy", "eks-irsa-reader-s3-read"), "policy");
+            const read = inlinePolicyOf(deployed.one("aws:iam/role:Role", "eks-irsa-reader").inputs, "s3-read");
             const resources = read.Statement.flatMap((statement) => statement.Resource as string[]);
             assert.ok(resources.length > 0 && resources.every((arn) => arn.startsWith("arn:aws:s3:::eks-irsa-data-1a2b3c4")), resources.join(", "));
             const deployment = deployed.one("kubernetes:apps/v1:Deployment", "eks-irsa-reader-reader").inputs as { metadata: Json; spec: { replicas: number } };
@@ -263,7 +264,7 @@ describe("the program with an existing network and bucket", () => {
 
     it("grants the reader the looked-up bucket", async () => {
         assert.equal(await valueOf(deployed.infra.outputs.bucketName), "team-reports");
-        const read = policyOf(deployed.one("aws:iam/rolePolicy:RolePolicy", "eks-irsa-reader-s3-read"), "policy");
+        const read = inlinePolicyOf(deployed.one("aws:iam/role:Role", "eks-irsa-reader").inputs, "s3-read");
         assert.ok(read.Statement.flatMap((statement) => statement.Resource as string[]).every((arn) => arn.startsWith("arn:aws:s3:::team-reports")));
     });
 });

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { mockAccountId, mockRegion, registered, registeredResource, settled } from "./mocks";
 import { PolicyDocument } from "../components/index";
+import { registeredInlinePolicy } from "./inlinePolicies";
 
 const useCases = join(__dirname, "..", "examples", "use-cases");
 const issuer = `oidc.eks.${mockRegion}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`;
@@ -23,9 +24,7 @@ function inputsOf(type: string, name: string): Record<string, unknown> {
     return registeredResource(type, name).inputs;
 }
 
-function policyOf(name: string): PolicyDocument {
-    return JSON.parse(inputsOf("aws:iam/rolePolicy:RolePolicy", name).policy as string) as PolicyDocument;
-}
+
 
 describe("the use cases of components/README.md", () => {
     const files = readdirSync(useCases).filter((file) => file.endsWith(".ts"));
@@ -62,7 +61,7 @@ describe("the use cases of components/README.md", () => {
         assert.equal(patch.name, "exporter");
         assert.ok(patch.annotations["eks.amazonaws.com/role-arn"]);
         assert.ok(inputsOf("kubernetes:apps/v1:DeploymentPatch", "exporter-restart-exporter"));
-        assert.deepEqual(policyOf("exporter-statements").Statement[0].Condition, { StringEquals: { "cloudwatch:namespace": "Exporter" } });
+        assert.deepEqual(registeredInlinePolicy("exporter", "statements").Statement[0].Condition, { StringEquals: { "cloudwatch:namespace": "Exporter" } });
     });
 
     it("role only: no Kubernetes object of the binding, the chart's values carry the annotation", () => {
@@ -84,7 +83,7 @@ describe("the use cases of components/README.md", () => {
     });
 
     it("a controller: its statements in their own inline policy", () => {
-        const statements = policyOf("order-worker-statements").Statement;
+        const statements = registeredInlinePolicy("order-worker", "statements").Statement;
         assert.equal(statements.length, 2);
         assert.equal(statements[0].Resource, config.queueArn);
     });
