@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
+import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { select, settle } from "./eventually";
 import { identityHash } from "./identity";
 import { podIdentityTrustStatements } from "./policy";
@@ -18,17 +20,7 @@ import {
     parseOidcProviderArn,
     regionOfEksIssuer,
 } from "./validation";
-import {
-    BindingArgs,
-    checkBindingShape,
-    checkPartitions,
-    createBindingPods,
-    createBindingRole,
-    failOn,
-    firstProblem,
-    settleBindingPlan,
-    sharedInputs,
-} from "./workload";
+import { createBindingPods, createBindingRole } from "./workload";
 
 /** The audience EKS's webhook requests for IRSA tokens. */
 export const defaultAudience = "sts.amazonaws.com";

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
+import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { awsContextOf } from "./awsContext";
 import { select, settle } from "./eventually";
 import { identityHash } from "./identity";
@@ -19,17 +21,7 @@ import {
     parseOidcProviderArn,
     partitionOfArn,
 } from "./validation";
-import {
-    BindingArgs,
-    checkBindingShape,
-    checkPartitions,
-    createBindingPods,
-    createBindingRole,
-    failOn,
-    firstProblem,
-    settleBindingPlan,
-    sharedInputs,
-} from "./workload";
+import { createBindingPods, createBindingRole } from "./workload";
 
 /** The arguments of a {@link PodIdentityBinding}. */
 export interface PodIdentityBindingArgs extends BindingArgs {

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { refusals, registered, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
 import { IrsaBinding, IrsaBindingArgs, PolicyDocument, readerScript } from "../components/index";
-import { checkBindingShape, checkPartitions, planPermissions } from "../components/workload";
+import { checkBindingShape } from "../components/bindingArgs";
+import { checkPartitions, planPermissions } from "../components/bindingPlan";
 import { inlinePolicyNames, registeredInlinePolicy } from "./inlinePolicies";
 
 const issuer = "oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";

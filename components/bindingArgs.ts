@@ -1,0 +1,289 @@
+/**
+ * The arguments both bindings take, and the checks of them that need no resource: every plain value
+ * at once, so that bad input fails before the first resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+import { isPlain } from "./eventually";
+import { checkManagedPolicyBreadth, checkPolicyStatements, PolicyStatementArgs, ResolvedPolicyStatement } from "./permissions";
+import { checkServiceAccountMode, defaultServiceAccountMode, managesKubernetes, ServiceAccountMode } from "./serviceAccount";
+import { checkSubjects, ServiceAccountSubject } from "./subjects";
+import {
+    checkBucketArn,
+    checkImage,
+    checkKeyPrefix,
+    checkKmsKeyArn,
+    checkList,
+    checkManagedPolicyArn,
+    checkNamespace,
+    checkRoleName,
+    checkRolePath,
+    checkServiceAccountName,
+    checkWorkloadName,
+    FieldCheck,
+    integerBetween,
+} from "./validation";
+
+/** What the workload may read from S3. */
+export interface S3ReadArgs {
+    /** ARNs of the buckets the workload reads (`arn:aws:s3:::my-bucket`). At least one; no wildcards. */
+    bucketArns: pulumi.Input<string>[];
+    /**
+     * Folders the read is limited to, each ending in `/` (`reports/`). Objects are readable under
+     * them only, and listing is allowed for them only.
+     * @default [] (whole buckets)
+     */
+    keyPrefixes?: string[];
+    /**
+     * ARNs of the KMS keys that encrypt the objects (SSE-KMS); the role may `kms:Decrypt` with these only.
+     * @default [] (SSE-S3 or no encryption)
+     */
+    kmsKeyArns?: pulumi.Input<string>[];
+}
+
+/** The reader Deployment that proves the binding by listing the S3 locations in a loop. */
+export interface ReaderArgs {
+    /**
+     * Whether to run the reader. It lists the buckets of `s3Read` as the ServiceAccount, so it needs
+     * `s3Read` and a `serviceAccountMode` other than `none`.
+     * @default true where the binding has `s3Read` and Kubernetes objects, else false
+     */
+    enabled?: boolean;
+    /**
+     * The Deployment's name (a DNS-1123 label).
+     * @default "<serviceAccountName>-reader", cut to 63 characters
+     */
+    name?: string;
+    /**
+     * An image with the AWS CLI v2, pinned by version tag or digest (never `latest`).
+     * @default "public.ecr.aws/aws-cli/aws-cli:2.31.39"
+     */
+    image?: string;
+    /**
+     * How many reader pods to run, from 1 to 10.
+     * @default 1
+     */
+    replicas?: number;
+    /**
+     * Seconds between successful reads, from 5 to 3600.
+     * @default 60
+     */
+    intervalSeconds?: number;
+}
+
+/** The arguments both bindings take, with the same meaning. */
+export interface BindingArgs {
+    /** Namespace of the ServiceAccount (a DNS-1123 label). It must exist. */
+    namespace: pulumi.Input<string>;
+    /** Name of the ServiceAccount to bind (a DNS-1123 subdomain). */
+    serviceAccountName: pulumi.Input<string>;
+    /**
+     * Who owns the ServiceAccount: `"create"` (the binding creates it), `"annotate"` (it exists, e.g.
+     * a Helm chart's: the binding adds only what the mechanism needs, with a server-side patch that
+     * deleting the binding removes again), or `"none"` (the binding creates no Kubernetes object; pass
+     * `serviceAccountAnnotations` to whoever creates the ServiceAccount, such as a chart's values).
+     * @default "create"
+     */
+    serviceAccountMode?: string;
+    /**
+     * More ServiceAccounts whose pods may get the role, such as the same workload in other namespaces.
+     * The binding creates or patches none of them. With IRSA each adds a `sub` claim to the trust
+     * policy; with Pod Identity each gets an association (and a trust statement).
+     * @default []
+     */
+    additionalServiceAccounts?: ServiceAccountSubject[];
+    /**
+     * Whether a name in `additionalServiceAccounts` may be a pattern with `*` (`provider-aws-*`, or `*`
+     * for every ServiceAccount of a namespace), matched with `StringLike`. IRSA only; namespaces are
+     * never patterns.
+     * @default false
+     */
+    allowServiceAccountPatterns?: boolean;
+    /**
+     * Read-only access to S3 objects, granted by an inline policy.
+     * @default no S3 access
+     */
+    s3Read?: S3ReadArgs;
+    /**
+     * ARNs of further managed policies to attach to the role. Broad AWS-managed policies
+     * (`AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess`, any `*FullAccess`) need `allowBroadPermissions`.
+     * @default []
+     */
+    policyArns?: pulumi.Input<string>[];
+    /**
+     * `Allow` statements of an inline policy, for permissions beyond `s3Read`. A `*` action
+     * (`*` or `service:*`) or a `*` resource needs `allowBroadPermissions`.
+     * @default []
+     */
+    policyStatements?: PolicyStatementArgs[];
+    /**
+     * The opt-in for broad permissions: `*` actions or resources in `policyStatements`, and broad
+     * AWS-managed policies in `policyArns`. Some controllers need them for actions AWS cannot scope.
+     * @default false
+     */
+    allowBroadPermissions?: boolean;
+    /**
+     * The role's name (1 to 64 of letters, digits and `_+=,.@-`).
+     * @default the component's name with a random suffix
+     */
+    roleName?: string;
+    /**
+     * The role's IAM path.
+     * @default "/"
+     */
+    rolePath?: string;
+    /**
+     * ARN of a managed policy that bounds the role's permissions.
+     * @default no boundary
+     */
+    permissionsBoundaryArn?: pulumi.Input<string>;
+    /**
+     * The longest session, in seconds, from 3600 to 43200.
+     * @default 3600
+     */
+    maxSessionDurationSeconds?: number;
+    /**
+     * Tags for the role.
+     * @default {}
+     */
+    tags?: { [key: string]: pulumi.Input<string> };
+    /**
+     * The reader Deployment that lists the buckets as the ServiceAccount.
+     * @default { enabled: true } where the binding has `s3Read` and Kubernetes objects
+     */
+    reader?: ReaderArgs;
+    /**
+     * Deployments in the ServiceAccount's namespace that others manage (a Helm chart's) and whose pods
+     * use the ServiceAccount: the binding puts the `eks-irsa/identity-hash` annotation on their pod
+     * template with a server-side patch, so they restart and take new credentials when the role or
+     * association changes. Not with `serviceAccountMode` `none`.
+     * @default []
+     */
+    restartDeploymentNames?: string[];
+}
+
+/** Throws the problem, if there is one, as an error of the component. */
+export function failOn(parent: pulumi.Resource, problem: string | undefined): void {
+    if (problem !== undefined) {
+        throw new pulumi.ResourceError(problem, parent);
+    }
+}
+
+/** The first problem of a value, or undefined when it is fine or not known yet (an Output is checked once known). */
+export function checkIfKnown<T>(field: string, value: pulumi.Input<T> | undefined, check: FieldCheck<T>): string | undefined {
+    return value === undefined || !isPlain(value) ? undefined : check(field, value as T);
+}
+
+/** The first problem of the plain entries of a list; Outputs are checked once known. */
+export function checkKnownEntries(field: string, values: readonly pulumi.Input<string>[], check: FieldCheck<string>): string | undefined {
+    for (const [index, value] of values.entries()) {
+        const problem = checkIfKnown(`${field}[${index}]`, value, check);
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return undefined;
+}
+
+/** The first of the problems, in the order given. */
+export function firstProblem(...problems: (() => string | undefined)[]): string | undefined {
+    for (const problem of problems) {
+        const found = problem();
+        if (found !== undefined) {
+            return found;
+        }
+    }
+    return undefined;
+}
+
+/** The default reader name: the ServiceAccount's name with `-reader`, cut to a valid label. */
+export function defaultReaderName(serviceAccountName: string): string {
+    return `${serviceAccountName.replace(/\./g, "-").slice(0, 56).replace(/-+$/, "")}-reader`;
+}
+
+/** What the plain arguments settle about a binding before anything is known of its Outputs. */
+export interface BindingShape {
+    mode: ServiceAccountMode;
+    readerEnabled: boolean;
+    keyPrefixes: string[];
+    additionalServiceAccounts: ServiceAccountSubject[];
+    allowBroadPermissions: boolean;
+}
+
+/**
+ * Checks what can be checked at once: every plain argument, and every plain entry of a list. Bad
+ * input then fails before the first resource is registered; Outputs are checked once known.
+ */
+export function checkBindingShape(args: BindingArgs): { shape: BindingShape; problem?: string } {
+    const mode = (args.serviceAccountMode ?? defaultServiceAccountMode) as ServiceAccountMode;
+    const readerEnabled = args.reader?.enabled ?? (args.s3Read !== undefined && managesKubernetes(mode));
+    const shape: BindingShape = {
+        mode,
+        readerEnabled,
+        keyPrefixes: args.s3Read?.keyPrefixes ?? [],
+        additionalServiceAccounts: args.additionalServiceAccounts ?? [],
+        allowBroadPermissions: args.allowBroadPermissions ?? false,
+    };
+    const allowPatterns = args.allowServiceAccountPatterns ?? false;
+    const statements = args.policyStatements ?? [];
+    const problem = firstProblem(
+        () => checkIfKnown("namespace", args.namespace, checkNamespace),
+        () => checkIfKnown("serviceAccountName", args.serviceAccountName, checkServiceAccountName),
+        () => checkServiceAccountMode("serviceAccountMode", mode),
+        () => checkSubjects("additionalServiceAccounts", shape.additionalServiceAccounts, allowPatterns),
+        () => checkIfKnown("roleName", args.roleName, checkRoleName),
+        () => checkIfKnown("rolePath", args.rolePath, checkRolePath),
+        () => checkIfKnown("maxSessionDurationSeconds", args.maxSessionDurationSeconds, integerBetween(3600, 43200)),
+        () => checkIfKnown("reader.name", args.reader?.name, checkWorkloadName),
+        () => checkIfKnown("reader.image", args.reader?.image, checkImage),
+        () => checkIfKnown("reader.replicas", args.reader?.replicas, integerBetween(1, 10)),
+        () => checkIfKnown("reader.intervalSeconds", args.reader?.intervalSeconds, integerBetween(5, 3600)),
+        () =>
+            readerEnabled && args.s3Read === undefined
+                ? "reader is invalid: the reader lists the buckets of s3Read, and there are none; give s3Read.bucketArns or set reader.enabled to false"
+                : undefined,
+        () =>
+            readerEnabled && !managesKubernetes(mode)
+                ? `reader is invalid: serviceAccountMode "none" creates no Kubernetes object, so no reader either; set reader.enabled to false or choose another mode`
+                : undefined,
+        () => checkList("s3Read.keyPrefixes", shape.keyPrefixes, checkKeyPrefix, { nonEmpty: false }),
+        () => (args.s3Read !== undefined && args.s3Read.bucketArns.length === 0 ? "s3Read.bucketArns is invalid: it must name at least one entry" : undefined),
+        () => checkKnownEntries("s3Read.bucketArns", args.s3Read?.bucketArns ?? [], checkBucketArn),
+        () => checkKnownEntries("s3Read.kmsKeyArns", args.s3Read?.kmsKeyArns ?? [], checkKmsKeyArn),
+        () => checkKnownEntries("policyArns", args.policyArns ?? [], checkManagedPolicyArn),
+        () => checkKnownEntries("policyArns", args.policyArns ?? [], (field, arn) => checkManagedPolicyBreadth(field, arn, shape.allowBroadPermissions)),
+        () => checkIfKnown("permissionsBoundaryArn", args.permissionsBoundaryArn, checkManagedPolicyArn),
+        () => (isPlain(statements) ? checkPolicyStatements("policyStatements", resolvedStatements(statements as never), shape.allowBroadPermissions) : undefined),
+        () => checkList("restartDeploymentNames", args.restartDeploymentNames ?? [], checkWorkloadName, { nonEmpty: false }),
+        () =>
+            (args.restartDeploymentNames ?? []).length > 0 && !managesKubernetes(mode)
+                ? `restartDeploymentNames is invalid: serviceAccountMode "none" creates no Kubernetes object; restart the workload's pods yourself when the role changes`
+                : undefined,
+    );
+    return { shape, problem };
+}
+
+/** The statements with their Inputs known, as the pure policy builders take them. */
+export function resolvedStatements(statements: pulumi.Unwrap<PolicyStatementArgs[]>): ResolvedPolicyStatement[] {
+    return statements.map((statement) => ({
+        actions: statement.actions,
+        resources: statement.resources,
+        conditions: (statement.conditions ?? []).map((condition) => ({ test: condition.test, variable: condition.variable, values: condition.values })),
+    }));
+}
+
+/** The Inputs of a binding's shared arguments, to settle together with the mechanism's own. */
+export function sharedInputs(args: BindingArgs) {
+    return {
+        namespace: args.namespace,
+        serviceAccountName: args.serviceAccountName,
+        bucketArns: args.s3Read?.bucketArns ?? [],
+        kmsKeyArns: args.s3Read?.kmsKeyArns ?? [],
+        policyArns: args.policyArns ?? [],
+        policyStatements: args.policyStatements ?? [],
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+    };
+}
+
+/** The shared arguments, known. */
+export type KnownSharedInputs = pulumi.Unwrap<ReturnType<typeof sharedInputs>>;
