@@ -6,7 +6,7 @@
  */
 export { bindingArgsOf, defaultPartition } from "./addons/types";
 export type { AddonBindingArgs, AddonPermissions } from "./addons/types";
-export { AddonScopeError, checkHostedZoneId, checkIamRoleArn, checkParameterArn, checkPartition, checkSecretArn, checkSqsQueueArn, checkWorkspaceArn } from "./addons/validation";
+export { AddonScopeError, checkHostedZoneId, checkParameterArn, checkPartition, checkSecretArn, checkSqsQueueArn, checkWorkspaceArn } from "./addons/validation";
 export { awsLoadBalancerController, vpcCni } from "./addons/networking";
 export type { AwsLoadBalancerControllerArgs, VpcCniArgs } from "./addons/networking";
 export { ebsCsiDriver, efsCsiDriver, mountpointS3CsiDriver, velero } from "./addons/storage";

@@ -4,9 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { checkClusterName } from "../validation";
+import { checkClusterName, checkRoleArn } from "../validation";
 import { addonPermissions, AddonPermissions, condition, joined, partitionOf, serviceAccountOf, statement } from "./types";
-import { accountOfArn, checkedInput, checkedString, checkIamRoleArn, checkSqsQueueArn, partitionOfInput, refuse, regionOfArn } from "./validation";
+import { accountOfArn, checkedInput, checkedString, checkSqsQueueArn, partitionOfInput, refuse, regionOfArn } from "./validation";
 
 /** The scope of the Cluster Autoscaler's role. */
 export interface ClusterAutoscalerArgs {
@@ -126,7 +126,7 @@ export function karpenter(args: KarpenterArgs): AddonPermissions {
     const clusterName = checkedString("karpenter.clusterName", args.clusterName, checkClusterName);
     const serviceAccount = serviceAccountOf("karpenter", { namespace: "kube-system", serviceAccountName: "karpenter" }, args);
     const queue = checkedInput("karpenter.interruptionQueueArn", args.interruptionQueueArn, checkSqsQueueArn);
-    const nodeRole = checkedInput("karpenter.nodeRoleArn", args.nodeRoleArn, checkIamRoleArn);
+    const nodeRole = checkedInput("karpenter.nodeRoleArn", args.nodeRoleArn, checkRoleArn);
     const partition = partitionOf("karpenter", partitionOfInput(queue));
     const region = typeof queue === "string" ? regionOfArn(queue) : pulumi.output(queue).apply(regionOfArn);
     const account = typeof queue === "string" ? accountOfArn(queue) : pulumi.output(queue).apply(accountOfArn);

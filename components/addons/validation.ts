@@ -13,7 +13,6 @@ const regionPattern = "[a-z]{2}(?:-[a-z]+)+-\\d+";
 const accountPattern = "\\d{12}";
 
 const hostedZoneIdPattern = /^Z[A-Z0-9]{8,31}$/;
-const iamRoleArnPattern = new RegExp(`^arn:${partitionPattern}:iam::${accountPattern}:role/(?:[\\x21-\\x7E]*/)?[\\w+=,.@-]{1,64}$`);
 const sqsQueueArnPattern = new RegExp(`^arn:${partitionPattern}:sqs:${regionPattern}:${accountPattern}:[\\w-]{1,80}$`);
 /** A secret's name, or a name prefix ending in `*` (a secret's ARN ends in a random suffix IAM does not know beforehand). */
 const secretArnPattern = new RegExp(`^arn:${partitionPattern}:secretsmanager:${regionPattern}:${accountPattern}:secret:[\\w/+=.@-]{1,512}\\*?$`);
@@ -38,11 +37,6 @@ export const checkHostedZoneId: FieldCheck<string> = (field, value) =>
               value,
               "a Route 53 hosted zone ID is 'Z' and 8 to 31 uppercase letters or digits, such as Z0123456789ABCDEFGHIJ (the zone's ID as aws.route53.Zone.zoneId gives it: not its domain name, not /hostedzone/<id>, no wildcards)",
           );
-
-export const checkIamRoleArn: FieldCheck<string> = (field, value) =>
-    iamRoleArnPattern.test(value) && !value.includes("*")
-        ? undefined
-        : problem(field, value, "expected an IAM role ARN such as arn:aws:iam::111122223333:role/KarpenterNodeRole-my-cluster (no wildcards)");
 
 export const checkSqsQueueArn: FieldCheck<string> = (field, value) =>
     sqsQueueArnPattern.test(value)
