@@ -16,7 +16,9 @@ import {
     checkList,
     checkManagedPolicyArn,
     checkNamespace,
+    checkRoleDescription,
     checkRoleName,
+    checkRoleNamePrefix,
     checkRolePath,
     checkServiceAccountName,
     checkWorkloadName,
@@ -128,6 +130,17 @@ export interface BindingArgs {
      */
     roleName?: string;
     /**
+     * The start of the role's name (1 to 38 of letters, digits and `_+=,.@-`), which IAM completes with
+     * a unique suffix. Not with `roleName`.
+     * @default the component's name (with a random suffix)
+     */
+    roleNamePrefix?: string;
+    /**
+     * The role's description, as the IAM console shows it (at most 1000 characters).
+     * @default "<mechanism> role of system:serviceaccount:<namespace>:<serviceAccountName>"
+     */
+    description?: string;
+    /**
      * The role's IAM path.
      * @default "/"
      */
@@ -232,6 +245,12 @@ export function checkBindingShape(args: BindingArgs): { shape: BindingShape; pro
         () => checkServiceAccountMode("serviceAccountMode", mode),
         () => checkSubjects("additionalServiceAccounts", shape.additionalServiceAccounts, allowPatterns),
         () => checkIfKnown("roleName", args.roleName, checkRoleName),
+        () => checkIfKnown("roleNamePrefix", args.roleNamePrefix, checkRoleNamePrefix),
+        () =>
+            args.roleName !== undefined && args.roleNamePrefix !== undefined
+                ? "roleNamePrefix is invalid with roleName: the role is named either exactly or by a prefix IAM completes; give one of them"
+                : undefined,
+        () => checkIfKnown("description", args.description, checkRoleDescription),
         () => checkIfKnown("rolePath", args.rolePath, checkRolePath),
         () => checkIfKnown("maxSessionDurationSeconds", args.maxSessionDurationSeconds, integerBetween(3600, 43200)),
         () => checkIfKnown("reader.name", args.reader?.name, checkWorkloadName),

@@ -2,18 +2,21 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
+import { BindingArgs, checkBindingShape, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { awsContextOf } from "./awsContext";
-import { select, settle } from "./eventually";
+import { isPlain, select, settle } from "./eventually";
 import { identityHash } from "./identity";
 import { targetRoleTrustPolicy, webIdentityTrustStatements } from "./policy";
+import { checkPolicyStatements, PolicyStatementArgs, policyStatementsDocument } from "./permissions";
+import { policyLength } from "./policy";
 import { ServiceAccountSubject } from "./subjects";
 import { checkedPodIdentityTrustPolicy, defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "./trust";
 import {
     accountOfArn,
     checkClusterName,
     checkOidcProviderArn,
+    checkRegion,
     checkRoleArn,
     eksClusterArn,
     integerBetween,
@@ -22,6 +25,17 @@ import {
     partitionOfArn,
 } from "./validation";
 import { createBindingPods, createBindingRole } from "./workload";
+
+/** A further cluster of a {@link PodIdentityBinding}, in any region of the AWS provider's account. */
+export interface PodIdentityClusterArgs {
+    /** Name of the EKS cluster (it needs the `eks-pod-identity-agent` add-on). */
+    clusterName: pulumi.Input<string>;
+    /**
+     * The cluster's region: its associations are managed there, and its ARN in the trust names it.
+     * @default the AWS provider's region
+     */
+    region?: string;
+}
 
 /** The arguments of a {@link PodIdentityBinding}. */
 export interface PodIdentityBindingArgs extends BindingArgs {
@@ -36,6 +50,34 @@ export interface PodIdentityBindingArgs extends BindingArgs {
      * @default []
      */
     additionalClusterNames?: pulumi.Input<string>[];
+    /**
+     * Region of `clusterName`, where its associations are managed.
+     * @default the AWS provider's region
+     */
+    clusterRegion?: string;
+    /**
+     * Further clusters, each in its own region of the same account (one role for a workload that runs
+     * in several regions): each is added to the trust policy's `aws:SourceArn`, and gets its associations.
+     * @default []
+     */
+    additionalClusters?: PodIdentityClusterArgs[];
+    /**
+     * Whether the associations tell EKS not to tag the role sessions (`kubernetes-namespace`,
+     * `kubernetes-service-account`, the cluster's). The trust can then not name the ServiceAccounts:
+     * it admits the EKS Pod Identity service for this account's trusted clusters only, and which
+     * ServiceAccounts get the role is decided by the associations alone (whoever may create an
+     * association for the role, with `iam:PassRole` on it, decides). Required by `sessionPolicyStatements`;
+     * not with `targetRoleArn` or `transitionalOidcProviderArn`.
+     * @default false (sessions are tagged, and the trust admits the bound ServiceAccounts only)
+     */
+    disableSessionTags?: boolean;
+    /**
+     * `Allow` statements of a session policy set on every association: the pods' credentials are the
+     * intersection of the role's permissions and these, so one role's associations can be narrowed
+     * further (for example to one bucket prefix). Needs `disableSessionTags`, as EKS requires.
+     * @default no session policy: the pods get the role's permissions
+     */
+    sessionPolicyStatements?: PolicyStatementArgs[];
     /**
      * ARN of a role, typically in another account, whose credentials the pods get instead: EKS assumes
      * this binding's role, then the target role (role chaining). The binding's role is granted only
@@ -59,6 +101,9 @@ export interface PodIdentityBindingArgs extends BindingArgs {
      */
     transitionalOidcProviderArn?: pulumi.Input<string>;
 }
+
+/** The longest session policy STS accepts, white space not counted (AssumeRole's `Policy`). */
+export const sessionPolicyLengthLimit = 2048;
 
 /** The audience of the IRSA tokens a transitional trust admits. */
 const irsaAudience = "sts.amazonaws.com";
@@ -105,16 +150,38 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         super("eks-irsa:index:PodIdentityBinding", name, {}, opts);
 
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
-        const clusterNames = [args.clusterName, ...(args.additionalClusterNames ?? [])];
-        const clusterField = (index: number): string => (index === 0 ? "clusterName" : `additionalClusterNames[${index - 1}]`);
+        const additionalNames = args.additionalClusterNames ?? [];
+        const additionalClusters = args.additionalClusters ?? [];
+        const clusters: PodIdentityClusterArgs[] = [
+            { clusterName: args.clusterName, region: args.clusterRegion },
+            ...additionalNames.map((clusterName) => ({ clusterName })),
+            ...additionalClusters,
+        ];
+        const clusterNames = clusters.map((cluster) => cluster.clusterName);
+        const clusterField = (index: number): string =>
+            index === 0 ? "clusterName" : index <= additionalNames.length ? `additionalClusterNames[${index - 1}]` : `additionalClusters[${index - 1 - additionalNames.length}].clusterName`;
+        const regionField = (index: number): string => (index === 0 ? "clusterRegion" : `additionalClusters[${index - 1 - additionalNames.length}].region`);
         const { shape, problem } = checkBindingShape(args);
         const hasTarget = args.targetRoleArn !== undefined;
+        const sessionTags = !(args.disableSessionTags ?? false);
+        const sessionStatements = args.sessionPolicyStatements ?? [];
         failOn(
             this,
             firstProblem(
                 ...clusterNames.map((clusterName, index) => () => (typeof clusterName === "string" ? checkClusterName(clusterField(index), clusterName) : undefined)),
+                ...clusters.map((cluster, index) => () => (cluster.region === undefined ? undefined : checkRegion(regionField(index), cluster.region))),
                 () => integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit),
                 () => problem,
+                () =>
+                    args.sessionPolicyStatements !== undefined && sessionTags
+                        ? "sessionPolicyStatements is invalid without disableSessionTags: EKS accepts an association's session policy only where it does not tag the sessions; set disableSessionTags to true (the trust then cannot name the ServiceAccounts)"
+                        : undefined,
+                () => (args.sessionPolicyStatements !== undefined && sessionStatements.length === 0 ? "sessionPolicyStatements is invalid: it must name at least one statement, or be left out" : undefined),
+                () => (isPlain(sessionStatements) ? checkPolicyStatements("sessionPolicyStatements", resolvedStatements(sessionStatements as never), true) : undefined),
+                () =>
+                    !sessionTags && (hasTarget || args.transitionalOidcProviderArn !== undefined)
+                        ? "disableSessionTags is invalid with targetRoleArn or transitionalOidcProviderArn: keep the session tags where the role is chained or shared with IRSA"
+                        : undefined,
                 () =>
                     args.allowServiceAccountPatterns
                         ? "allowServiceAccountPatterns is invalid: an EKS Pod Identity association names one ServiceAccount exactly, so patterns cannot be bound; list the ServiceAccounts"
@@ -137,6 +204,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             region,
             clusterNames,
             targetRoleArn: args.targetRoleArn,
+            sessionStatements,
             transitionalOidcProviderArn: args.transitionalOidcProviderArn,
         };
         const trust = settle(inputs, (known) => {
@@ -152,7 +220,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
                 ),
             );
             const subjects: ServiceAccountSubject[] = [{ namespace: known.shared.namespace, serviceAccountName: known.shared.serviceAccountName }, ...shape.additionalServiceAccounts];
-            const clusterArns = known.clusterNames.map((clusterName) => eksClusterArn(partition, known.region, accountId, clusterName));
+            const clusterArns = known.clusterNames.map((clusterName, index) => eksClusterArn(partition, clusters[index].region ?? known.region, accountId, clusterName));
             const irsaStatements =
                 known.transitionalOidcProviderArn === undefined
                     ? []
@@ -161,11 +229,29 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
                           subjects,
                           audience: irsaAudience,
                       });
-            const checked = checkedPodIdentityTrustPolicy(accountId, clusterArns, subjects, lengthLimit, irsaStatements);
-            failOn(this, checked.problem ?? checkPartitions(known.shared, partition));
-            return JSON.stringify(checked.document);
+            const checked = checkedPodIdentityTrustPolicy(accountId, clusterArns, subjects, lengthLimit, irsaStatements, { sessionTags });
+            const sessionPolicy = sessionStatements.length === 0 ? undefined : policyStatementsDocument(resolvedStatements(known.sessionStatements));
+            failOn(
+                this,
+                firstProblem(
+                    () => checked.problem ?? checkPartitions(known.shared, partition),
+                    () => (sessionPolicy === undefined ? undefined : checkPolicyStatements("sessionPolicyStatements", resolvedStatements(known.sessionStatements), true)),
+                    () =>
+                        sessionPolicy === undefined || policyLength(sessionPolicy) <= sessionPolicyLengthLimit
+                            ? undefined
+                            : `sessionPolicyStatements is invalid: the session policy is ${policyLength(sessionPolicy)} characters (white space not counted), over the ${sessionPolicyLengthLimit} STS accepts for a session policy; merge statements`,
+                ),
+            );
+            return { trustPolicy: JSON.stringify(checked.document), sessionPolicy: sessionPolicy && JSON.stringify(sessionPolicy) };
         });
-        const trustPolicy = select(trust, (known) => known);
+        const trustPolicy = select(trust, (known) => known.trustPolicy);
+        const sessionPolicy = sessionStatements.length === 0 ? undefined : select(trust, (known) => known.sessionPolicy as string);
+        if (!sessionTags) {
+            pulumi.log.warn(
+                "disableSessionTags: EKS does not tag the sessions, so the role's trust cannot name the ServiceAccounts; it admits the EKS Pod Identity service for the trusted clusters of this account only, and any association of the role in them gets it. Keep iam:PassRole on this role to those who may bind it.",
+                this,
+            );
+        }
 
         const { role, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget });
         const subjects: { namespace: pulumi.Input<string>; serviceAccountName: pulumi.Input<string> }[] = [
@@ -173,7 +259,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             ...shape.additionalServiceAccounts,
         ];
         // Named by position, so that the first keeps the name a binding of one ServiceAccount and cluster always had.
-        const associations = clusterNames.flatMap((clusterName, clusterIndex) =>
+        const associations = clusters.flatMap(({ clusterName, region: clusterRegion }, clusterIndex) =>
             subjects.map(
                 (subject, subjectIndex) =>
                     new aws.eks.PodIdentityAssociation(
@@ -184,6 +270,9 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
                             serviceAccount: subject.serviceAccountName,
                             roleArn: role.arn,
                             targetRoleArn: args.targetRoleArn,
+                            region: clusterRegion,
+                            disableSessionTags: args.disableSessionTags,
+                            policy: sessionPolicy,
                             tags: args.tags,
                         },
                         // The role must be able to do what the pods ask before EKS hands it to them.

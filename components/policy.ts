@@ -93,6 +93,12 @@ export interface PodIdentityTrust {
     clusterArns: string[];
     /** The ServiceAccounts (exact names) whose pods may get the role. */
     subjects: ServiceAccountSubject[];
+    /**
+     * Whether EKS tags the sessions (the default). Associations with `disableSessionTags` send no
+     * tags, so the trust cannot name the ServiceAccounts: it admits the service for these clusters of
+     * this account only, and which ServiceAccounts get the role is decided by the associations alone.
+     */
+    sessionTags?: boolean;
 }
 
 /**
@@ -103,6 +109,16 @@ export interface PodIdentityTrust {
  */
 export function podIdentityTrustStatements(trust: PodIdentityTrust): PolicyStatement[] {
     const clusterArns = trust.clusterArns.length === 1 ? trust.clusterArns[0] : trust.clusterArns;
+    if (trust.sessionTags === false) {
+        return [
+            {
+                Effect: "Allow",
+                Principal: { Service: podIdentityServicePrincipal },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: { StringEquals: { "aws:SourceAccount": trust.accountId }, ArnEquals: { "aws:SourceArn": clusterArns } },
+            },
+        ];
+    }
     return trust.subjects.map((subject) => ({
         Effect: "Allow",
         Principal: { Service: podIdentityServicePrincipal },

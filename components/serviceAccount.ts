@@ -54,17 +54,20 @@ export function createServiceAccountObjects(
     name: string,
     mode: ServiceAccountMode,
     serviceAccount: { namespace: pulumi.Input<string>; name: pulumi.Input<string>; annotations: { [key: string]: pulumi.Input<string> } },
+    /** The cluster's Kubernetes provider, where it is not the parent's (a fleet reaches many clusters). */
+    provider?: pulumi.ProviderResource,
 ): ServiceAccountObjects {
+    const opts = { parent, provider };
     const metadata = { name: serviceAccount.name, namespace: serviceAccount.namespace, annotations: serviceAccount.annotations };
     if (mode === "create") {
         return {
             // Pods of this account call AWS, not the Kubernetes API.
-            serviceAccount: new k8s.core.v1.ServiceAccount(name, { metadata, automountServiceAccountToken: false }, { parent }),
+            serviceAccount: new k8s.core.v1.ServiceAccount(name, { metadata, automountServiceAccountToken: false }, opts),
             serviceAccountPatch: undefined,
         };
     }
     if (mode === "annotate" && Object.keys(serviceAccount.annotations).length > 0) {
-        return { serviceAccount: undefined, serviceAccountPatch: new k8s.core.v1.ServiceAccountPatch(name, { metadata }, { parent }) };
+        return { serviceAccount: undefined, serviceAccountPatch: new k8s.core.v1.ServiceAccountPatch(name, { metadata }, opts) };
     }
     return { serviceAccount: undefined, serviceAccountPatch: undefined };
 }

@@ -103,14 +103,15 @@ export function checkedPodIdentityTrustPolicy(
     subjects: ServiceAccountSubject[],
     lengthLimit: number,
     extraStatements: PolicyStatement[] = [],
+    options: { sessionTags?: boolean } = {},
 ): CheckedTrustPolicy {
     const duplicate = clusterArns.find((arn, index) => clusterArns.indexOf(arn) !== index);
     const statementsOf = (someSubjects: ServiceAccountSubject[], clusterCount: number): PolicyStatement[] =>
-        podIdentityTrustStatements({ accountId, clusterArns: clusterArns.slice(0, Math.max(clusterCount, 1)), subjects: someSubjects });
+        podIdentityTrustStatements({ accountId, clusterArns: clusterArns.slice(0, Math.max(clusterCount, 1)), subjects: someSubjects, sessionTags: options.sessionTags });
     if (duplicate !== undefined) {
         return {
             document: { Version: "2012-10-17", Statement: statementsOf(subjects, clusterArns.length) },
-            problem: `additionalClusterNames ${JSON.stringify(duplicate.slice(duplicate.lastIndexOf("/") + 1))} is invalid: each cluster may be named only once`,
+            problem: `additionalClusterNames ${JSON.stringify(duplicate.slice(duplicate.lastIndexOf("/") + 1))} is invalid: each cluster (in its region) may be named only once`,
         };
     }
     return fitted(statementsOf, subjects, clusterArns.length, extraStatements, lengthLimit);

@@ -135,6 +135,16 @@ export const checkRoleName: FieldCheck<string> = (field, value) =>
         ? undefined
         : problem(field, value, "an IAM role name is 1 to 64 letters, digits or any of _+=,.@-");
 
+export const checkRoleNamePrefix: FieldCheck<string> = (field, value) =>
+    /^[\w+=,.@-]{1,38}$/.test(value)
+        ? undefined
+        : problem(field, value, "an IAM role name prefix is 1 to 38 letters, digits or any of _+=,.@- (IAM adds a 26-character unique suffix)");
+
+export const checkRoleDescription: FieldCheck<string> = (field, value) =>
+    value.length <= 1000 && /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/.test(value)
+        ? undefined
+        : problem(field, value, "an IAM role description is at most 1000 printable Latin-1 characters");
+
 export const checkRolePath: FieldCheck<string> = (field, value) =>
     value.length <= 512 && /^\/(?:[\u0021-\u007E]*\/)?$/.test(value) && !value.includes("//")
         ? undefined

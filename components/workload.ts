@@ -40,8 +40,9 @@ export function createBindingRole(
         name,
         {
             name: args.roleName,
+            namePrefix: args.roleNamePrefix,
             path: args.rolePath ?? "/",
-            description: select(plan, (known) => known.description),
+            description: args.description ?? select(plan, (known) => known.description),
             assumeRolePolicy: trustPolicy,
             // The role's inline policies are these and no others: one added out of band is removed on the next update
             // (an empty block says "none"). Carried by the role itself, they cost no resource of their own.

@@ -1,0 +1,273 @@
+/**
+ * A fleet's arguments checked and planned, with no resource: each workload merged with the defaults,
+ * its clusters resolved, its IRSA clusters grouped so each group's trust fits, and its roles named.
+ * Every problem names the cluster or workload (by index and key) and the field, before anything is created.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+import { BindingArgs, checkBindingShape } from "../bindingArgs";
+import { isPlain } from "../eventually";
+import { ServiceAccountSubject } from "../subjects";
+import { defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "../trust";
+import { checkClusterName, checkNamespace, checkOidcProviderArn, checkRegion, checkServiceAccountName, integerBetween, parseOidcProviderArn } from "../validation";
+import { FleetClusterArgs, FleetWorkloadArgs, WorkloadDefaultsArgs, WorkloadIdentitiesArgs } from "./args";
+import { checkFleetWorkloadName, checkFleetRoleNamePrefix, fleetRoleName, RolePlace } from "./naming";
+import { longestEksProviderArn, shardTrust } from "./sharding";
+
+/** The audience of the IRSA tokens the fleet's roles admit (EKS's webhook default). */
+export const fleetAudience = "sts.amazonaws.com";
+
+/** IAM's default quota of OIDC identity providers per account. */
+export const oidcProviderQuota = 100;
+
+/** A cluster of the fleet, checked. */
+export interface PlannedCluster {
+    name: string;
+    mechanism: "irsa" | "pod-identity";
+    oidcProviderArn?: pulumi.Input<string>;
+    podIdentityClusterName?: pulumi.Input<string>;
+    region?: string;
+    kubeconfig?: pulumi.Input<string>;
+}
+
+/** One role of a workload: where it stands, its name, and the clusters it trusts. */
+export interface PlannedRole {
+    place: RolePlace;
+    roleName: string;
+    /** Keys of the clusters it trusts, in the fleet's order. */
+    clusters: string[];
+    /** The trust's length as planned (IRSA; a provider not known yet measured at its longest); undefined for Pod Identity. */
+    plannedTrustPolicyLength?: number;
+}
+
+/** A workload merged with the defaults, checked, with its roles. */
+export interface PlannedWorkload {
+    name: string;
+    /** The arguments each of its bindings shares: the merged fields, as a binding takes them. */
+    bindingArgs: BindingArgs;
+    namespace: string;
+    serviceAccountName: string;
+    serviceAccountMode: string;
+    /** Keys of its clusters, in the fleet's order. */
+    clusters: string[];
+    roles: PlannedRole[];
+}
+
+/** The whole fleet, planned. */
+export interface FleetPlan {
+    clusters: PlannedCluster[];
+    workloads: PlannedWorkload[];
+    trustPolicyLengthLimit: number;
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+    return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
+
+/** A workload with the defaults for what it leaves out; tags are the defaults' and the workload's together. */
+export function mergeWorkload(defaults: WorkloadDefaultsArgs, workload: FleetWorkloadArgs): FleetWorkloadArgs {
+    const tags = defaults.tags === undefined && workload.tags === undefined ? undefined : { ...defaults.tags, ...workload.tags };
+    return { ...definedFields(defaults), ...definedFields(workload), ...(tags === undefined ? {} : { tags }) } as FleetWorkloadArgs;
+}
+
+function checkCluster(field: string, cluster: FleetClusterArgs): string | undefined {
+    const hasIrsa = cluster.oidcProviderArn !== undefined;
+    const hasPodIdentity = cluster.podIdentityClusterName !== undefined;
+    if (hasIrsa === hasPodIdentity) {
+        return `${field} (${cluster.name}) is invalid: give exactly one of oidcProviderArn (an IRSA cluster) and podIdentityClusterName (an EKS Pod Identity cluster)`;
+    }
+    if (hasIrsa && cluster.region !== undefined) {
+        return `${field}.region is invalid: the region of an IRSA cluster is its OIDC provider's; region is for Pod Identity clusters`;
+    }
+    if (hasIrsa) {
+        return typeof cluster.oidcProviderArn === "string" ? checkOidcProviderArn(`${field}.oidcProviderArn`, cluster.oidcProviderArn) : undefined;
+    }
+    if (hasPodIdentity && typeof cluster.podIdentityClusterName === "string") {
+        const problem = checkClusterName(`${field}.podIdentityClusterName`, cluster.podIdentityClusterName);
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return cluster.region === undefined ? undefined : checkRegion(`${field}.region`, cluster.region);
+}
+
+/** The first problem of the fleet's clusters. */
+export function checkClusters(clusters: readonly FleetClusterArgs[]): string | undefined {
+    if (clusters.length === 0) {
+        return "clusters is invalid: a fleet names at least one cluster";
+    }
+    for (const [index, cluster] of clusters.entries()) {
+        const field = `clusters[${index}]`;
+        const problem = checkClusterName(`${field}.name`, cluster.name) ?? checkCluster(field, cluster);
+        if (problem !== undefined) {
+            return problem;
+        }
+        const earlier = clusters.findIndex((other) => other.name === cluster.name);
+        if (earlier !== index) {
+            return `${field}.name ${JSON.stringify(cluster.name)} is invalid: clusters[${earlier}] has that name already; each cluster's name is its key`;
+        }
+        const sameProvider = clusters.findIndex((other) => typeof other.oidcProviderArn === "string" && other.oidcProviderArn === cluster.oidcProviderArn);
+        if (typeof cluster.oidcProviderArn === "string" && sameProvider !== index) {
+            return `${field}.oidcProviderArn is invalid: clusters[${sameProvider}] (${clusters[sameProvider].name}) has the same OIDC provider; each cluster has its own`;
+        }
+        const sameCluster = clusters.findIndex(
+            (other) => typeof other.podIdentityClusterName === "string" && other.podIdentityClusterName === cluster.podIdentityClusterName && other.region === cluster.region,
+        );
+        if (typeof cluster.podIdentityClusterName === "string" && sameCluster !== index) {
+            return `${field}.podIdentityClusterName is invalid: clusters[${sameCluster}] (${clusters[sameCluster].name}) names the same EKS cluster`;
+        }
+    }
+    return undefined;
+}
+
+function checkClusterKeys(field: string, keys: readonly string[], known: readonly string[]): string | undefined {
+    if (keys.length === 0) {
+        return `${field} is invalid: a workload runs on at least one cluster; name one, or leave clusters out for every cluster`;
+    }
+    for (const [index, key] of keys.entries()) {
+        if (!known.includes(key)) {
+            return `${field}[${index}] ${JSON.stringify(key)} is invalid: no cluster of the fleet has that name (the clusters are ${known.join(", ")})`;
+        }
+        if (keys.indexOf(key) !== index) {
+            return `${field}[${index}] ${JSON.stringify(key)} is invalid: each cluster may be named only once`;
+        }
+    }
+    return undefined;
+}
+
+/** The first problem of a workload merged with the defaults, its field names as the workload's. */
+function checkWorkload(field: string, workload: FleetWorkloadArgs, clusterKeys: readonly string[]): string | undefined {
+    const named = `${field} (${workload.name})`;
+    if (workload.namespace === undefined) {
+        return `${named}.namespace is missing: give the workload's namespace, or defaults.namespace`;
+    }
+    if (workload.serviceAccountName === undefined) {
+        return `${named}.serviceAccountName is missing: give the workload's ServiceAccount name, or defaults.serviceAccountName`;
+    }
+    // The trust is measured before any Output is known, so the names that go into it must be plain.
+    const plainProblem = [
+        checkNamespace(`${named}.namespace`, workload.namespace),
+        checkServiceAccountName(`${named}.serviceAccountName`, workload.serviceAccountName),
+        workload.clusters === undefined ? undefined : checkClusterKeys(`${named}.clusters`, workload.clusters, clusterKeys),
+    ].find((problem) => problem !== undefined);
+    if (plainProblem !== undefined) {
+        return plainProblem;
+    }
+    const { problem } = checkBindingShape(bindingArgsOf(workload));
+    return problem === undefined ? undefined : `${named}: ${problem}`;
+}
+
+/** The arguments a workload's bindings share: the fleet's bindings leave Kubernetes to the fleet, which knows each cluster's provider. */
+function bindingArgsOf(workload: FleetWorkloadArgs): BindingArgs {
+    return {
+        namespace: workload.namespace as string,
+        serviceAccountName: workload.serviceAccountName as string,
+        additionalServiceAccounts: workload.additionalServiceAccounts,
+        s3Read: workload.s3Read,
+        policyStatements: workload.policyStatements,
+        policyArns: workload.policyArns,
+        allowBroadPermissions: workload.allowBroadPermissions,
+        tags: workload.tags,
+        serviceAccountMode: workload.serviceAccountMode,
+        description: workload.description,
+    };
+}
+
+/** The fleet checked and planned, or its first problem. */
+export function planFleet(args: WorkloadIdentitiesArgs): { plan?: FleetPlan; problem?: string } {
+    const prefix = args.roleNamePrefix ?? "";
+    const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
+    const defaults = args.defaults ?? {};
+    const fleetProblem =
+        checkFleetRoleNamePrefix("roleNamePrefix", prefix) ??
+        integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit) ??
+        checkClusters(args.clusters);
+    if (fleetProblem !== undefined) {
+        return { problem: fleetProblem };
+    }
+    const clusterKeys = args.clusters.map((cluster) => cluster.name);
+    if (defaults.clusters !== undefined) {
+        const problem = checkClusterKeys("defaults.clusters", defaults.clusters, clusterKeys);
+        if (problem !== undefined) {
+            return { problem };
+        }
+    }
+    const clusters: PlannedCluster[] = args.clusters.map((cluster) => ({
+        name: cluster.name,
+        mechanism: cluster.oidcProviderArn !== undefined ? "irsa" : "pod-identity",
+        oidcProviderArn: cluster.oidcProviderArn,
+        podIdentityClusterName: cluster.podIdentityClusterName,
+        region: cluster.region,
+        kubeconfig: cluster.kubeconfig,
+    }));
+    const workloads: PlannedWorkload[] = [];
+    const roleOwners = new Map<string, string>();
+    for (const [index, given] of args.workloads.entries()) {
+        const field = `workloads[${index}]`;
+        const nameProblem = checkFleetWorkloadName(`${field}.name`, given.name);
+        if (nameProblem !== undefined) {
+            return { problem: nameProblem };
+        }
+        const earlier = args.workloads.findIndex((other) => other.name === given.name);
+        if (earlier !== index) {
+            return { problem: `${field}.name ${JSON.stringify(given.name)} is invalid: workloads[${earlier}] has that name already; each workload's name is its key` };
+        }
+        const workload = mergeWorkload(defaults, given);
+        const problem = checkWorkload(field, workload, clusterKeys);
+        if (problem !== undefined) {
+            return { problem };
+        }
+        const own = new Set(workload.clusters ?? clusterKeys);
+        const onClusters = clusters.filter((cluster) => own.has(cluster.name));
+        const subjects: ServiceAccountSubject[] = [
+            { namespace: workload.namespace as string, serviceAccountName: workload.serviceAccountName as string },
+            ...(workload.additionalServiceAccounts ?? []),
+        ];
+        const irsaClusters = onClusters.filter((cluster) => cluster.mechanism === "irsa");
+        const sharded = shardTrust(
+            irsaClusters.map((cluster) => ({
+                name: cluster.name,
+                measuredProviderArn: isPlain(cluster.oidcProviderArn) && parseOidcProviderArn(cluster.oidcProviderArn as string) ? (cluster.oidcProviderArn as string) : longestEksProviderArn,
+            })),
+            subjects,
+            fleetAudience,
+            lengthLimit,
+        );
+        if (sharded.problem !== undefined) {
+            return { problem: `${field} (${given.name}): ${sharded.problem}` };
+        }
+        const roles: PlannedRole[] = sharded.groups.map((group, groupIndex) => {
+            const place: RolePlace = { mechanism: "irsa", group: groupIndex };
+            return { place, roleName: fleetRoleName(prefix, given.name, place), clusters: group.clusters, plannedTrustPolicyLength: group.trustPolicyLength };
+        });
+        const podIdentityClusters = onClusters.filter((cluster) => cluster.mechanism === "pod-identity");
+        if (podIdentityClusters.length > 0) {
+            const place: RolePlace = { mechanism: "pod-identity" };
+            roles.push({ place, roleName: fleetRoleName(prefix, given.name, place), clusters: podIdentityClusters.map((cluster) => cluster.name) });
+        }
+        for (const role of roles) {
+            // IAM role names are unique per account regardless of case.
+            const key = role.roleName.toLowerCase();
+            const owner = roleOwners.get(key);
+            if (owner !== undefined) {
+                return { problem: `${field}.name ${JSON.stringify(given.name)} is invalid: its role ${role.roleName} has the name of a role of workload ${owner}; rename one of them` };
+            }
+            roleOwners.set(key, given.name);
+        }
+        workloads.push({
+            name: given.name,
+            bindingArgs: bindingArgsOf(workload),
+            namespace: workload.namespace as string,
+            serviceAccountName: workload.serviceAccountName as string,
+            serviceAccountMode: workload.serviceAccountMode ?? "create",
+            clusters: onClusters.map((cluster) => cluster.name),
+            roles,
+        });
+    }
+    return { plan: { clusters, workloads, trustPolicyLengthLimit: lengthLimit } };
+}
+
+/** How many distinct OIDC providers the fleet's IRSA clusters name (each IRSA cluster has its own). */
+export function oidcProvidersNamed(plan: FleetPlan): number {
+    return plan.clusters.filter((cluster) => cluster.mechanism === "irsa").length;
+}
