@@ -141,7 +141,7 @@ export const checkRoleNamePrefix: FieldCheck<string> = (field, value) =>
         : problem(field, value, "an IAM role name prefix is 1 to 38 letters, digits or any of _+=,.@- (IAM adds a 26-character unique suffix)");
 
 export const checkRoleDescription: FieldCheck<string> = (field, value) =>
-    value.length <= 1000 && /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/.test(value)
+    value.length <= 1000 && [...value].every((character) => "\t\n\r".includes(character) || /[\u0020-\u007E\u00A1-\u00FF]/.test(character))
         ? undefined
         : problem(field, value, "an IAM role description is at most 1000 printable Latin-1 characters");
 

@@ -20,6 +20,8 @@ export interface IdentityRequest {
      * a key made of a prefix and the context's own name): only these may be unknown, so a typo still throws.
      */
     keysUnknownToSimulator?: string[];
+    /** A session policy of the principal's session (such as a Pod Identity association's): it can only narrow. */
+    sessionPolicy?: PolicyDocument;
 }
 
 /** A request to assume a role, judged by the role's trust policy alone. */
@@ -100,6 +102,7 @@ export function allowedByIdentityPolicy(policy: PolicyDocument, request: Identit
             serviceControlPolicies: [],
             resourceControlPolicies: [],
             resourcePolicy: keyPolicy,
+            sessionPolicy: request.sessionPolicy,
         },
         request.keysUnknownToSimulator ?? false,
     );

@@ -27,6 +27,7 @@ const sharedInputs = [
     "additionalServiceAccounts?: ServiceAccountSubject[]",
     "allowBroadPermissions?: boolean",
     "allowServiceAccountPatterns?: boolean",
+    "description?: string",
     "maxSessionDurationSeconds?: number",
     "namespace: string",
     "permissionsBoundaryArn?: string",
@@ -35,6 +36,7 @@ const sharedInputs = [
     "reader?: ReaderArgs",
     "restartDeploymentNames?: string[]",
     "roleName?: string",
+    "roleNamePrefix?: string",
     "rolePath?: string",
     "s3Read?: S3ReadArgs",
     "serviceAccountMode?: string",
@@ -64,9 +66,9 @@ describe("the package schema other Pulumi languages see", function () {
         schema = await packageSchema();
     });
 
-    it("is package eks-irsa with the two components", () => {
+    it("is package eks-irsa with the two bindings and the fleet", () => {
         assert.equal(schema.name, "eks-irsa");
-        assert.deepEqual(Object.keys(schema.resources).sort(), ["eks-irsa:index:IrsaBinding", "eks-irsa:index:PodIdentityBinding"]);
+        assert.deepEqual(Object.keys(schema.resources).sort(), ["eks-irsa:index:IrsaBinding", "eks-irsa:index:PodIdentityBinding", "eks-irsa:index:WorkloadIdentities"]);
         assert.ok(schema.resources["eks-irsa:index:IrsaBinding"].isComponent);
         assert.deepEqual(schema.dependencies.map((dependency) => dependency.name).sort(), ["aws", "kubernetes"]);
     });
@@ -93,7 +95,11 @@ describe("the package schema other Pulumi languages see", function () {
             [
                 ...sharedInputs,
                 "additionalClusterNames?: string[]",
+                "additionalClusters?: PodIdentityClusterArgs[]",
                 "clusterName: string",
+                "clusterRegion?: string",
+                "disableSessionTags?: boolean",
+                "sessionPolicyStatements?: PolicyStatementArgs[]",
                 "targetRoleArn?: string",
                 "transitionalOidcProviderArn?: string",
                 "trustPolicyLengthLimit?: number",
@@ -137,5 +143,56 @@ describe("the package schema other Pulumi languages see", function () {
             assert.ok((property.description ?? "").length > 10, `${name} has no description`);
         }
         assert.match(inputs.oidcProviderArn.description ?? "", /OIDC provider/);
+    });
+
+    it("gives WorkloadIdentities its fleet as data every language can write, a kubeconfig per cluster rather than a provider", () => {
+        const fleet = schema.resources["eks-irsa:index:WorkloadIdentities"];
+        assert.ok(fleet.isComponent);
+        assert.deepEqual(signature(fleet.inputProperties, fleet.requiredInputs), [
+            "clusters: FleetClusterArgs[]",
+            "defaults?: WorkloadDefaultsArgs",
+            "roleNamePrefix?: string",
+            "trustPolicyLengthLimit?: number",
+            "workloads: FleetWorkloadArgs[]",
+        ]);
+        const cluster = schema.types["eks-irsa:index:FleetClusterArgs"];
+        assert.deepEqual(signature(cluster.properties, cluster.required ?? []), [
+            "kubeconfig?: string",
+            "name: string",
+            "oidcProviderArn?: string",
+            "podIdentityClusterName?: string",
+            "region?: string",
+        ]);
+        const workload = schema.types["eks-irsa:index:FleetWorkloadArgs"];
+        const workloadFields = [
+            "additionalServiceAccounts?: ServiceAccountSubject[]",
+            "allowBroadPermissions?: boolean",
+            "clusters?: string[]",
+            "description?: string",
+            "namespace?: string",
+            "policyArns?: string[]",
+            "policyStatements?: PolicyStatementArgs[]",
+            "s3Read?: S3ReadArgs",
+            "serviceAccountMode?: string",
+            "serviceAccountName?: string",
+            "tags?: map<string>",
+        ];
+        assert.deepEqual(signature(workload.properties, workload.required ?? []), [...workloadFields, "name: string"].sort());
+        const defaults = schema.types["eks-irsa:index:WorkloadDefaultsArgs"];
+        assert.deepEqual(signature(defaults.properties, defaults.required ?? []), workloadFields);
+        assert.deepEqual(signature(fleet.properties, fleet.required), ["identities: map<map<WorkloadClusterIdentity>>", "summary: FleetSummary"]);
+        const identity = schema.types["eks-irsa:index:WorkloadClusterIdentity"];
+        assert.deepEqual(signature(identity.properties, identity.required ?? []), [
+            "associationIds: string[]",
+            "mechanism: string",
+            "roleArn: string",
+            "roleName: string",
+            "serviceAccountAnnotations: map<string>",
+        ]);
+        const summary = schema.types["eks-irsa:index:FleetSummary"];
+        assert.deepEqual(signature(summary.properties, summary.required ?? []), ["oidcProviderQuota: number", "oidcProvidersNamed: number", "roles: FleetRoleSummary[]", "rolesCreated: number"]);
+        for (const [propertyName, property] of Object.entries({ ...fleet.inputProperties, ...cluster.properties, ...workload.properties })) {
+            assert.ok((property.description ?? "").length > 10, `${propertyName} has no description`);
+        }
     });
 });
