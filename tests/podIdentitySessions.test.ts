@@ -19,7 +19,7 @@ async function deploy(args: PodIdentityBindingArgs): Promise<{ binding: PodIdent
 }
 
 /** What EKS Pod Identity sends when it does not tag the session: the source alone. */
-const untaggedFrom = (clusterArn: string, account = mockAccountId) => ({ "aws:SourceAccount": account, "aws:SourceArn": clusterArn });
+const untaggedFrom = (clusterArn: string, account: string = mockAccountId) => ({ "aws:SourceAccount": account, "aws:SourceArn": clusterArn });
 
 describe("PodIdentityBinding session controls", () => {
     it("with disableSessionTags, trusts the service for its clusters of this account only, and tells EKS not to tag", async () => {
