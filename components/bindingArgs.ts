@@ -16,6 +16,7 @@ import {
     checkList,
     checkManagedPolicyArn,
     checkNamespace,
+    checkRoleArn,
     checkRoleDescription,
     checkRoleName,
     checkRoleNamePrefix,
@@ -124,6 +125,15 @@ export interface BindingArgs {
      * @default false
      */
     allowBroadPermissions?: boolean;
+    /**
+     * ARN of an existing role to bind instead of creating one (its owner keeps it, in the account of the
+     * cluster's OIDC provider or, with Pod Identity, of the AWS provider): the binding only annotates the
+     * ServiceAccount or creates the associations, and `requiredTrustStatements` names the trust statements
+     * the owner must add to the role. The owner grants the permissions too, so `s3Read`, `policyStatements`,
+     * `policyArns`, `permissionsBoundaryArn` and the role's name, path, description and session length are refused.
+     * @default the binding creates the role
+     */
+    roleArn?: pulumi.Input<string>;
     /**
      * The role's name (1 to 64 of letters, digits and `_+=,.@-`).
      * @default the component's name with a random suffix
@@ -251,6 +261,8 @@ export function checkBindingShape(args: BindingArgs): { shape: BindingShape; pro
                 ? "roleNamePrefix is invalid with roleName: the role is named either exactly or by a prefix IAM completes; give one of them"
                 : undefined,
         () => checkIfKnown("description", args.description, checkRoleDescription),
+        () => checkIfKnown("roleArn", args.roleArn, checkRoleArn),
+        () => (args.roleArn === undefined ? undefined : checkExistingRoleArgs(args)),
         () => checkIfKnown("rolePath", args.rolePath, checkRolePath),
         () => checkIfKnown("maxSessionDurationSeconds", args.maxSessionDurationSeconds, integerBetween(3600, 43200)),
         () => checkIfKnown("reader.name", args.reader?.name, checkWorkloadName),
@@ -280,6 +292,26 @@ export function checkBindingShape(args: BindingArgs): { shape: BindingShape; pro
                 : undefined,
     );
     return { shape, problem };
+}
+
+/** With `roleArn`: the first argument that would change the role, which its owner keeps. */
+function checkExistingRoleArgs(args: BindingArgs): string | undefined {
+    const ownersFields: [string, boolean][] = [
+        ["s3Read", args.s3Read !== undefined],
+        ["policyStatements", (args.policyStatements ?? []).length > 0],
+        ["policyArns", (args.policyArns ?? []).length > 0],
+        ["allowBroadPermissions", args.allowBroadPermissions === true],
+        ["permissionsBoundaryArn", args.permissionsBoundaryArn !== undefined],
+        ["roleName", args.roleName !== undefined],
+        ["roleNamePrefix", args.roleNamePrefix !== undefined],
+        ["rolePath", args.rolePath !== undefined],
+        ["description", args.description !== undefined],
+        ["maxSessionDurationSeconds", args.maxSessionDurationSeconds !== undefined],
+    ];
+    const given = ownersFields.find(([, isGiven]) => isGiven);
+    return given === undefined
+        ? undefined
+        : `${given[0]} is invalid with roleArn: the binding does not change a role it did not create; its owner grants the permissions and sets the role up (the binding names the trust statements to add in requiredTrustStatements)`;
 }
 
 /** The statements with their Inputs known, as the pure policy builders take them. */

@@ -20,7 +20,7 @@ import {
     parseOidcProviderArn,
     regionOfEksIssuer,
 } from "./validation";
-import { createBindingPods, createBindingRole } from "./workload";
+import { checkExistingRoleAccount, createBindingPods, createBindingRole, statementsOfPolicy } from "./workload";
 
 /** The audience EKS's webhook requests for IRSA tokens. */
 export const defaultAudience = "sts.amazonaws.com";
@@ -86,8 +86,10 @@ export class IrsaBinding extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     /** The reader Deployment; undefined when the reader is off. */
     public readonly deployment: k8s.apps.v1.Deployment | undefined;
-    /** The role's trust policy, as JSON. */
+    /** The role's trust policy, as JSON (with `roleArn`: the policy of the statements the role must have). */
     public readonly trustPolicy: pulumi.Output<string>;
+    /** With `roleArn`: the trust statements (a JSON list) the role's owner must add to its trust policy; else undefined. */
+    public readonly requiredTrustStatements: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: IrsaBindingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-irsa:index:IrsaBinding", name, {}, opts);
@@ -121,6 +123,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
             shared: sharedInputs(args),
             providerArns: [args.oidcProviderArn, ...additionalProviderArns],
             transitionalClusterName: args.transitionalPodIdentityClusterName,
+            existingRoleArn: args.roleArn,
         };
         const trust = settle(inputs, (known) => {
             failOn(
@@ -148,29 +151,30 @@ export class IrsaBinding extends pulumi.ComponentResource {
                           subjects,
                       });
             const checked = checkedWebIdentityTrustPolicy(known.providerArns, subjects, audience, lengthLimit, podIdentityStatements);
-            failOn(this, checked.problem ?? checkPartitions(known.shared, primary.partition));
+            failOn(this, checked.problem ?? checkPartitions(known.shared, primary.partition) ?? checkExistingRoleAccount(known.existingRoleArn, primary, "the OIDC provider", "a role trusts the OIDC providers of its own account only"));
             return { policy: JSON.stringify(checked.document), region };
         });
         const trustPolicy = select(trust, (known) => known.policy);
 
-        const { role, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 });
+        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 });
         const pods = createBindingPods(this, name, args, shape, plan, {
-            annotations: irsaServiceAccountAnnotations(role.arn),
+            annotations: irsaServiceAccountAnnotations(roleArn),
             region: select(trust, (known) => known.region),
-            identityHash: () => role.arn.apply((roleArn) => identityHash({ mechanism: "irsa", roleArn, audience })),
+            identityHash: () => roleArn.apply((knownRoleArn) => identityHash({ mechanism: "irsa", roleArn: knownRoleArn, audience })),
             dependsOn: permissions,
         });
 
         this.role = role;
-        this.roleArn = role.arn;
-        this.roleName = role.name;
+        this.roleArn = roleArn;
+        this.roleName = roleName;
         this.serviceAccount = pods.serviceAccount;
         this.serviceAccountPatch = pods.serviceAccountPatch;
-        this.serviceAccountAnnotations = role.arn.apply((roleArn) => irsaServiceAccountAnnotations(roleArn));
+        this.serviceAccountAnnotations = roleArn.apply((knownRoleArn) => irsaServiceAccountAnnotations(knownRoleArn));
         this.serviceAccountName = pulumi.output(select(plan, (known) => known.serviceAccountName));
         this.namespace = pulumi.output(select(plan, (known) => known.namespace));
         this.deployment = pods.deployment;
         this.trustPolicy = pulumi.output(trustPolicy);
+        this.requiredTrustStatements = args.roleArn === undefined ? undefined : this.trustPolicy.apply(statementsOfPolicy);
         // The plain values; the child resources are in the state already, and serialising them costs a lookup each.
         this.registerOutputs({
             roleArn: this.roleArn,
@@ -179,6 +183,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
             serviceAccountName: this.serviceAccountName,
             namespace: this.namespace,
             trustPolicy: this.trustPolicy,
+            requiredTrustStatements: this.requiredTrustStatements,
         });
     }
 }

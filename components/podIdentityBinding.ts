@@ -24,7 +24,7 @@ import {
     parseOidcProviderArn,
     partitionOfArn,
 } from "./validation";
-import { createBindingPods, createBindingRole } from "./workload";
+import { checkExistingRoleAccount, createBindingPods, createBindingRole, statementsOfPolicy } from "./workload";
 
 /** A further cluster of a {@link PodIdentityBinding}, in any region of the AWS provider's account. */
 export interface PodIdentityClusterArgs {
@@ -141,8 +141,10 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     /** The reader Deployment; undefined when the reader is off. */
     public readonly deployment: k8s.apps.v1.Deployment | undefined;
-    /** The role's trust policy, as JSON. */
+    /** The role's trust policy, as JSON (with `roleArn`: the policy of the statements the role must have). */
     public readonly trustPolicy: pulumi.Output<string>;
+    /** With `roleArn`: the trust statements (a JSON list) the role's owner must add to its trust policy; else undefined. */
+    public readonly requiredTrustStatements: pulumi.Output<string> | undefined;
     /** With `targetRoleArn`: the trust policy to give the target role in its account, as JSON; else undefined. */
     public readonly targetRoleTrustPolicy: pulumi.Output<string> | undefined;
 
@@ -179,6 +181,10 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
                 () => (args.sessionPolicyStatements !== undefined && sessionStatements.length === 0 ? "sessionPolicyStatements is invalid: it must name at least one statement, or be left out" : undefined),
                 () => (isPlain(sessionStatements) ? checkPolicyStatements("sessionPolicyStatements", resolvedStatements(sessionStatements as never), true) : undefined),
                 () =>
+                    hasTarget && args.roleArn !== undefined
+                        ? "targetRoleArn is invalid with roleArn: the binding grants its own role the assumption of the target role, and does not change a role it did not create; grant sts:AssumeRole and sts:TagSession on the target in the role itself, or let the binding create the role"
+                        : undefined,
+                () =>
                     !sessionTags && (hasTarget || args.transitionalOidcProviderArn !== undefined)
                         ? "disableSessionTags is invalid with targetRoleArn or transitionalOidcProviderArn: keep the session tags where the role is chained or shared with IRSA"
                         : undefined,
@@ -205,6 +211,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             clusterNames,
             targetRoleArn: args.targetRoleArn,
             sessionStatements,
+            existingRoleArn: args.roleArn,
             transitionalOidcProviderArn: args.transitionalOidcProviderArn,
         };
         const trust = settle(inputs, (known) => {
@@ -235,6 +242,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
                 this,
                 firstProblem(
                     () => checked.problem ?? checkPartitions(known.shared, partition),
+                    () => checkExistingRoleAccount(known.existingRoleArn, { partition, accountId }, "the clusters", "EKS associates roles of the cluster's account only"),
                     () => (sessionPolicy === undefined ? undefined : checkPolicyStatements("sessionPolicyStatements", resolvedStatements(known.sessionStatements), true)),
                     () =>
                         sessionPolicy === undefined || policyLength(sessionPolicy) <= sessionPolicyLengthLimit
@@ -253,7 +261,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             );
         }
 
-        const { role, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget });
+        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget });
         const subjects: { namespace: pulumi.Input<string>; serviceAccountName: pulumi.Input<string> }[] = [
             { namespace: select(plan, (known) => known.namespace), serviceAccountName: select(plan, (known) => known.serviceAccountName) },
             ...shape.additionalServiceAccounts,
@@ -268,7 +276,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
                             clusterName,
                             namespace: subject.namespace,
                             serviceAccount: subject.serviceAccountName,
-                            roleArn: role.arn,
+                            roleArn,
                             targetRoleArn: args.targetRoleArn,
                             region: clusterRegion,
                             disableSessionTags: args.disableSessionTags,
@@ -298,8 +306,8 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         });
 
         this.role = role;
-        this.roleArn = role.arn;
-        this.roleName = role.name;
+        this.roleArn = roleArn;
+        this.roleName = roleName;
         this.association = association;
         this.associations = associations;
         this.serviceAccount = pods.serviceAccount;
@@ -309,8 +317,9 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         this.namespace = pulumi.output(select(plan, (known) => known.namespace));
         this.deployment = pods.deployment;
         this.trustPolicy = pulumi.output(trustPolicy);
+        this.requiredTrustStatements = args.roleArn === undefined ? undefined : this.trustPolicy.apply(statementsOfPolicy);
         this.targetRoleTrustPolicy = hasTarget
-            ? pulumi.jsonStringify(pulumi.all([role.arn, ...associations.map((each) => each.externalId)]).apply(([roleArn, ...externalIds]) => targetRoleTrustPolicy(roleArn, externalIds)))
+            ? pulumi.jsonStringify(pulumi.all([roleArn, ...associations.map((each) => each.externalId)]).apply(([roleArn, ...externalIds]) => targetRoleTrustPolicy(roleArn, externalIds)))
             : undefined;
         // The plain values; the child resources are in the state already, and serialising them costs a lookup each.
         this.registerOutputs({
@@ -321,6 +330,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             namespace: this.namespace,
             trustPolicy: this.trustPolicy,
             targetRoleTrustPolicy: this.targetRoleTrustPolicy,
+            requiredTrustStatements: this.requiredTrustStatements,
         });
     }
 }

@@ -87,6 +87,11 @@ export const checkRoleArn: FieldCheck<string> = (field, value) =>
         ? undefined
         : problem(field, value, "expected an IAM role ARN such as arn:aws:iam::111122223333:role/my-role (no wildcards)");
 
+/** The name of a role from its ARN (the part after the last `/` of its path); assumes the ARN passed {@link checkRoleArn}. */
+export function roleNameOfArn(arn: string): string {
+    return arn.slice(arn.lastIndexOf("/") + 1);
+}
+
 /** The account of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
 export function accountOfArn(arn: string): string {
     return arn.split(":")[4] ?? "";

@@ -11,10 +11,16 @@ import { BindingPlan, s3ReadPolicyName, statementsPolicyName } from "./bindingPl
 import { Eventually, select, selectWith } from "./eventually";
 import { defaultReaderImage, defaultReaderIntervalSeconds, defaultReaderReplicas, identityHashAnnotation, readerDeployment } from "./reader";
 import { createServiceAccountObjects, ServiceAccountObjects } from "./serviceAccount";
+import { PolicyDocument } from "./policy";
+import { accountOfArn, checkRoleArn, partitionOfArn, roleNameOfArn } from "./validation";
 
 /** A binding's role and the resources that grant its permissions. */
 export interface BindingRole {
     role: aws.iam.Role;
+    /** The role's ARN: the created role's, or `roleArn` as given. */
+    roleArn: pulumi.Output<string>;
+    /** The role's name. */
+    roleName: pulumi.Output<string>;
     /** The role, which carries the inline policies, and the attachments: pods must not start before they exist. */
     permissions: pulumi.Resource[];
 }
@@ -29,6 +35,13 @@ export function createBindingRole(
     options: { statementsPolicy: boolean },
 ): BindingRole {
     const opts = { parent };
+    if (args.roleArn !== undefined) {
+        // A role the binding did not create: read, never changed. Reading it fails the preview when it does not exist.
+        const roleArn = pulumi.output(args.roleArn);
+        const roleName = roleArn.apply(roleNameOfArn);
+        const role = aws.iam.Role.get(name, roleName, undefined, opts);
+        return { role, roleArn, roleName, permissions: [] };
+    }
     const inlinePolicies: { name: string; policy: pulumi.Input<string> }[] = [];
     if (args.s3Read !== undefined) {
         inlinePolicies.push({ name: s3ReadPolicyName, policy: select(plan, (known) => known.s3ReadPolicy!) });
@@ -56,7 +69,23 @@ export function createBindingRole(
     const attachments = (args.policyArns ?? []).map(
         (_, index) => new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn: select(plan, (known) => known.policyArns[index]) }, opts),
     );
-    return { role, permissions: [role, ...attachments] };
+    return { role, roleArn: role.arn, roleName: role.name, permissions: [role, ...attachments] };
+}
+
+/** The statements of a policy (JSON), as a JSON list: what the owner of an existing role adds to its trust. */
+export function statementsOfPolicy(policy: string): string {
+    return JSON.stringify((JSON.parse(policy) as PolicyDocument).Statement);
+}
+
+/** The problem of an existing role outside the account and partition of what it must trust, if it is. */
+export function checkExistingRoleAccount(roleArn: string | undefined, trusted: { partition: string; accountId: string }, what: string, why: string): string | undefined {
+    if (roleArn === undefined) {
+        return undefined;
+    }
+    return checkRoleArn("roleArn", roleArn) ??
+        (partitionOfArn(roleArn) === trusted.partition && accountOfArn(roleArn) === trusted.accountId
+            ? undefined
+            : `roleArn ${JSON.stringify(roleArn)} is invalid: it is not in the account of ${what} (${trusted.partition}, ${trusted.accountId}); ${why}`);
 }
 
 /** A binding's Kubernetes objects. */

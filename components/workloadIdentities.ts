@@ -114,12 +114,14 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     private bindRole(name: string, workload: PlannedWorkload, role: PlannedRole, clusters: Map<string, PlannedCluster>, lengthLimit: number): BuiltRole {
         const trusted = role.clusters.map((clusterName) => clusters.get(clusterName) as PlannedCluster);
         // The bindings leave Kubernetes to the fleet, which knows each cluster's provider.
+        const existingRole = workload.bindingArgs.roleArn !== undefined;
         const common = {
             ...workload.bindingArgs,
             serviceAccountMode: "none",
             reader: { enabled: false },
-            roleName: role.roleName,
-            description: workload.bindingArgs.description ?? defaultFleetRoleDescription(workload.name, role.place),
+            // An existing role keeps its owner's name and description.
+            roleName: existingRole ? undefined : role.roleName,
+            description: existingRole ? undefined : (workload.bindingArgs.description ?? defaultFleetRoleDescription(workload.name, role.place)),
             trustPolicyLengthLimit: lengthLimit,
         };
         const opts = { parent: this };

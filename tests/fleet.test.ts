@@ -199,6 +199,16 @@ describe("planning a fleet", () => {
         ["a prefix that leaves no room", { roleNamePrefix: "p".repeat(33) }, /^roleNamePrefix "p{33}" is invalid: a role name prefix is at most 32/],
         ["a limit IAM cannot have", { trustPolicyLengthLimit: 9000 }, /^trustPolicyLengthLimit 9000 is invalid: expected a whole number from 2048 to 8192/],
         [
+            "an existing role whose trust for the workload's clusters would not fit",
+            { workloads: [{ name: "payments", namespace: "apps", serviceAccountName: "api", roleArn: "arn:aws:iam::123456789012:role/payments" }] },
+            /^workloads\[0\] \(payments\)\.roleArn is invalid: the trust statements of an existing role for its 6 IRSA clusters are \d+ characters, over the limit of 2048/,
+        ],
+        [
+            "an existing role with permissions the fleet would add",
+            { workloads: [{ name: "payments", namespace: "apps", serviceAccountName: "api", roleArn: "arn:aws:iam::123456789012:role/payments", clusters: ["irsa-0"], policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }] },
+            /^workloads\[0\] \(payments\): policyArns is invalid with roleArn/,
+        ],
+        [
             "a workload whose trust fits no cluster",
             {
                 workloads: [

@@ -35,6 +35,7 @@ const sharedInputs = [
     "policyStatements?: PolicyStatementArgs[]",
     "reader?: ReaderArgs",
     "restartDeploymentNames?: string[]",
+    "roleArn?: string",
     "roleName?: string",
     "roleNamePrefix?: string",
     "rolePath?: string",
@@ -47,6 +48,7 @@ const sharedInputs = [
 const sharedOutputs = [
     "deployment?: Deployment",
     "namespace: string",
+    "requiredTrustStatements?: string",
     "role: Role",
     "roleArn: string",
     "roleName: string",
@@ -172,6 +174,7 @@ describe("the package schema other Pulumi languages see", function () {
             "namespace?: string",
             "policyArns?: string[]",
             "policyStatements?: PolicyStatementArgs[]",
+            "roleArn?: string",
             "s3Read?: S3ReadArgs",
             "serviceAccountMode?: string",
             "serviceAccountName?: string",

@@ -190,6 +190,25 @@ describe("WorkloadIdentities under mocks", function () {
         assert.deepEqual(roleNamed(name, "dns").inputs.tags, { team: "platform" });
     });
 
+    it("binds a workload's existing role on every cluster without creating or splitting roles, naming what its owner must add", async () => {
+        const existing = `arn:aws:iam::${mockAccountId}:role/payments-api`;
+        const { fleet, name } = await deploy({
+            clusters: [...irsaClusters(3), { name: "west", podIdentityClusterName: "west-cluster" }],
+            workloads: [{ name: "payments", namespace: "payments", serviceAccountName: "api", roleArn: existing }],
+        });
+        const identities = await valueOf(fleet.identities);
+        assert.deepEqual(new Set(Object.values(identities.payments).map((identity) => identity.roleArn)), new Set([existing]));
+        assert.deepEqual(
+            registeredOfType("aws:iam/role:Role").filter((role) => role.name.startsWith(`${name}-`)).map((role) => role.readId),
+            ["payments-api", "payments-api"],
+        );
+        const summary = await valueOf(fleet.summary);
+        assert.deepEqual(summary.roles.map((role) => [role.roleName, role.clusters.length]), [
+            ["payments-api", 3],
+            ["payments-api", 1],
+        ]);
+    });
+
     it("refuses bad input before it creates anything", async () => {
         const check = refusals("eks-irsa:index:WorkloadIdentities");
         check.assertRefused(

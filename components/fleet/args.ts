@@ -76,6 +76,13 @@ export interface WorkloadDefaultsArgs {
      */
     allowBroadPermissions?: boolean;
     /**
+     * ARN of an existing role to bind on every cluster of the workload instead of creating roles: the
+     * fleet annotates or associates only, and each binding's `requiredTrustStatements` (the summary's
+     * roles) are what the role's owner must add. Refuses the permission fields; the trust is not split.
+     * @default the fleet creates the workload's roles
+     */
+    roleArn?: pulumi.Input<string>;
+    /**
      * The keys of the clusters the workload runs on (at least one).
      * @default every cluster of the fleet
      */

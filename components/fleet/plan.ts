@@ -9,10 +9,10 @@ import { BindingArgs, checkBindingShape } from "../bindingArgs";
 import { isPlain } from "../eventually";
 import { ServiceAccountSubject } from "../subjects";
 import { defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "../trust";
-import { checkClusterName, checkNamespace, checkOidcProviderArn, checkRegion, checkServiceAccountName, integerBetween, parseOidcProviderArn } from "../validation";
+import { checkClusterName, checkNamespace, checkOidcProviderArn, checkRegion, checkServiceAccountName, integerBetween, parseOidcProviderArn, roleNameOfArn } from "../validation";
 import { FleetClusterArgs, FleetWorkloadArgs, WorkloadDefaultsArgs, WorkloadIdentitiesArgs } from "./args";
 import { checkFleetWorkloadName, checkFleetRoleNamePrefix, fleetRoleName, RolePlace } from "./naming";
-import { longestEksProviderArn, shardTrust } from "./sharding";
+import { irsaTrustLength, longestEksProviderArn, shardTrust } from "./sharding";
 
 /** The audience of the IRSA tokens the fleet's roles admit (EKS's webhook default). */
 export const fleetAudience = "sts.amazonaws.com";
@@ -33,10 +33,11 @@ export interface PlannedCluster {
 /** One role of a workload: where it stands, its name, and the clusters it trusts. */
 export interface PlannedRole {
     place: RolePlace;
+    /** The role's name; with `roleArn`, the existing role's (empty while its ARN is not known). */
     roleName: string;
     /** Keys of the clusters it trusts, in the fleet's order. */
     clusters: string[];
-    /** The trust's length as planned (IRSA; a provider not known yet measured at its longest); undefined for Pod Identity. */
+    /** The trust's length as planned (IRSA; a provider not known yet measured at its longest); undefined for Pod Identity and existing roles. */
     plannedTrustPolicyLength?: number;
 }
 
@@ -170,7 +171,14 @@ function bindingArgsOf(workload: FleetWorkloadArgs): BindingArgs {
         tags: workload.tags,
         serviceAccountMode: workload.serviceAccountMode,
         description: workload.description,
+        roleArn: workload.roleArn,
     };
+}
+
+/** A cluster as sharding measures it: by its provider's ARN, or where that is not known yet, by the longest an EKS one can be. */
+function measuredCluster(cluster: PlannedCluster): { name: string; measuredProviderArn: string } {
+    const known = isPlain(cluster.oidcProviderArn) && parseOidcProviderArn(cluster.oidcProviderArn as string) !== undefined;
+    return { name: cluster.name, measuredProviderArn: known ? (cluster.oidcProviderArn as string) : longestEksProviderArn };
 }
 
 /** The fleet checked and planned, or its first problem. */
@@ -224,28 +232,34 @@ export function planFleet(args: WorkloadIdentitiesArgs): { plan?: FleetPlan; pro
             ...(workload.additionalServiceAccounts ?? []),
         ];
         const irsaClusters = onClusters.filter((cluster) => cluster.mechanism === "irsa");
-        const sharded = shardTrust(
-            irsaClusters.map((cluster) => ({
-                name: cluster.name,
-                measuredProviderArn: isPlain(cluster.oidcProviderArn) && parseOidcProviderArn(cluster.oidcProviderArn as string) ? (cluster.oidcProviderArn as string) : longestEksProviderArn,
-            })),
-            subjects,
-            fleetAudience,
-            lengthLimit,
-        );
+        const roleNameOf = (place: RolePlace): string =>
+            workload.roleArn === undefined ? fleetRoleName(prefix, given.name, place) : typeof workload.roleArn === "string" ? roleNameOfArn(workload.roleArn) : "";
+        // An existing role is not split: its owner adds every statement, and the bindings check their length.
+        const sharded: { groups: { clusters: string[]; trustPolicyLength?: number }[]; problem?: string } =
+            workload.roleArn !== undefined
+                ? { groups: irsaClusters.length === 0 ? [] : [{ clusters: irsaClusters.map((cluster) => cluster.name) }] }
+                : shardTrust(irsaClusters.map(measuredCluster), subjects, fleetAudience, lengthLimit);
+        const existingTrustLength = workload.roleArn === undefined ? 0 : irsaTrustLength(irsaClusters.map(measuredCluster).map((cluster) => cluster.measuredProviderArn), subjects, fleetAudience);
+        if (irsaClusters.length > 0 && existingTrustLength > lengthLimit) {
+            return {
+                problem:
+                    `${field} (${given.name}).roleArn is invalid: the trust statements of an existing role for its ${irsaClusters.length} IRSA clusters are ${existingTrustLength} characters, over the limit of ${lengthLimit}, ` +
+                    "so its owner could not add them and the fleet does not split a role it did not create; run the workload on fewer clusters, or leave out roleArn so the fleet creates the roles",
+            };
+        }
         if (sharded.problem !== undefined) {
             return { problem: `${field} (${given.name}): ${sharded.problem}` };
         }
         const roles: PlannedRole[] = sharded.groups.map((group, groupIndex) => {
             const place: RolePlace = { mechanism: "irsa", group: groupIndex };
-            return { place, roleName: fleetRoleName(prefix, given.name, place), clusters: group.clusters, plannedTrustPolicyLength: group.trustPolicyLength };
+            return { place, roleName: roleNameOf(place), clusters: group.clusters, plannedTrustPolicyLength: group.trustPolicyLength };
         });
         const podIdentityClusters = onClusters.filter((cluster) => cluster.mechanism === "pod-identity");
         if (podIdentityClusters.length > 0) {
             const place: RolePlace = { mechanism: "pod-identity" };
-            roles.push({ place, roleName: fleetRoleName(prefix, given.name, place), clusters: podIdentityClusters.map((cluster) => cluster.name) });
+            roles.push({ place, roleName: roleNameOf(place), clusters: podIdentityClusters.map((cluster) => cluster.name) });
         }
-        for (const role of roles) {
+        for (const role of workload.roleArn === undefined ? roles : []) {
             // IAM role names are unique per account regardless of case.
             const key = role.roleName.toLowerCase();
             const owner = roleOwners.get(key);

@@ -27,6 +27,8 @@ export interface RegisteredResource {
     inputs: Record<string, unknown>;
     /** The provider reference (`urn::id`) the resource was registered with. */
     provider: string | undefined;
+    /** The ID of a resource that was read (`Resource.get`) or imported, not created; undefined for a created one. */
+    readId?: string;
 }
 
 /** Where the mocked resources live. */
@@ -148,7 +150,7 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
 
     const mocks: pulumi.runtime.Mocks = {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, ...(args.id ? { readId: args.id } : {}) });
             const state = stateOf(args.type, args.name, args.inputs);
             // A bucket's ID is its name; other IDs only need to be unique.
             return { id: typeof state.bucket === "string" ? state.bucket : `${args.name}-id`, state };
