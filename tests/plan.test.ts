@@ -65,7 +65,9 @@ describe("npm run plan", () => {
         return path.join(tempDir, file);
     };
 
-    before(async () => {
+    before(async function () {
+        // Three runs of the whole program at once: on a loaded machine, more than mocha's default 20 s.
+        this.timeout(120000);
         // A bad value, and a misspelt key the program does not read.
         const bad = devWith("bad.yaml", (config) => Object.assign(config, { "eks-irsa:namespace": "Team_A", "eks-irsa:nodeMinsize": 2 }));
         // Each run loads the program and the SDK afresh (seconds of CPU each): the command runs whole
