@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+import type { AddonArgs } from "./addons/args";
 import { isPlain } from "./eventually";
 import { checkManagedPolicyBreadth, checkPolicyStatements, PolicyStatementArgs, ResolvedPolicyStatement } from "./permissions";
 import { checkServiceAccountMode, defaultServiceAccountMode, managesKubernetes, ServiceAccountMode } from "./serviceAccount";
@@ -76,10 +77,27 @@ export interface ReaderArgs {
 
 /** The arguments both bindings take, with the same meaning. */
 export interface BindingArgs {
-    /** Namespace of the ServiceAccount (a DNS-1123 label). It must exist. */
-    namespace: pulumi.Input<string>;
-    /** Name of the ServiceAccount to bind (a DNS-1123 subdomain). */
-    serviceAccountName: pulumi.Input<string>;
+    /**
+     * Namespace of the ServiceAccount (a DNS-1123 label). It must exist. Required unless `addon` is
+     * set, whose ServiceAccount's namespace it overrides.
+     * @default the add-on's namespace
+     */
+    namespace?: pulumi.Input<string>;
+    /**
+     * Name of the ServiceAccount to bind (a DNS-1123 subdomain). Required unless `addon` is set, whose
+     * ServiceAccount's name it overrides.
+     * @default the add-on's ServiceAccount
+     */
+    serviceAccountName?: pulumi.Input<string>;
+    /**
+     * The add-on of the catalogue this binding is the role of: exactly one property, named after the
+     * catalogue's function (`vpcCni`, `awsLoadBalancerController`, ...) and holding its scope. Its
+     * permissions come before `policyArns` and `policyStatements` (which add to them, under this
+     * binding's own `allowBroadPermissions`); its ServiceAccount is the default of `namespace` and
+     * `serviceAccountName`. The same checks as `addons.<name>()`.
+     * @default no add-on: the permissions are the binding's own arguments alone
+     */
+    addon?: AddonArgs;
     /**
      * Who owns the ServiceAccount: `"create"` (the binding creates it), `"annotate"` (it exists, e.g.
      * a Helm chart's: the binding adds only what the mechanism needs, with a server-side patch that
@@ -326,8 +344,9 @@ export function resolvedStatements(statements: pulumi.Unwrap<PolicyStatementArgs
 /** The Inputs of a binding's shared arguments, to settle together with the mechanism's own. */
 export function sharedInputs(args: BindingArgs) {
     return {
-        namespace: args.namespace,
-        serviceAccountName: args.serviceAccountName,
+        // Never missing here: resolveAddon refuses a binding without them.
+        namespace: args.namespace!,
+        serviceAccountName: args.serviceAccountName!,
         bucketArns: args.s3Read?.bucketArns ?? [],
         kmsKeyArns: args.s3Read?.kmsKeyArns ?? [],
         policyArns: args.policyArns ?? [],

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { resolveAddon } from "./bindingAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { select, settle } from "./eventually";
@@ -93,6 +94,8 @@ export class IrsaBinding extends pulumi.ComponentResource {
 
     constructor(name: string, args: IrsaBindingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-irsa:index:IrsaBinding", name, {}, opts);
+        const resolved = resolveAddon(this, args, ["oidcProviderArn"]);
+        args = resolved.args;
 
         const audience = args.audience ?? defaultAudience;
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { resolveAddon } from "./bindingAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { awsContextOf } from "./awsContext";
@@ -150,6 +151,8 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
 
     constructor(name: string, args: PodIdentityBindingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-irsa:index:PodIdentityBinding", name, {}, opts);
+        const resolved = resolveAddon(this, args, ["clusterName"]);
+        args = resolved.args;
 
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
         const additionalNames = args.additionalClusterNames ?? [];
