@@ -67,7 +67,10 @@ export function selectAddon(addon: AddonArgs | undefined): SelectedAddon | undef
     if (typeof addon !== "object" || Array.isArray(addon)) {
         throw new AddonInputError(`addon ${JSON.stringify(addon)} is invalid: expected an object with one of ${addonNames.join(", ")}`);
     }
-    const set = Object.entries(addon).filter(([, scope]) => scope !== undefined && scope !== null);
+    // In the catalogue's order, whatever the order the engine sent them in.
+    const set = Object.entries(addon)
+        .filter(([, scope]) => scope !== undefined && scope !== null)
+        .sort(([a], [b]) => (addonNames as string[]).indexOf(a) - (addonNames as string[]).indexOf(b));
     const unknown = set.find(([name]) => !(addonNames as string[]).includes(name));
     if (unknown !== undefined) {
         throw new AddonInputError(`addon.${unknown[0]} is invalid: the catalogue has no add-on of that name; expected one of ${addonNames.join(", ")}`);

@@ -114,7 +114,7 @@ const irsaAudience = "sts.amazonaws.com";
  * may assume the role for this account's clusters only, for the bound ServiceAccounts only (the session
  * tags EKS sets), and an association per ServiceAccount and cluster tells EKS which pods get it. Needs no
  * OIDC provider and no annotation; grants the same permissions and runs the same reader as
- * {@link IrsaBinding}, or passes the pods on to a role in another account (`targetRoleArn`).
+ * `IrsaBinding`, or passes the pods on to a role in another account (`targetRoleArn`).
  *
  * AWS resources go through the AWS provider of `opts`, whose account and region are the clusters';
  * Kubernetes objects through `opts.providers.kubernetes` or `opts.provider`.

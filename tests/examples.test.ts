@@ -115,6 +115,19 @@ describe("example: Pulumi YAML through the package", () => {
         }
     });
 
+    it("takes an add-on's role from the catalogue through addon, checked against the add-on's scope in the schema", async () => {
+        const controller = program.resources.loadBalancerController;
+        assert.equal(controller.type, "eks-irsa:index:IrsaBinding");
+        assert.deepEqual(Object.keys(controller.properties.addon as object), ["awsLoadBalancerController"]);
+        const schema = await packageSchema();
+        const irsa = schema.resources["eks-irsa:index:IrsaBinding"];
+        const misspelt = { oidcProviderArn: "${x.arn}", addon: { awsLoadBalancerController: { cluster: "apps" } } };
+        assert.deepEqual(objectMismatches("r", misspelt, { properties: irsa.inputProperties, required: irsa.requiredInputs }, schema.types), [
+            "r.addon.awsLoadBalancerController.clusterName is required",
+            "r.addon.awsLoadBalancerController.cluster is not in the schema",
+        ]);
+    });
+
     it("exports only outputs the components have", async () => {
         const schema = await packageSchema();
         for (const [output, expression] of Object.entries(program.outputs)) {

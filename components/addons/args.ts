@@ -78,7 +78,7 @@ export interface AddonArgs {
      * and tagging to access points the driver tagged.
      *
      * EKS Pod Identity: supported from add-on v2.0.5-eksbuild.1. EKS add-on: `serviceAccountRoleArn` as for
-     * {@link ebsCsiDriver}. Mounts with `iam` authorization run as the node DaemonSet's
+     * `addons.ebsCsiDriver()`. Mounts with `iam` authorization run as the node DaemonSet's
      * `efs-csi-node-sa`: add it to the binding's `additionalServiceAccounts` for that.
      * @default not set
      */
