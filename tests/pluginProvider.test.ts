@@ -10,7 +10,17 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 
 
-import { addons, IrsaBinding, IrsaBindingArgs, PodIdentityBinding, PodIdentityBindingArgs, PolicyDocument, policyStatementsDocument } from "../components/index";
+import {
+    addons,
+    IrsaBinding,
+    IrsaBindingArgs,
+    PodIdentityBinding,
+    PodIdentityBindingArgs,
+    PolicyDocument,
+    policyStatementsDocument,
+    WorkloadIdentities,
+    WorkloadIdentitiesArgs,
+} from "../components/index";
 import { resolvedStatements } from "../components/bindingArgs";
 import { addonNames } from "../components/bindingAddon";
 import type { AddonArgs } from "../components/addons/args";
@@ -43,6 +53,15 @@ const podIdentityArgs = {
     additionalServiceAccounts: [{ namespace: "batch", serviceAccountName: "reports" }],
     reader: { enabled: false },
 };
+const fleetArgs = {
+    clusters: [
+        { name: "blue", oidcProviderArn },
+        { name: "green", podIdentityClusterName: "green" },
+    ],
+    workloads: [{ name: "reports", namespace: "apps", serviceAccountName: "reports", s3Read: { bucketArns: ["arn:aws:s3:::reports"] } }],
+};
+
+type ComponentType = "IrsaBinding" | "PodIdentityBinding" | "WorkloadIdentities";
 
 /** A resource as registered, its name and every mention of the component's name replaced, for comparing two registrations. */
 function comparable(resource: RegisteredResource, componentName: string): { type: string; name: string; inputs: unknown } {
@@ -56,8 +75,13 @@ function childrenOf(resources: RegisteredResource[], componentName: string): Reg
 }
 
 /** Registers the component in this process (with the tests' mocks) and resolves with its children. */
-async function constructedInProcess(type: "IrsaBinding" | "PodIdentityBinding", name: string, args: object): Promise<RegisteredResource[]> {
-    const component = type === "IrsaBinding" ? new IrsaBinding(name, args as IrsaBindingArgs) : new PodIdentityBinding(name, args as PodIdentityBindingArgs);
+async function constructedInProcess(type: ComponentType, name: string, args: object): Promise<RegisteredResource[]> {
+    const component =
+        type === "IrsaBinding"
+            ? new IrsaBinding(name, args as IrsaBindingArgs)
+            : type === "PodIdentityBinding"
+              ? new PodIdentityBinding(name, args as PodIdentityBindingArgs)
+              : new WorkloadIdentities(name, args as WorkloadIdentitiesArgs);
     await registrationOf(component);
     await settled();
     return childrenOf(registered, name);
@@ -142,6 +166,7 @@ describe("the components plugin, as the engine runs it", function () {
     for (const [type, args] of [
         ["IrsaBinding", irsaArgs],
         ["PodIdentityBinding", podIdentityArgs],
+        ["WorkloadIdentities", fleetArgs],
     ] as const) {
         it(`Construct ${type} with plain inputs registers what the TypeScript constructor registers: the same children, trust and permissions`, async () => {
             const name = `plain-${type.toLowerCase()}`;
@@ -152,6 +177,11 @@ describe("the components plugin, as the engine runs it", function () {
             const actual = pluginChildren(name).map((resource) => comparable(resource, name));
             assert.deepEqual(actual, expected);
             assert.ok(actual.some((resource) => resource.type === "aws:iam/role:Role"));
+            if (type === "WorkloadIdentities") {
+                const summary = state.summary as { rolesCreated: number };
+                assert.equal(summary.rolesCreated, 2, "one IRSA and one Pod Identity role");
+                return;
+            }
             assert.equal(state.namespace, "apps");
             assert.equal(state.serviceAccountName, "reports");
             assert.match(String(state.roleArn), /^arn:aws:iam::123456789012:role\//);
