@@ -10,7 +10,6 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { createMockEngine, sentinels } from "./offline/mocks";
-import { policyFindings, renderPolicyFindings } from "./offline/policyFindings";
 import { PlannedOutput, PlannedResource, renderPlan, RenderedPlan } from "./offline/render";
 import { LoadedStackConfig, loadStackConfig, StackConfigError } from "./offline/stackConfig";
 
@@ -117,13 +116,16 @@ export async function plan(stack: string, configFile?: string, warn: (warning: s
     await pulumi.runtime.disconnect();
 
     const outputs: PlannedOutput[] = [];
-    for (const [name, value] of Object.entries(exports)) {
+    // By name, as the CLI lists a stack's outputs (however the transpiler ordered the module's exports).
+    for (const [name, value] of Object.entries(exports).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         if (name === "default" || name === "__esModule") {
             continue;
         }
         const output = pulumi.output(value);
         outputs.push({ name, value: await (output as unknown as { promise(): Promise<unknown> }).promise(), secret: await pulumi.isSecret(output) });
     }
+    // The policy pack (its rules, @pulumi/policy) is loaded only now, when there are findings to print.
+    const { policyFindings, renderPolicyFindings } = await import("./offline/policyFindings");
     return renderPlan({
         project: project.name,
         stack,

@@ -1,7 +1,8 @@
 /**
  * The schema Pulumi derives for the components package, as other languages see it. Deriving it
  * compiles the package's TypeScript (seconds), so it is derived once per change: cached under
- * node_modules/.cache, keyed by the components' sources and the versions of the SDK and TypeScript.
+ * node_modules/.cache, keyed by the components' sources and the versions of the SDK and TypeScript,
+ * by one test process of a run.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -64,19 +65,55 @@ export function schemaInputsHash(): string {
     return hash.digest("hex").slice(0, 32);
 }
 
+/** Whether a process is still running. */
+function isRunning(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * Derives the schema once for all the test processes of a run (mocha's parallel workers): the first to
+ * take the lock derives it, the others wait for its file. A lock whose process has died is taken over.
+ */
 async function derivedSchema(): Promise<PackageSchema> {
     const cacheFile = join(cacheDir, `schema-${schemaInputsHash()}.json`);
-    if (fs.existsSync(cacheFile)) {
-        return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as PackageSchema;
-    }
-    const json = await new ComponentProvider({ name: pulumiPackageName, dirname: componentsDir, components: pulumiComponents }).getSchema();
-    const schema = JSON.parse(json) as PackageSchema;
+    const lockFile = `${cacheFile}.lock`;
     fs.mkdirSync(cacheDir, { recursive: true });
-    // Written whole, then renamed: a reader never sees half a file.
-    const partial = `${cacheFile}.${process.pid}`;
-    fs.writeFileSync(partial, json);
-    fs.renameSync(partial, cacheFile);
-    return schema;
+    for (;;) {
+        if (fs.existsSync(cacheFile)) {
+            return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as PackageSchema;
+        }
+        try {
+            fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+            break;
+        } catch {
+            let owner: number | undefined;
+            try {
+                owner = Number(fs.readFileSync(lockFile, "utf8"));
+            } catch {
+                continue; // Released meanwhile.
+            }
+            if (owner > 0 && !isRunning(owner)) {
+                fs.rmSync(lockFile, { force: true });
+                continue;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+    }
+    try {
+        const json = await new ComponentProvider({ name: pulumiPackageName, dirname: componentsDir, components: pulumiComponents }).getSchema();
+        // Written whole, then renamed: a reader never sees half a file.
+        const partial = `${cacheFile}.${process.pid}`;
+        fs.writeFileSync(partial, json);
+        fs.renameSync(partial, cacheFile);
+        return JSON.parse(json) as PackageSchema;
+    } finally {
+        fs.rmSync(lockFile, { force: true });
+    }
 }
 
 let schema: Promise<PackageSchema> | undefined;

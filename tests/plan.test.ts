@@ -9,22 +9,32 @@ import { parse, parseAllDocuments, stringify } from "yaml";
 import { readRuntimeOptions } from "../scripts/offline/languageHost";
 import { help, main, parseArgs, planConfig } from "../scripts/plan";
 import { StackConfigError } from "../scripts/offline/stackConfig";
-import { projectDir } from "./stackFiles";
+import { projectDir, stackConfig } from "./stackFiles";
 
 interface Run {
     code: number;
     stdout: string;
     stderr: string;
+    /** Every module the process compiled, with how many times (tests/loadTrace.js). */
+    compiled: Record<string, number>;
 }
 
-/** Runs the plan command as `npm run plan` does: the components from source, as Pulumi.yaml's node arguments load them. */
+/**
+ * Runs the plan command as `npm run plan` does: the components from source, as Pulumi.yaml's node
+ * arguments load them; tests/loadTrace.js watching what it compiles.
+ */
 function runPlan(...args: string[]): Promise<Run> {
+    const traceFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eks-irsa-plan-trace-")), "trace.json");
     return new Promise((resolve) => {
         execFile(
             process.execPath,
-            [...readRuntimeOptions(projectDir).nodeArgs, "-r", "ts-node/register/transpile-only", path.join(projectDir, "scripts", "plan.ts"), ...args],
-            { cwd: projectDir, maxBuffer: 16 * 1024 * 1024 },
-            (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+            [...readRuntimeOptions(projectDir).nodeArgs, "-r", path.join(__dirname, "loadTrace.js"), "-r", "ts-node/register/transpile-only", path.join(projectDir, "scripts", "plan.ts"), ...args],
+            { cwd: projectDir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, EKS_IRSA_LOAD_TRACE: traceFile } },
+            (error, stdout, stderr) => {
+                const compiled = fs.existsSync(traceFile) ? (JSON.parse(fs.readFileSync(traceFile, "utf8")) as { compiled: Record<string, number> }).compiled : {};
+                fs.rmSync(path.dirname(traceFile), { recursive: true, force: true });
+                resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, compiled });
+            },
         );
     });
 }
@@ -53,7 +63,9 @@ function policyUnder(text: string, title: string): { Statement: Record<string, u
     return JSON.parse(json) as { Statement: Record<string, unknown>[] };
 }
 
-describe("npm run plan", () => {
+describe("npm run plan", function () {
+    // Three runs of the command, each loading the SDKs and the program afresh: seconds each on two shared cores.
+    this.timeout(120000);
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-irsa-plan-"));
     const outDir = path.join(tempDir, "out");
     const runs: Record<string, Run> = {};
@@ -161,6 +173,18 @@ describe("npm run plan", () => {
         assert.equal(serviceAccount.metadata.annotations?.["eks.amazonaws.com/role-arn"], "arn:aws:iam::<account-id>:role/eks-irsa-reader-<random-suffix>");
     });
 
+    it("prints the policy pack's findings for the planned stack, last", () => {
+        const { stdout } = runs.dev;
+        const findings = stdout.slice(stdout.lastIndexOf("\n== ") + 1);
+        assert.ok(findings.startsWith("== Policy pack\nPolicy pack eks-workload-identity"), "the last section");
+        const cidrs = JSON.parse(stackConfig("dev")["eks-irsa:endpointPublicAccessCidrs"] ?? "[]") as string[];
+        const opensToAll = cidrs.includes("0.0.0.0/0");
+        assert.match(findings, new RegExp(`: 0 mandatory, ${opensToAll ? 1 : 0} advisory\\.`));
+        if (opensToAll) {
+            assert.match(findings, /advisory: \[eks-cluster-endpoint-restricted\]\n {2}eks:index:Cluster "eks-irsa": the public API endpoint is open to 0\.0\.0\.0\/0.*\(advisory: stack "dev" is non-production\)/);
+        }
+    });
+
     it("prints the stack outputs, the kubeconfig hidden", () => {
         const outputs = section(runs.dev.stdout, "Stack outputs");
         assert.match(outputs, /^kubeconfig +\[secret\]$/m);
@@ -213,6 +237,19 @@ describe("npm run plan", () => {
         assert.equal(association.roleArn, "arn:aws:iam::<account-id>:role/eks-irsa-reader-<random-suffix>");
         // Policy documents are named, and printed once, as JSON, under their own heading.
         assert.equal(inputsOf(runs.dev.stdout, "aws:iam/role:Role", "eks-irsa-reader").assumeRolePolicy, "(as JSON under IAM policies: Trust policy of role eks-irsa-reader)");
+    });
+
+    it("loads nothing twice, and the policy pack only when it prints its findings", () => {
+        const policyModules = (run: Run): string[] => Object.keys(run.compiled).filter((file) => file.startsWith(path.join(projectDir, "policy") + path.sep) || file.includes(`${path.sep}@pulumi${path.sep}policy${path.sep}`));
+        for (const name of ["dev", "out", "bad"]) {
+            assert.ok(Object.keys(runs[name].compiled).length > 0, `${name}: no trace`);
+            assert.deepEqual(Object.entries(runs[name].compiled).filter(([, times]) => times > 1), [], `${name}: compiled more than once`);
+        }
+        assert.ok(runs.dev.compiled[path.join(projectDir, "policy", "pack.ts")] === 1, "the dev plan prints findings, so it loads the pack");
+        // A bad config value fails the program before anything is printed: the pack is never loaded.
+        assert.equal(runs.bad.code, 1);
+        assert.ok(runs.bad.compiled[path.join(projectDir, "index.ts")] === 1, "the program ran");
+        assert.deepEqual(policyModules(runs.bad), []);
     });
 
     it("refuses a stack that does not exist with the Pulumi CLI's message, then names those that do", () => {

@@ -73,7 +73,7 @@ export interface LanguageHostReport {
     /** The stack outputs that are strings. */
     outputs: Record<string, string>;
     /** How the language host set up ts-node. */
-    tsNode: { transpileOnly: boolean; configFile: string | undefined; noCheck: boolean } | undefined;
+    tsNode: { transpileOnly: boolean; configFile: string | undefined; noCheck: boolean; transpiler: "swc" | "typescript" } | undefined;
     execArgv: string[];
     /** Where `@eks-irsa/components` resolves from the project, if anywhere. */
     components: string | undefined;

@@ -85,7 +85,7 @@ async function main() {
     // The engine hears of resources asynchronously: wait until every registration is in.
     await pulumi.runtime.disconnect();
 
-    const tsNode = /** @type {{ options: { transpileOnly?: boolean }, configFilePath?: string, config: { options: Record<string, unknown> } } | undefined} */ (
+    const tsNode = /** @type {{ options: { transpileOnly?: boolean, swc?: boolean }, configFilePath?: string, config: { options: Record<string, unknown> } } | undefined} */ (
         // @ts-expect-error ts-node keeps its registered service on the process under this symbol.
         process[Symbol.for("ts-node.register.instance")]
     );
@@ -104,6 +104,8 @@ async function main() {
             transpileOnly: tsNode.options.transpileOnly === true,
             configFile: tsNode.configFilePath,
             noCheck: tsNode.config.options.noCheck === true,
+            // The transpiler ts-node was set up with, and whose compiler this process actually loaded.
+            transpiler: tsNode.options.swc === true && Object.keys(require.cache).some((file) => file.includes(`${path.sep}@swc${path.sep}core${path.sep}`)) ? "swc" : "typescript",
         },
         execArgv: process.execArgv,
         components,
