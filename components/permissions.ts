@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
+import { describePath, describePathKind, GrantStatement, managedPolicyCapabilities, managedPolicyTableSource, PathFinding, pathsOf, statementCapabilities } from "./iam";
 import { PolicyConditions, PolicyDocument, PolicyStatement } from "./policy";
 
 /** A condition of a policy statement, as `aws.iam.getPolicyDocument` writes it. */
@@ -74,29 +75,49 @@ const conditionOperators = [
     "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
 ];
 const conditionOperatorPattern = new RegExp(`^(?:(?:ForAnyValue|ForAllValues):)?(?:(?:${conditionOperators.join("|")})(?:IfExists)?|Null)$`);
-const actionPattern = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
-
-/** Whether an action grants every action (`*`) or every action of a service (`s3:*`). */
-export function isBroadAction(action: string): boolean {
-    return action === "*" || action.endsWith(":*");
-}
-
-/**
- * AWS-managed policies that grant (nearly) everything, or everything of a service: attaching one to a
- * workload's role needs `allowBroadPermissions`.
- */
-export function isBroadManagedPolicy(policyArn: string): boolean {
-    const name = policyArn.slice(policyArn.lastIndexOf("/") + 1);
-    return ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"].includes(name) || name.endsWith("FullAccess");
-}
+/** `service:Action`, where the action part may use IAM's wildcards (`*`, `?`); the judgement of what it grants is by meaning, below. */
+const actionPattern = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
 
 const broadOptIn = "set allowBroadPermissions to true to grant it on purpose";
 
-/** The first problem of an attached managed policy's breadth. */
+/** A typed statement as the escalation model reads it. */
+function grantStatementOf(label: string, statement: ResolvedPolicyStatement): GrantStatement {
+    return { label, effect: "Allow", actions: statement.actions, resources: statement.resources };
+}
+
+/** The paths a grant opens, as one sentence each, with what to do instead. */
+function pathProblem(findings: PathFinding[]): string {
+    return `${findings.map(describePath).join("; and ")}; name the actions and resources the workload needs, or ${broadOptIn}`;
+}
+
+/** Whether an action grants every action, or all or most of a service's, or opens a path of the escalation model on every resource. */
+export function isBroadAction(action: string): boolean {
+    return pathsOf(statementCapabilities({ label: "action", effect: "Allow", actions: [action], resources: ["*"] })).length > 0;
+}
+
+/**
+ * Whether an AWS-managed policy's document opens a path of the escalation model (administrator,
+ * escalation or broad), or the policy is not one the table of AWS-managed policies knows.
+ * Customer-managed policies are not judged: their documents are not known here.
+ */
+export function isBroadManagedPolicy(policyArn: string): boolean {
+    const judged = managedPolicyCapabilities(policyArn);
+    return judged !== undefined && ("unknown" in judged || pathsOf(judged.capabilities).length > 0);
+}
+
+/** The first problem of an attached managed policy's breadth: an AWS-managed policy judged by its document. */
 export function checkManagedPolicyBreadth(field: string, policyArn: string, allowBroadPermissions: boolean): string | undefined {
-    return isBroadManagedPolicy(policyArn) && !allowBroadPermissions
-        ? `${field} ${JSON.stringify(policyArn)} is invalid: it grants every action of one or more services to every pod of the ServiceAccount; name the actions in policyStatements, or ${broadOptIn}`
-        : undefined;
+    const judged = managedPolicyCapabilities(policyArn);
+    if (judged === undefined || allowBroadPermissions) {
+        return undefined;
+    }
+    if ("unknown" in judged) {
+        return `${field} ${JSON.stringify(policyArn)} is invalid: it is not an AWS-managed policy the table derived from ${managedPolicyTableSource()} knows, so what it grants cannot be judged; check the name, or ${broadOptIn}`;
+    }
+    const findings = pathsOf(judged.capabilities);
+    return findings.length === 0
+        ? undefined
+        : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, opens ${findings.map((finding) => describePathKind(finding.path)).join(", and ")}; name the actions in policyStatements, or ${broadOptIn}`;
 }
 
 /** The first problem of one statement: its actions, resources and conditions. */
@@ -107,22 +128,32 @@ export function checkPolicyStatement(field: string, statement: ResolvedPolicySta
     }
     for (const [index, action] of statement.actions.entries()) {
         if (action !== "*" && !actionPattern.test(action)) {
-            return problem(`actions[${index}]`, action, "an action is \"service:Action\", such as \"s3:GetObject\" (a '*' may end the action name)");
-        }
-        if (isBroadAction(action) && !allowBroadPermissions) {
-            return problem(`actions[${index}]`, action, `it grants every action${action === "*" ? "" : " of the service"}; name the actions the workload calls, or ${broadOptIn}`);
+            return problem(`actions[${index}]`, action, "an action is \"service:Action\", such as \"s3:GetObject\" (the action part may use the wildcards '*' and '?')");
         }
     }
     if (statement.resources.length === 0) {
         return `${field}.resources is invalid: it must name at least one resource ARN`;
     }
     for (const [index, resource] of statement.resources.entries()) {
-        if (resource === "*") {
-            if (!allowBroadPermissions) {
-                return problem(`resources[${index}]`, resource, `it grants the actions on every resource of the account; name the ARNs, or ${broadOptIn} (for actions AWS cannot scope to a resource)`);
-            }
-        } else if (!/^arn:aws(?:-[a-z]+)*:[a-z0-9-]+:[^\s]*$/.test(resource)) {
+        if (resource !== "*" && !/^arn:aws(?:-[a-z]+)*:[a-z0-9-]+:[^\s]*$/.test(resource)) {
             return problem(`resources[${index}]`, resource, "expected an ARN such as arn:aws:sqs:us-east-1:111122223333:my-queue, or \"*\"");
+        }
+    }
+    if (!allowBroadPermissions) {
+        // Each action on its own first, so that the message names the one that opens a path.
+        for (const [index, action] of statement.actions.entries()) {
+            const findings = pathsOf(statementCapabilities(grantStatementOf(field, { ...statement, actions: [action] })));
+            if (findings.length > 0) {
+                return problem(`actions[${index}]`, action, `it opens ${pathProblem(findings)}`);
+            }
+        }
+        const findings = pathsOf(statementCapabilities(grantStatementOf(field, statement)));
+        if (findings.length > 0) {
+            return `${field} is invalid: its actions together open ${pathProblem(findings)}`;
+        }
+        const everyResource = statement.resources.indexOf("*");
+        if (everyResource >= 0) {
+            return problem(`resources[${everyResource}]`, "*", `it grants the actions on every resource of the account; name the ARNs, or ${broadOptIn} (for actions AWS cannot scope to a resource)`);
         }
     }
     const seen = new Set<string>();
@@ -153,5 +184,10 @@ export function checkPolicyStatements(field: string, statements: readonly Resolv
             return problem;
         }
     }
-    return undefined;
+    if (allowBroadPermissions) {
+        return undefined;
+    }
+    // Paths made of several statements: iam:PassRole in one, ec2:RunInstances in another.
+    const findings = pathsOf(statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${field}[${index}]`, statement))));
+    return findings.length === 0 ? undefined : `${field} is invalid: its statements together open ${pathProblem(findings)}`;
 }

@@ -131,9 +131,9 @@ export const checkKeyPrefix: FieldCheck<string> = (field, value) => {
 };
 
 export const checkAudience: FieldCheck<string> = (field, value) =>
-    value.length > 0 && value.length <= 255 && !/[\s*?]/.test(value)
+    value.length > 0 && value.length <= 255 && !/[\s*?]/.test(value) && !value.includes("${")
         ? undefined
-        : problem(field, value, "an audience is 1 to 255 characters with no white space and no wildcards");
+        : problem(field, value, "an audience is 1 to 255 characters with no white space, no wildcards and no policy variable ('${'), which IAM would replace by a value of the request");
 
 export const checkRoleName: FieldCheck<string> = (field, value) =>
     /^[\w+=,.@-]{1,64}$/.test(value)

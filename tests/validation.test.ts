@@ -108,7 +108,7 @@ describe("validation rules", () => {
     });
 
     it("audience: no white space, no wildcards", () => {
-        assertRule(checkAudience, ["sts.amazonaws.com", "my-client-id"], ["", "sts *", "*", "a".repeat(256)], /audience is 1 to 255/);
+        assertRule(checkAudience, ["sts.amazonaws.com", "my-client-id", "$sts"], ["", "sts *", "*", "a".repeat(256), "${oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE:aud}", "sts.${aws:PrincipalAccount}"], /audience is 1 to 255/);
     });
 
     it("role name and path: IAM's rules", () => {

