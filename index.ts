@@ -26,3 +26,7 @@ export const readerLogsCommand = outputs.readerLogsCommand;
 if (outputs.oidcProviderArn !== undefined) {
     exports.oidcProviderArn = outputs.oidcProviderArn;
 }
+// The roles of eks-irsa:workloads and the annotations their charts' ServiceAccounts need, where the stack declares some.
+if (outputs.workloadIdentities !== undefined) {
+    exports.workloadIdentities = outputs.workloadIdentities;
+}

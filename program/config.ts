@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./cidr";
 import { EndpointConfig, endpointCidrProblem, endpointWarnings } from "./endpoint";
 import { todayUtc, UpgradeSupportType, upgradeSupportTypes, versionProblem, versionWarning } from "./versions";
+import { parseWorkloadEntries, WorkloadConfig, workloadProblems } from "./workloads";
 
 /** The Pulumi project name, which namespaces the project's own config keys. */
 export const projectName = "eks-irsa";
@@ -64,6 +65,7 @@ export const configKeys = [
     "readerKeyPrefixes",
     "readerReplicas",
     "readerIntervalSeconds",
+    "workloads",
 ] as const;
 
 /** A key of the project's config. */
@@ -181,6 +183,8 @@ export interface ProgramConfig {
     namespace: string;
     serviceAccountName: string;
     reader: { keyPrefixes: string[]; replicas: number; intervalSeconds: number };
+    /** The stack's further workloads (`eks-irsa:workloads`), bound on its cluster with its mechanism. */
+    workloads: WorkloadConfig[];
 }
 
 /** Reads one config value as the Pulumi CLI passes it: a string, with arrays as JSON; undefined when unset. */
@@ -428,6 +432,12 @@ export function parseConfig(lookup: ConfigLookup, today: string = todayUtc()): P
     const keyPrefixes = list("readerKeyPrefixes", checkKeyPrefix, { nonEmpty: false });
     const replicas = integer("readerReplicas", 1, 10);
     const intervalSeconds = integer("readerIntervalSeconds", 5, 3600);
+    // The stack's further workloads: their shape here, every rule of the fleet's plan on the stack's cluster.
+    const workloadEntries = parseWorkloadEntries(fullKey("workloads"), raw("workloads") ?? "[]");
+    workloadEntries.problems.forEach(report);
+    if (workloadEntries.problems.length === 0 && checkClusterName(fullKey("clusterName"), clusterName) === undefined && identityMechanisms.includes(identityMechanism)) {
+        workloadProblems(fullKey("workloads"), workloadEntries.entries, clusterName, identityMechanism).forEach(report);
+    }
 
     const parseEndpoint = (publicAccess: boolean, allowAnywhere: boolean): EndpointConfig => {
         const cidrs = list("endpointPublicAccessCidrs", (field, value) => ruleProblem(field, value, endpointCidrProblem(value, allowAnywhere)), { nonEmpty: false });
@@ -471,6 +481,7 @@ export function parseConfig(lookup: ConfigLookup, today: string = todayUtc()): P
         namespace,
         serviceAccountName,
         reader: { keyPrefixes, replicas, intervalSeconds },
+        workloads: workloadEntries.entries,
     };
 }
 

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaBinding, PodIdentityBinding } from "@eks-irsa/components";
+import { IrsaBinding, PodIdentityBinding, WorkloadClusterIdentity, WorkloadIdentities } from "@eks-irsa/components";
 
 import { createAddon, vpcCniNetworkPolicyConfiguration } from "./addons";
 import { Bucket, createBucket } from "./bucket";
@@ -19,6 +19,7 @@ import { createNetwork, Network } from "./network";
 import { createNetworkPolicies } from "./networkPolicy";
 import { createNodes, Nodes } from "./nodes";
 import { createAwsNodeRollout, createVpcCniBinding, VpcCniBinding } from "./vpcCniRole";
+import { createStackWorkloads } from "./workloads";
 
 /** The Pod Security labels of the namespace: enforce, warn about and audit the `restricted` profile. */
 export const podSecurityLabels: Record<string, string> = {
@@ -58,6 +59,8 @@ export interface Infrastructure {
     namespace: k8s.core.v1.Namespace;
     networkPolicies: k8s.networking.v1.NetworkPolicy[];
     binding: IrsaBinding | PodIdentityBinding;
+    /** The fleet of `eks-irsa:workloads`; undefined when the stack declares none. */
+    workloads: WorkloadIdentities | undefined;
     /** The stack outputs. */
     outputs: StackOutputs;
 }
@@ -79,6 +82,8 @@ export interface StackOutputs {
     updateKubeconfigCommand: pulumi.Output<string>;
     /** Follows the reader's log. */
     readerLogsCommand: pulumi.Output<string>;
+    /** Per workload of `eks-irsa:workloads`: its role and ServiceAccount annotations on the cluster; undefined without workloads. */
+    workloadIdentities: pulumi.Output<{ [workload: string]: WorkloadClusterIdentity }> | undefined;
 }
 
 /** Creates a stack's resources from its validated configuration. */
@@ -214,6 +219,20 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         );
     }
 
+    // The stack's further workloads, on its cluster with its mechanism; the Pod Identity agent's add-on names the cluster, so associations wait for it.
+    const workloads = createStackWorkloads(
+        `${name}-workloads`,
+        config.workloads,
+        {
+            clusterName: config.clusterName,
+            mechanism: config.identityMechanism,
+            oidcProviderArn: cluster.oidcProviderArn,
+            podIdentityClusterName: podIdentityAgent?.clusterName,
+            kubeconfig: cluster.kubeconfigJson,
+        },
+        aws.getPartitionOutput().partition,
+    );
+
     const region = aws.getRegionOutput().region;
     const deploymentName = binding.deployment!.metadata.name;
     const outputs: StackOutputs = {
@@ -227,6 +246,9 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         bucketName: bucket.name,
         updateKubeconfigCommand: pulumi.interpolate`aws eks update-kubeconfig --region ${region} --name ${clusterName}`,
         readerLogsCommand: pulumi.interpolate`kubectl logs --namespace ${binding.namespace} deployment/${deploymentName} --follow`,
+        workloadIdentities: workloads?.identities.apply((identities) =>
+            Object.fromEntries(Object.entries(identities).map(([workload, onClusters]) => [workload, onClusters[config.clusterName]])),
+        ),
     };
     return {
         network,
@@ -244,6 +266,7 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         namespace,
         networkPolicies,
         binding,
+        workloads,
         outputs,
     };
 }

@@ -8,7 +8,9 @@
  *   2. `npm run plan`;
  *   3. N IrsaBindings and PodIdentityBindings under the mock engine (scripts/offline/benchBindings.ts),
  *      and the AWS CDK synthesizing the same N roles, policies and ServiceAccount manifests
- *      (scripts/offline/benchCdk.js): time per binding, t(largest)/t(smallest), peak memory.
+ *      (scripts/offline/benchCdk.js): time per binding, t(largest)/t(smallest), peak memory;
+ *   4. a WorkloadIdentities fleet of 20 and of 200 workloads on 10 IRSA clusters (scripts/offline/benchFleet.ts):
+ *      time, memory, roles and resources per workload, and the ratio of the two.
  *
  * Every figure is the median of `--runs` child processes (default 3), run one after the other. The
  * CDK (aws-cdk-lib and constructs, pinned below) is installed on first use into
@@ -217,13 +219,51 @@ async function bindings(options: BenchOptions): Promise<string> {
     return lines.join("\n");
 }
 
+interface FleetFigures extends Record<string, number> {
+    milliseconds: number;
+    maxRssKiB: number;
+    resources: number;
+    roles: number;
+}
+
+/** 4. A fleet of W workloads on C IRSA clusters, each workload's trust split as the limit demands. */
+async function fleet(runs: number): Promise<string> {
+    const clusters = 10;
+    const measure = (workloads: number) => async (): Promise<FleetFigures> => {
+        const run = await runProcess(process.execPath, ["--conditions=eks-irsa-source", "-r", "ts-node/register/transpile-only", path.join(__dirname, "offline", "benchFleet.ts"), String(workloads), String(clusters)]);
+        if (run.code !== 0) throw new Error(`fleet ${workloads}x${clusters} failed:\n${run.stderr}`);
+        const result = JSON.parse(run.stdout.trim().split("\n").pop()!) as { milliseconds: number; maxRssKiB: number; registered: number; roles: number };
+        return { milliseconds: result.milliseconds, maxRssKiB: result.maxRssKiB, resources: result.registered, roles: result.roles };
+    };
+    const rows = [["", "workloads", "time", "per workload", "roles", "resources per workload", "peak RSS"]];
+    const figures: Record<number, FleetFigures> = {};
+    for (const workloads of [20, 200]) {
+        const measured = await medianOf(runs, measure(workloads));
+        figures[workloads] = measured;
+        rows.push([
+            `WorkloadIdentities on ${clusters} IRSA clusters`,
+            String(workloads),
+            seconds(measured.milliseconds),
+            `${(measured.milliseconds / workloads).toFixed(1)} ms`,
+            String(measured.roles),
+            (measured.resources / workloads).toFixed(1),
+            mebibytes(measured.maxRssKiB),
+        ]);
+    }
+    return [
+        "== A fleet under the mock engine, each in a new process (an s3Read role per trust group of 4 clusters at 2,048 characters; the charts own the ServiceAccounts)",
+        table(rows),
+        `t200/t20 ${ratio(figures[200].milliseconds, figures[20].milliseconds)}, each workload past 20: ${((figures[200].milliseconds - figures[20].milliseconds) / 180).toFixed(1)} ms and ${((figures[200].maxRssKiB - figures[20].maxRssKiB) / 180 / 1024).toFixed(2)} MiB`,
+    ].join("\n");
+}
+
 /** The command: every measurement, printed as it completes. */
 export async function main(argv: string[]): Promise<void> {
     const options = parseBenchArgs(argv);
     process.stdout.write(
         `npm run bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), Node.js ${process.version}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; median of ${options.runs} run(s) each\n\n`,
     );
-    for (const section of [() => programLoad(options.runs), () => planCommand(options.runs), () => bindings(options)]) {
+    for (const section of [() => programLoad(options.runs), () => planCommand(options.runs), () => bindings(options), () => fleet(options.runs)]) {
         process.stdout.write(`${await section()}\n\n`);
     }
 }

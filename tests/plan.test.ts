@@ -115,8 +115,9 @@ describe("npm run plan", function () {
         assert.match(stdout, /^Pods get their AWS role through EKS Pod Identity: .* \(eks-irsa:identityMechanism: pod-identity\)\.$/m);
         const tree = section(stdout, "Resources");
         assert.match(tree, /^├─ aws:eks\/addon:Addon {2}eks-irsa-pod-identity-agent$/m);
-        assert.match(tree, /^└─ eks-irsa:index:PodIdentityBinding {2}eks-irsa-reader$/m);
-        assert.match(tree, /^ {3}├─ aws:eks\/podIdentityAssociation:PodIdentityAssociation {2}eks-irsa-reader$/m);
+        assert.match(tree, /^[├└]─ eks-irsa:index:PodIdentityBinding {2}eks-irsa-reader$/m);
+        assert.match(tree, /^│ {2}├─ aws:eks\/podIdentityAssociation:PodIdentityAssociation {2}eks-irsa-reader$/m);
+        assert.match(tree, /^ {3}└─ eks-irsa:index:PodIdentityBinding {2}eks-irsa-workloads-ebs-csi-driver-pod-identity$/m);
         const trust = policyUnder(stdout, "Trust policy of role eks-irsa-reader");
         assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
         assert.match(section(stdout, "Stack outputs"), /^identityMechanism +pod-identity$/m);
@@ -129,7 +130,10 @@ describe("npm run plan", function () {
         assert.match(tree, /^├─ aws:ec2\/launchTemplate:LaunchTemplate {2}eks-irsa-nodes-template$/m);
         assert.match(tree, /^├─ aws:s3\/bucket:Bucket {2}eks-irsa-data$/m);
         assert.match(tree, /^│ {2}├─ aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock {2}eks-irsa-data-public-access$/m);
-        assert.match(tree, /^└─ eks-irsa:index:IrsaBinding {2}eks-irsa-reader\n {3}├─ aws:iam\/role:Role {2}eks-irsa-reader$/m);
+        assert.match(tree, /^├─ eks-irsa:index:IrsaBinding {2}eks-irsa-reader\n│ {2}├─ aws:iam\/role:Role {2}eks-irsa-reader$/m);
+        // The stack's eks-irsa:workloads, through the fleet: a role each from the catalogue, trusting this cluster.
+        assert.match(tree, /^└─ eks-irsa:index:WorkloadIdentities {2}eks-irsa-workloads\n {3}├─ eks-irsa:index:IrsaBinding {2}eks-irsa-workloads-aws-load-balancer-controller\n {3}│ {2}└─ aws:iam\/role:Role {2}eks-irsa-workloads-aws-load-balancer-controller$/m);
+        assert.match(tree, /^ {3}└─ eks-irsa:index:IrsaBinding {2}eks-irsa-workloads-cluster-autoscaler$/m);
         assert.doesNotMatch(tree, /protected|BucketVersioning/);
         assert.equal((tree.match(/aws:ec2\/natGateway:NatGateway/g) ?? []).length, 1);
     });

@@ -82,6 +82,40 @@ describe("the use cases of components/README.md", () => {
         assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "sts:ExternalId": "external-id-of-analytics" } });
     });
 
+    it("a fleet: a role per workload and mechanism, named by the convention, on the clusters it runs on", async () => {
+        const summary = await (exports["fleet.ts"].summary as { promise(): Promise<{ roles: { roleName: string; clusters: string[] }[]; oidcProvidersNamed: number }> }).promise();
+        assert.deepEqual(
+            summary.roles.map((role) => [role.roleName, role.clusters]),
+            [
+                ["platform-reports", ["blue"]],
+                ["platform-reports.pod-identity", ["green"]],
+                ["platform-exporter.pod-identity", ["green"]],
+            ],
+        );
+        assert.equal(summary.oidcProvidersNamed, 1);
+        const identities = await (exports["fleet.ts"].identities as { promise(): Promise<Record<string, Record<string, { roleArn: string; serviceAccountAnnotations: Record<string, string> }>>> }).promise();
+        assert.equal(identities.reports.blue.serviceAccountAnnotations["eks.amazonaws.com/role-arn"], identities.reports.blue.roleArn);
+        assert.deepEqual(Object.keys(identities.exporter), ["green"]);
+        assert.deepEqual(inputsOf("aws:eks/podIdentityAssociation:PodIdentityAssociation", "platform-exporter-pod-identity").tags, { team: "platform" });
+    });
+
+    it("an existing role: annotated with it, read not created, the owner's trust statements exported", async () => {
+        const metadata = inputsOf("kubernetes:core/v1:ServiceAccount", "payments").metadata as { annotations: Record<string, string> };
+        assert.equal(metadata.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${mockAccountId}:role/payments-api`);
+        assert.equal(registeredResource("aws:iam/role:Role", "payments").readId, "payments-api");
+        const statements = JSON.parse(await (exports["existing-role.ts"].paymentsTrustStatements as { promise(): Promise<string> }).promise()) as PolicyDocument["Statement"];
+        assert.equal(statements[0].Condition?.StringEquals[`${issuer}:sub`], "system:serviceaccount:payments:payments-api");
+    });
+
+    it("session controls: two regions, untagged sessions, the session policy on each association", () => {
+        const associations = registered.filter((resource) => resource.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" && resource.name.startsWith("daily-reports"));
+        assert.deepEqual(associations.map((each) => each.inputs.region).sort(), ["eu-west-1", undefined].sort());
+        for (const association of associations) {
+            assert.equal(association.inputs.disableSessionTags, true);
+            assert.deepEqual((JSON.parse(association.inputs.policy as string) as PolicyDocument).Statement[0].Resource, `${config.bucketArn}/daily/*`);
+        }
+    });
+
     it("a controller: its statements in their own inline policy", () => {
         const statements = registeredInlinePolicy("order-worker", "statements").Statement;
         assert.equal(statements.length, 2);
