@@ -219,13 +219,15 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         );
     }
 
-    // The stack's further workloads, on its cluster with its mechanism; the Pod Identity agent's add-on names the cluster, so associations wait for it.
+    // The stack's further workloads, on its cluster with its mechanism (and the other one too while switching);
+    // the Pod Identity agent's add-on names the cluster, so associations wait for it.
     const workloads = createStackWorkloads(
         `${name}-workloads`,
         config.workloads,
         {
             clusterName: config.clusterName,
             mechanism: config.identityMechanism,
+            transition: config.identityMechanismTransition,
             oidcProviderArn: cluster.oidcProviderArn,
             podIdentityClusterName: podIdentityAgent?.clusterName,
             kubeconfig: cluster.kubeconfigJson,
@@ -247,7 +249,7 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         updateKubeconfigCommand: pulumi.interpolate`aws eks update-kubeconfig --region ${region} --name ${clusterName}`,
         readerLogsCommand: pulumi.interpolate`kubectl logs --namespace ${binding.namespace} deployment/${deploymentName} --follow`,
         workloadIdentities: workloads?.identities.apply((identities) =>
-            Object.fromEntries(Object.entries(identities).map(([workload, onClusters]) => [workload, onClusters[config.clusterName]])),
+            Object.fromEntries(Object.entries(identities).map(([workload, byMechanism]) => [workload, byMechanism[config.identityMechanism]])),
         ),
     };
     return {

@@ -120,17 +120,25 @@ export function fleetWorkloadOf(entry: WorkloadConfig, clusterName: string, part
 export interface StackCluster {
     clusterName: string;
     mechanism: IdentityMechanism;
+    /** The update that switches `mechanism`: the workloads keep the other mechanism's roles too, so none loses its role before its pods roll over. */
+    transition: boolean;
     oidcProviderArn: pulumi.Input<string> | undefined;
     /** With Pod Identity: the cluster's name through the agent add-on, so that associations wait for it. */
     podIdentityClusterName: pulumi.Input<string> | undefined;
     kubeconfig: pulumi.Input<string>;
 }
 
-/** The fleet's cluster entry for the stack's cluster. */
-function fleetCluster(cluster: StackCluster): FleetClusterArgs {
-    return cluster.mechanism === "irsa"
-        ? { name: cluster.clusterName, oidcProviderArn: cluster.oidcProviderArn, kubeconfig: cluster.kubeconfig }
-        : { name: cluster.clusterName, podIdentityClusterName: cluster.podIdentityClusterName, kubeconfig: cluster.kubeconfig };
+/**
+ * The fleet's entries for the stack's cluster, keyed by mechanism: the stack's, and during a switch the
+ * other one too. A workload's roles are named by mechanism, not by the key, so each keeps its role across the switch.
+ */
+function fleetClusters(cluster: StackCluster): FleetClusterArgs[] {
+    const mechanisms: IdentityMechanism[] = cluster.transition ? [cluster.mechanism, cluster.mechanism === "irsa" ? "pod-identity" : "irsa"] : [cluster.mechanism];
+    return mechanisms.map((mechanism) =>
+        mechanism === "irsa"
+            ? { name: mechanism, oidcProviderArn: cluster.oidcProviderArn, kubeconfig: cluster.kubeconfig }
+            : { name: mechanism, podIdentityClusterName: cluster.podIdentityClusterName, kubeconfig: cluster.kubeconfig },
+    );
 }
 
 /** The prefix of the stack's workload roles: the cluster's name, so that every stack's roles are its own. */
@@ -162,7 +170,7 @@ export function createStackWorkloads(name: string, entries: WorkloadConfig[], cl
     return new WorkloadIdentities(
         name,
         {
-            clusters: [fleetCluster(cluster)],
+            clusters: fleetClusters(cluster),
             workloads: entries.map((entry) => fleetWorkloadOf(entry, cluster.clusterName, partition)),
             roleNamePrefix: stackRoleNamePrefix(cluster.clusterName),
         },

@@ -84,23 +84,39 @@ for (const [from, to] of switches) {
         });
 
         it("creates or deletes only what one mechanism has and the other has not", () => {
+            // The stack's eks-irsa:workloads (dev's two) get the new mechanism's roles during the switch and keep the
+            // old ones until it is done, so no workload loses its role before its pods roll over.
+            const workloadRoles = (mechanism: IdentityMechanism): string[] =>
+                ["aws-load-balancer-controller", "cluster-autoscaler"].flatMap((workload) =>
+                    mechanism === "irsa"
+                        ? [`aws:iam/role:Role eks-irsa-workloads-${workload}`, `eks-irsa:index:IrsaBinding eks-irsa-workloads-${workload}`]
+                        : [
+                              `aws:eks/podIdentityAssociation:PodIdentityAssociation eks-irsa-workloads-${workload}-pod-identity`,
+                              `aws:iam/role:Role eks-irsa-workloads-${workload}-pod-identity`,
+                              `eks-irsa:index:PodIdentityBinding eks-irsa-workloads-${workload}-pod-identity`,
+                          ],
+                );
             if (to === "pod-identity") {
-                assert.deepEqual(names(switching.created), [
-                    "aws:eks/addon:Addon eks-irsa-pod-identity-agent",
-                    "aws:eks/podIdentityAssociation:PodIdentityAssociation eks-irsa-reader",
-                    "aws:eks/podIdentityAssociation:PodIdentityAssociation eks-irsa-vpc-cni",
-                ]);
+                assert.deepEqual(
+                    names(switching.created),
+                    [
+                        "aws:eks/addon:Addon eks-irsa-pod-identity-agent",
+                        "aws:eks/podIdentityAssociation:PodIdentityAssociation eks-irsa-reader",
+                        "aws:eks/podIdentityAssociation:PodIdentityAssociation eks-irsa-vpc-cni",
+                        ...workloadRoles("pod-identity"),
+                    ].sort(),
+                );
                 assert.deepEqual(names(switching.deleted), []);
-                assert.deepEqual(names(settling.deleted), []);
+                assert.deepEqual(names(settling.deleted), workloadRoles("irsa").sort());
             } else {
-                assert.deepEqual(names(switching.created), []);
+                assert.deepEqual(names(switching.created), workloadRoles("irsa").sort());
                 // Deleted at the end of the update, once the reader and aws-node have rolled over to IRSA.
                 assert.deepEqual(names(switching.deleted), [
                     "aws:eks/podIdentityAssociation:PodIdentityAssociation eks-irsa-reader",
                     "aws:eks/podIdentityAssociation:PodIdentityAssociation eks-irsa-vpc-cni",
                 ]);
                 // The agent stays for the switch, for pods still started under Pod Identity, and goes after.
-                assert.deepEqual(names(settling.deleted), ["aws:eks/addon:Addon eks-irsa-pod-identity-agent"]);
+                assert.deepEqual(names(settling.deleted), ["aws:eks/addon:Addon eks-irsa-pod-identity-agent", ...workloadRoles("pod-identity")].sort());
             }
             assert.deepEqual(names(settling.created), []);
         });
