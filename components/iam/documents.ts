@@ -83,9 +83,9 @@ export function grantStatementsOf(document: unknown, labelPrefix = ""): { statem
             return entries.every((entry) => typeof entry === "string") ? (entries as string[]) : null;
         };
         const fields = { actions: list("Action"), notActions: list("NotAction"), resources: list("Resource"), notResources: list("NotResource") };
-        const bad = Object.entries(fields).find(([, value]) => value === null);
+        const bad = ["Action", "NotAction", "Resource", "NotResource"].find((key) => list(key) === null);
         if (bad !== undefined) {
-            return { error: `has a Statement[${index}] whose ${bad[0]} is not a string or a list of strings` };
+            return { error: `has a Statement[${index}] whose ${bad} is not a string or a list of strings` };
         }
         if (statement.Effect !== "Allow" && statement.Effect !== "Deny") {
             return { error: `has a Statement[${index}] whose Effect is neither "Allow" nor "Deny"` };

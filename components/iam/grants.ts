@@ -141,7 +141,7 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
         capabilities.push({ id: "most-services", evidence: `${statement.label} grants every action of ${coverage.all.length} of ${services.length} services (${written.join(", ")})` });
     }
     const serviceWide = [...coverage.all, ...coverage.most];
-    if (serviceWide.length > 0 && !capabilities.some((capability) => capability.id === "every-action")) {
+    if (serviceWide.length > 0 && capabilities.length === 0) {
         capabilities.push({
             id: "service-wide",
             evidence: `${statement.label} grants all or most actions of ${shown(serviceWide)} (${shown(written)})`,
@@ -204,8 +204,8 @@ export function pathsOf(capabilities: readonly Capability[]): PathFinding[] {
         if (path.level === "broad" && needs.every((need) => used.has(need))) {
             continue;
         }
-        // Every action includes every other path; one finding says it all.
-        if (path.level !== "administrator" && found.some((finding) => finding.path.id === "every-action")) {
+        // Administrator power includes every escalation; one finding says it all.
+        if (path.level !== "administrator" && found.some((finding) => finding.path.level === "administrator")) {
             continue;
         }
         needs.forEach((need) => used.add(need));

@@ -4,7 +4,7 @@ export const managedPolicyTable: { managedPoliciesVersion: string; catalogueVers
     catalogueVersion: "0.21.202609261",
     policies: {
         "AIDevOpsAgentAccessPolicy": [],
-        "AIDevOpsAgentActionsPolicy": ["cluster-access-write","most-services","resource-policy-write","run-as-other-role","service-wide","start-compute"],
+        "AIDevOpsAgentActionsPolicy": ["cluster-access-write","most-services","resource-policy-write","run-as-other-role","start-compute"],
         "AIDevOpsAgentFullAccess": ["resource-policy-write"],
         "AIDevOpsAgentReadOnlyAccess": [],
         "AIDevOpsOperatorAppAccessPolicy": [],
@@ -956,7 +956,7 @@ export const managedPolicyTable: { managedPoliciesVersion: string; catalogueVers
         "OAMReadOnlyAccess": [],
         "PartnerCentralAccountManagementUserRoleAssociation": ["pass-unnamed-role"],
         "PartnerCentralIncentiveBenefitManagement": [],
-        "PowerUserAccess": ["assume-unnamed-role","cluster-access-write","most-services","resource-policy-write","run-as-other-role","service-wide","start-compute"],
+        "PowerUserAccess": ["assume-unnamed-role","cluster-access-write","most-services","resource-policy-write","run-as-other-role","start-compute"],
         "PricingPlanManagerFullAccess": [],
         "PricingPlanManagerReadonlyAccess": [],
         "QBusinessQuicksightPluginPolicy": [],

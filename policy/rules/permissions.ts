@@ -1,53 +1,39 @@
 /**
- * The rules on what a role may do: wildcard actions in inline policies, and administrator-like
- * AWS-managed policies attached to workload roles.
+ * The rules on what a role may do, judged by the escalation model shared with the components
+ * (components/iam): every action in any role's own documents, and, for workload roles, every path
+ * to more power through every way the stack grants them permissions (policy/grants.ts).
  */
-import { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
+import { describePath, isMandatoryPath } from "../../components/iam";
 import { IndexedStatement } from "../documents";
-import {
-    awsManagedPolicyName,
-    defaultAdministratorPolicyNames,
-    isAwsManagedFullAccessPolicy,
-    isAwsManagedPolicyOf,
-    serviceWildcardActionProblems,
-    wildcardActionProblems,
-} from "../permissions";
-import { isUnknownValue, plain, resourceLabel, stringsAt } from "../runtime";
-import { describeProblem, documentProblems, isWorkloadTrustPolicy } from "../trust";
-import { trustPolicyOf } from "./trust";
+import { readResource, readStack, StackGrants, StackResource } from "../grants";
+import { defaultAdministratorPolicyNames, serviceWildcardActionProblems, wildcardActionProblems } from "../permissions";
+import { describeProblem, documentProblems } from "../trust";
+import { judgeWorkloadRoles } from "../workloads";
 
-/** The inline policies of a resource: a role's policy resource, or the `inlinePolicies` of a role. */
-function inlinePoliciesOf(resource: { type: string; props: Record<string, unknown> }): { label: string; document: unknown }[] {
-    switch (resource.type) {
-        case "aws:iam/rolePolicy:RolePolicy":
-            return [{ label: "inline policy", document: plain(resource.props.policy) }];
-        case "aws:iam/role:Role": {
-            const inline = plain(resource.props.inlinePolicies);
-            return Array.isArray(inline)
-                ? inline.map((entry: unknown, index) => ({
-                      label: `inlinePolicies[${index}]${typeof (entry as { name?: unknown }).name === "string" ? ` (${(entry as { name: string }).name})` : ""}`,
-                      document: (entry as { policy?: unknown }).policy,
-                  }))
-                : [];
-        }
-        default:
-            return [];
-    }
+/** The documents a resource holds itself: a role's inline policies, a policy's document, a template's. */
+function documentsOf(resource: StackResource): { label: string; document: unknown }[] {
+    const into: StackGrants = { roles: [], grants: [], policies: [], associations: [] };
+    readResource(resource, into);
+    return [
+        ...into.grants.flatMap((grant) => ("document" in grant.content ? [{ label: grant.label, document: grant.content.document }] : [])),
+        ...into.policies.flatMap((policy) => (typeof policy.document === "symbol" || into.grants.some((grant) => grant.label === policy.label) ? [] : [{ label: policy.label, document: policy.document }])),
+    ];
 }
 
-function inlinePolicyRule(name: string, description: string, enforcementLevel: EnforcementLevel, check: (statement: IndexedStatement) => string[]): ResourceValidationPolicy {
+function documentRule(name: string, description: string, enforcementLevel: EnforcementLevel, check: (statement: IndexedStatement) => string[]): ResourceValidationPolicy {
     return {
         name,
         description,
         enforcementLevel,
         validateResource: (args, reportViolation) => {
-            for (const { label, document } of inlinePoliciesOf(args)) {
+            for (const { label, document } of documentsOf({ ...args, propertyDependencies: {} })) {
                 if (document === undefined || document === null || document === "") {
                     continue;
                 }
                 for (const problem of documentProblems(document, check).problems) {
-                    reportViolation(`${resourceLabel(args)}: ${describeProblem(label, problem)}`);
+                    reportViolation(describeProblem(label, problem));
                 }
             }
         },
@@ -55,128 +41,27 @@ function inlinePolicyRule(name: string, description: string, enforcementLevel: E
 }
 
 /** Every action, to anyone holding the role. */
-export const inlineWildcardActionRule = inlinePolicyRule(
+export const inlineWildcardActionRule = documentRule(
     "iam-inline-policy-no-wildcard-action",
-    "A role's inline policies may not Allow the action \"*\" (or everything through NotAction): it includes IAM and STS, so whoever holds the role, a pod among them, can create principals or become other roles.",
+    "A role's policies may not Allow every action (\"*\", \"**\", \"*:*\", NotAction) or every action of most services: that includes IAM and STS, so whoever holds the role, a pod among them, can create principals or become other roles.",
     "mandatory",
     wildcardActionProblems,
 );
 
 /** Every action of a service. */
-export const inlineServiceWildcardRule = inlinePolicyRule(
+export const inlineServiceWildcardRule = documentRule(
     "iam-inline-policy-no-service-wildcard-action",
-    "A role's inline policies should not Allow a whole service (\"s3:*\"): that is every present and future action of it, deletes and permission changes included. List the actions.",
+    "A role's policies should not Allow all or most actions of a service (\"s3:*\", \"iam:**\"): that is every present and future action of it, deletes and permission changes included. List the actions.",
     "advisory",
     serviceWildcardActionProblems,
 );
 
-/** A role of the stack, and the names it can be referred to by. */
-interface StackRole {
-    resource: PolicyResource;
-    references: string[];
-    workload: boolean;
-}
-
-function rolesOf(resources: PolicyResource[]): StackRole[] {
-    const roles: StackRole[] = [];
-    for (const resource of resources) {
-        try {
-            const trust = trustPolicyOf(resource);
-            if (trust === undefined) {
-                continue;
-            }
-            const references = ["name", "arn", "id", "roleName"].flatMap((key) => {
-                try {
-                    const value = plain(resource.props[key]);
-                    return typeof value === "string" ? [value] : [];
-                } catch (error) {
-                    if (isUnknownValue(error)) {
-                        return [];
-                    }
-                    throw error;
-                }
-            });
-            roles.push({ resource, references, workload: isWorkloadTrustPolicy(trust) });
-        } catch (error) {
-            // A trust policy unknown during preview cannot be judged; the role's own rules say so.
-            if (!isUnknownValue(error)) {
-                throw error;
-            }
-        }
-    }
-    return roles;
-}
-
-/** A managed policy attached to a role: the attachment and the policy's ARN. */
-interface Attachment {
-    resource: PolicyResource;
-    policyArn: string;
-    /** The role, by name or ARN, as the attachment names it. */
-    roleReferences: string[];
-    /** The property whose dependencies lead to the role. */
-    roleProperty: string | undefined;
-}
-
-function attachmentsOf(resources: PolicyResource[]): Attachment[] {
-    const attachments: Attachment[] = [];
-    for (const resource of resources) {
-        try {
-            // Each property is read on its own: another one unknown during preview does not hide these.
-            const strings = (key: string): string[] => stringsAt(plain(resource.props[key])) ?? [];
-            // The role may be unknown during preview; its property dependencies still lead to it.
-            const roleNames = (key: string): string[] => {
-                try {
-                    return strings(key);
-                } catch (error) {
-                    if (isUnknownValue(error)) {
-                        return [];
-                    }
-                    throw error;
-                }
-            };
-            switch (resource.type) {
-                case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-                    strings("policyArn").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: roleNames("role"), roleProperty: "role" }));
-                    break;
-                case "aws:iam/policyAttachment:PolicyAttachment":
-                    strings("policyArn").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: roleNames("roles"), roleProperty: "roles" }));
-                    break;
-                case "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive":
-                    strings("policyArns").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: roleNames("roleName"), roleProperty: "roleName" }));
-                    break;
-                case "aws:iam/role:Role":
-                    strings("managedPolicyArns").forEach((policyArn) => attachments.push({ resource, policyArn, roleReferences: [], roleProperty: undefined }));
-                    break;
-            }
-        } catch (error) {
-            if (!isUnknownValue(error)) {
-                throw error;
-            }
-        }
-    }
-    return attachments;
-}
-
-/** The workload role an attachment attaches to: the role itself, the one its role property depends on, or the one it names. */
-function workloadRoleOf(attachment: Attachment, roles: StackRole[]): StackRole | undefined {
-    const workloadRoles = roles.filter((role) => role.workload);
-    if (attachment.roleProperty === undefined) {
-        return workloadRoles.find((role) => role.resource.urn === attachment.resource.urn);
-    }
-    const dependencies = attachment.resource.propertyDependencies[attachment.roleProperty] ?? [];
-    return workloadRoles.find(
-        (role) =>
-            dependencies.some((dependency) => dependency.urn === role.resource.urn) ||
-            attachment.roleReferences.some((reference) => role.references.includes(reference)),
-    );
-}
-
-function attachmentRule(
+function workloadRule(
     name: string,
     description: string,
     enforcementLevel: EnforcementLevel,
     configSchema: StackValidationPolicy["configSchema"],
-    forbidden: (policyArn: string, config: Record<string, unknown>) => boolean,
+    mandatoryPaths: boolean,
 ): StackValidationPolicy {
     return {
         name,
@@ -184,31 +69,30 @@ function attachmentRule(
         enforcementLevel,
         configSchema,
         validateStack: (args, reportViolation) => {
-            const config = args.getConfig<Record<string, unknown>>();
-            const roles = rolesOf(args.resources);
-            for (const attachment of attachmentsOf(args.resources)) {
-                if (!forbidden(attachment.policyArn, config)) {
-                    continue;
+            const config = args.getConfig<{ policyNames?: string[]; allowedPolicyNames?: string[] }>();
+            const stack = readStack(args.resources.map((resource) => ({ ...resource, propertyDependencies: resource.propertyDependencies as never })));
+            const judged = judgeWorkloadRoles(stack, {
+                forbiddenPolicyNames: config.policyNames ?? defaultAdministratorPolicyNames,
+                allowedBroadPolicyNames: config.allowedPolicyNames ?? [],
+            });
+            for (const role of judged) {
+                for (const { finding, urn } of role.findings.filter((each) => isMandatoryPath(each.finding.path) === mandatoryPaths)) {
+                    reportViolation(`${role.role} is a workload role (${role.reason}) and ${describePath(finding)}; grant the workload the actions it needs on the resources it names instead`, urn);
                 }
-                const role = workloadRoleOf(attachment, roles);
-                if (role === undefined) {
-                    continue;
+                if (mandatoryPaths) {
+                    for (const { label, urn, why } of role.unreadable) {
+                        reportViolation(`${role.role} is a workload role (${role.reason}) and ${label} ${why}; a workload role's grants must be ones the pack can judge`, urn);
+                    }
                 }
-                const via = role.resource === attachment.resource ? "managedPolicyArns" : `${resourceLabel(attachment.resource)}`;
-                reportViolation(
-                    `${resourceLabel(role.resource)} is a workload role (pods assume it through IRSA or EKS Pod Identity) and ${via} attaches ${attachment.policyArn} ` +
-                        `(${awsManagedPolicyName(attachment.policyArn)}); grant the workload the actions it needs instead`,
-                    attachment.resource.urn,
-                );
             }
         },
     };
 }
 
-/** Administrator power for pods. */
-export const workloadAdministratorPolicyRule = attachmentRule(
+/** Administrator power, or a path to it, for pods. */
+export const workloadAdministratorPolicyRule = workloadRule(
     "workload-role-no-administrator-policy",
-    "A role that pods assume (it trusts an IAM OIDC provider or pods.eks.amazonaws.com) may not have AdministratorAccess, PowerUserAccess or IAMFullAccess attached: any compromised pod would own the account, or could make itself its owner.",
+    "A role that pods can hold (it trusts an IAM OIDC provider or pods.eks.amazonaws.com, a Pod Identity association names it, or its trust is not known) may not be granted administrator power or a path of the escalation model (IAM policy writes, iam:PassRole with compute, sts:AssumeRole or user credentials for principals it does not name, ...), through any policy, attachment, CloudControl resource or CloudFormation template; a grant the pack cannot read is refused too.",
     "mandatory",
     {
         properties: {
@@ -216,17 +100,17 @@ export const workloadAdministratorPolicyRule = attachmentRule(
                 type: "array",
                 items: { type: "string" },
                 default: defaultAdministratorPolicyNames,
-                description: "Names of the AWS-managed policies that may not be attached to a workload role.",
+                description: "AWS-managed policies refused by name on a workload role, on top of every policy whose document opens a path.",
             },
         },
     },
-    (policyArn, config) => isAwsManagedPolicyOf(policyArn, (config.policyNames as string[] | undefined) ?? defaultAdministratorPolicyNames),
+    true,
 );
 
-/** Whole services for pods. */
-export const workloadFullAccessPolicyRule = attachmentRule(
+/** Broad grants for pods. */
+export const workloadFullAccessPolicyRule = workloadRule(
     "workload-role-no-full-access-policy",
-    "A role that pods assume should not have AWS-managed *FullAccess policies attached: each grants every action of a service on every resource of the account.",
+    "A role that pods can hold should not be granted all or most actions of a service, iam:PassRole on roles it does not name, or resource-policy writes on resources it does not name, through any policy or attachment.",
     "advisory",
     {
         properties: {
@@ -234,11 +118,9 @@ export const workloadFullAccessPolicyRule = attachmentRule(
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Names of *FullAccess policies a workload role may have (e.g. a team's accepted exceptions).",
+                description: "AWS-managed policies whose broad grants a workload role may have (a team's accepted exceptions).",
             },
         },
     },
-    (policyArn, config) =>
-        isAwsManagedFullAccessPolicy(policyArn) &&
-        !isAwsManagedPolicyOf(policyArn, [...defaultAdministratorPolicyNames, ...((config.allowedPolicyNames as string[] | undefined) ?? [])]),
+    false,
 );

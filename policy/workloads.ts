@@ -1,0 +1,163 @@
+/**
+ * Which roles pods can hold, and what every grant to them opens in the escalation model shared
+ * with the components (components/iam). A role is judged as a workload role when its trust admits
+ * IRSA or EKS Pod Identity, when a Pod Identity association names it (as its role or target role),
+ * and, failing closed, when its trust is not known (preview) or cannot be read, or when a grant
+ * names a role this stack does not hold.
+ */
+import {
+    Capability,
+    grantStatementsOf,
+    managedPolicyCapabilities,
+    managedPolicyTableSource,
+    isMandatoryPath,
+    PathFinding,
+    pathsOf,
+    statementCapabilities,
+} from "../components/iam";
+import { awsManagedPolicyName } from "../components/iam/managedPolicies";
+import { GrantRecord, linksTo, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
+import { isWorkloadTrustPolicy } from "./trust";
+import { parsePolicyDocument } from "./documents";
+
+/** A role judged, with why it counts as a workload role. */
+export interface WorkloadJudgement {
+    /** How messages name the role. */
+    role: string;
+    /** Why pods can hold it, or could. */
+    reason: string;
+    /** The paths its grants open, each with the resource to report it on. */
+    findings: { finding: PathFinding; urn: string }[];
+    /** Grants the pack cannot read, which are violations for a workload role. */
+    unreadable: { label: string; urn: string; why: string }[];
+}
+
+/** Options of the judgement, from the pack's config. */
+export interface JudgementOptions {
+    /** AWS-managed policies refused by name whatever their documents say. */
+    forbiddenPolicyNames: string[];
+    /** AWS-managed policies whose broad paths are accepted (a team's exceptions). */
+    allowedBroadPolicyNames: string[];
+}
+
+function workloadReason(role: RoleRecord, stack: StackGrants): string | undefined {
+    const association = stack.associations.find((each) => each.roles.some((link) => linksTo(link, role)));
+    if (association !== undefined) {
+        return `${association.label} gives its credentials to pods (roleArn or targetRoleArn)`;
+    }
+    if (role.trust === unknown) {
+        return "its trust policy is not known yet (preview), so it could be a workload role";
+    }
+    if ("error" in parsePolicyDocument(role.trust)) {
+        return "its trust policy cannot be read, so it could be a workload role";
+    }
+    return isWorkloadTrustPolicy(role.trust) ? "pods assume it through IRSA or EKS Pod Identity" : undefined;
+}
+
+function linkText(link: RoleLink): string {
+    if ("self" in link) {
+        return link.self;
+    }
+    return link.references.length > 0 ? link.references.join(", ") : "a role not known yet (preview)";
+}
+
+/** The capabilities of one grant, each with its resource; or why it cannot be read. */
+function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRecord | undefined, options: JudgementOptions): { capabilities: { capability: Capability; urn: string }[]; unreadable?: string } {
+    const fromDocument = (document: unknown, label: string): { capabilities: { capability: Capability; urn: string }[]; unreadable?: string } => {
+        const read = grantStatementsOf(document, `${label} `);
+        if ("error" in read) {
+            return { capabilities: [], unreadable: `cannot be judged: its document ${read.error}` };
+        }
+        return { capabilities: read.statements.flatMap(statementCapabilities).map((capability) => ({ capability, urn: grant.urn })) };
+    };
+    const content = grant.content;
+    if ("document" in content) {
+        return fromDocument(content.document, grant.label);
+    }
+    if ("unreadable" in content) {
+        return { capabilities: [], unreadable: `cannot be judged: ${content.unreadable}` };
+    }
+    if ("exclusiveNames" in content) {
+        const held = stack.grants.filter((other) => other.policyName !== undefined && role !== undefined && linksTo(other.role, role)).map((other) => other.policyName);
+        const missing = content.exclusiveNames.filter((name) => !held.includes(name));
+        return missing.length === 0 ? { capabilities: [] } : { capabilities: [], unreadable: `cannot be judged: it keeps inline policies ${JSON.stringify(missing)} that no policy resource of this stack holds, so their documents cannot be read` };
+    }
+    const policyLink: RoleLink = "policyArn" in content ? { references: [content.policyArn], dependencies: content.dependencies, unknownReference: false } : content.policyReference;
+    if ("policyArn" in content) {
+        const name = awsManagedPolicyName(content.policyArn);
+        const managed = managedPolicyCapabilities(content.policyArn);
+        const forbidden = name !== undefined && options.forbiddenPolicyNames.some((each) => each.toLowerCase() === name.toLowerCase());
+        if (forbidden && (managed === undefined || "unknown" in managed || !pathsOf(managed.capabilities).some((finding) => isMandatoryPath(finding.path)))) {
+            return { capabilities: [], unreadable: `attaches ${content.policyArn}, which this policy's policyNames refuse by name` };
+        }
+        if (managed !== undefined) {
+            if ("unknown" in managed) {
+                return { capabilities: [], unreadable: `cannot be judged: it attaches ${content.policyArn}, which the table derived from ${managedPolicyTableSource()} does not know, so what it grants cannot be judged` };
+            }
+            const allowed = options.allowedBroadPolicyNames.some((each) => each.toLowerCase() === (name ?? "").toLowerCase());
+            return {
+                capabilities: managed.capabilities.map((capability) => ({
+                    capability: { ...capability, evidence: `${grant.label} attaches ${capability.evidence}`, ...(allowed && { acceptedBroad: true }) },
+                    urn: grant.urn,
+                })),
+            };
+        }
+    }
+    const policy = stack.policies.find((each) => linksTo(policyLink, each));
+    if (policy === undefined) {
+        return {
+            capabilities: [],
+            unreadable: `cannot be judged: it attaches ${linkText(policyLink)}, a customer-managed policy this stack does not hold (or not known yet), so its document cannot be read`,
+        };
+    }
+    if (policy.document === unknown) {
+        return { capabilities: [], unreadable: `cannot be judged: the document of ${policy.label}, which it attaches, is not known yet (preview)` };
+    }
+    return fromDocument(policy.document, `${grant.label} attaches ${policy.label}`);
+}
+
+/** Every workload role of the stack (or role that could be one), judged. */
+export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions): WorkloadJudgement[] {
+    const judged = new Map<string, { judgement: WorkloadJudgement; capabilities: { capability: Capability; urn: string }[] }>();
+    const entry = (key: string, role: string, reason: string) =>
+        judged.get(key) ?? judged.set(key, { judgement: { role, reason, findings: [], unreadable: [] }, capabilities: [] }).get(key)!;
+    for (const grant of stack.grants) {
+        const roles = stack.roles.filter((role) => linksTo(grant.role, role));
+        const targets: { key: string; role: RoleRecord | undefined; label: string; reason: string }[] = [];
+        for (const role of roles) {
+            const reason = workloadReason(role, stack);
+            if (reason !== undefined) {
+                targets.push({ key: `${role.urn} ${role.label}`, role, label: role.label, reason });
+            }
+        }
+        if (roles.length === 0 && !("self" in grant.role)) {
+            const names = linkText(grant.role);
+            targets.push({
+                key: `outside ${grant.urn} ${names}`,
+                role: undefined,
+                label: `the role ${names}`,
+                reason: grant.role.references.length > 0 ? "it is not a role of this stack, so its trust cannot be read and it could be a workload role" : "it is not known yet (preview), so it could be a workload role",
+            });
+        }
+        for (const target of targets) {
+            const judgedRole = entry(target.key, target.label, target.reason);
+            const { capabilities, unreadable } = grantCapabilities(grant, stack, target.role, options);
+            judgedRole.capabilities.push(...capabilities);
+            if (unreadable !== undefined) {
+                judgedRole.judgement.unreadable.push({ label: grant.label, urn: grant.urn, why: unreadable });
+            }
+        }
+    }
+    return [...judged.values()].map(({ judgement, capabilities }) => {
+        const findings = pathsOf(capabilities.map((each) => each.capability));
+        return {
+            ...judgement,
+            findings: findings.map((finding) => {
+                // Accepted exceptions take a broad path away only when every capability of it comes from them.
+                const sources = capabilities.filter((each) => finding.evidence.includes(each.capability.evidence));
+                const accepted = finding.path.level === "broad" && sources.length > 0 && sources.every((each) => (each.capability as { acceptedBroad?: boolean }).acceptedBroad === true);
+                return { finding, urn: accepted ? "" : (sources[0]?.urn ?? "") };
+            }).filter((each) => each.urn !== ""),
+        };
+    });
+}
