@@ -51,6 +51,15 @@ function call<Request, Response>(client: analyzerRpc.AnalyzerClient, method: str
     });
 }
 
+function stackResource(type: string, name: string, props: Record<string, unknown>): analyzerProto.AnalyzerResource {
+    return new analyzerProto.AnalyzerResource()
+        .setType(type)
+        .setName(name)
+        .setUrn(`urn:pulumi:prod::guarded::${type}::${name}`)
+        .setProperties(Struct.fromJavaScript(props as never))
+        .setOptions(new analyzerProto.AnalyzerResourceOptions());
+}
+
 function analyzeRequest(stack: string, type: string, name: string, props: Record<string, unknown>): analyzerProto.AnalyzeRequest {
     return new analyzerProto.AnalyzeRequest()
         .setType(type)
@@ -170,21 +179,40 @@ describe("policy pack: the analyzer server the CLI starts", function () {
         assert.match(found[0].message, /launches from aws:ec2\/launchTemplate:LaunchTemplate "nodes": metadataOptions.httpPutResponseHopLimit is 2/);
     });
 
-    it("AnalyzeStack during preview: an attachment whose role name is unknown still finds its workload role; unknown trust policies are skipped", async () => {
-        const resource = (type: string, name: string, props: Record<string, unknown>): analyzerProto.AnalyzerResource =>
-            new analyzerProto.AnalyzerResource()
-                .setType(type)
-                .setName(name)
-                .setUrn(`urn:pulumi:prod::guarded::${type}::${name}`)
-                .setProperties(Struct.fromJavaScript(props as never))
-                .setOptions(new analyzerProto.AnalyzerResourceOptions());
-        const workload = resource("aws:iam/role:Role", "workload", { name: unknownString, arn: unknownString, assumeRolePolicy: JSON.stringify(document(irsaStatement())) });
-        const pending = resource("aws:iam/role:Role", "pending", { assumeRolePolicy: unknownString });
-        const admin = resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: unknownString, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    it("AnalyzeStack during preview: an attachment whose role name is unknown still finds its workload role; a role whose trust is unknown fails closed", async () => {
+        const workload = stackResource("aws:iam/role:Role", "workload", { name: unknownString, arn: unknownString, assumeRolePolicy: JSON.stringify(document(irsaStatement())) });
+        const pending = stackResource("aws:iam/role:Role", "pending", { assumeRolePolicy: unknownString });
+        const admin = stackResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: unknownString, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
         admin.getPropertydependenciesMap().set("role", new analyzerProto.AnalyzerPropertyDependencies().setUrnsList([workload.getUrn()]));
         const found = diagnostics(await call(client, "analyzeStack", new analyzerProto.AnalyzeStackRequest().setResourcesList([workload, pending, admin])));
         assert.deepEqual(found.map(({ policy, level, urn }) => [policy, level, urn]), [["workload-role-no-administrator-policy", "mandatory", admin.getUrn()]]);
         assert.match(found[0].message, /aws:iam\/role:Role "workload" is a workload role .* attaches arn:aws:iam::aws:policy\/AdministratorAccess/);
+        // The grant to the role whose trust names a provider not created yet is reported before `pulumi up` creates it.
+        const grant = stackResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "grant", { role: unknownString, policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
+        grant.getPropertydependenciesMap().set("role", new analyzerProto.AnalyzerPropertyDependencies().setUrnsList([pending.getUrn()]));
+        const failClosed = diagnostics(await call(client, "analyzeStack", new analyzerProto.AnalyzeStackRequest().setResourcesList([pending, grant])));
+        const refused = failClosed.filter(({ level }) => level === "mandatory");
+        assert.ok(refused.length > 0 && refused.every(({ policy, urn }) => policy === "workload-role-no-administrator-policy" && urn === grant.getUrn()));
+        assert.match(refused[0].message, /aws:iam\/role:Role "pending" is a workload role \(its trust policy is not known yet \(preview\), so it could be a workload role\) and the escalation path "iam-policy-write"/);
+    });
+
+    it("AnalyzeStack: an aws-native role, a CloudControl role and a CloudFormation stack's role, each given administrator rights", async () => {
+        const trust = document(irsaStatement());
+        const native = stackResource("aws-native:iam:Role", "native", { assumeRolePolicyDocument: trust, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess-Amplify"] });
+        const cloudControl = stackResource("aws:cloudcontrol/resource:Resource", "cc", {
+            typeName: "AWS::IAM::Role",
+            desiredState: JSON.stringify({ AssumeRolePolicyDocument: trust, Policies: [{ PolicyName: "all", PolicyDocument: document({ Effect: "Allow", Action: "iam:**", Resource: "*" }) }] }),
+        });
+        const template = { Resources: { Pods: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: trust, ManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } } } };
+        const cfn = stackResource("aws:cloudformation/stack:Stack", "cfn", { name: "pods", templateBody: JSON.stringify(template) });
+        const found = diagnostics(await call(client, "analyzeStack", new analyzerProto.AnalyzeStackRequest().setResourcesList([native, cloudControl, cfn])));
+        const mandatory = found.filter(({ policy }) => policy === "workload-role-no-administrator-policy");
+        assert.ok(mandatory.every(({ level }) => level === "mandatory"));
+        assert.deepEqual([...new Set(mandatory.map(({ urn }) => urn))], [native.getUrn(), cloudControl.getUrn(), cfn.getUrn()]);
+        const on = (resourceUrn: string): string => mandatory.filter(({ urn }) => urn === resourceUrn).map(({ message }) => message).join("\n");
+        assert.match(on(native.getUrn()), /aws-native:iam:Role "native" is a workload role .*"iam-policy-write"/);
+        assert.match(on(cloudControl.getUrn()), /aws:cloudcontrol\/resource:Resource "cc" is a workload role .*"iam-policy-write"/);
+        assert.match(on(cfn.getUrn()), /template resource "Pods" \(AWS::IAM::Role\) is a workload role .*"every-action"/);
     });
 
     it("Configure: the pack config changes a policy's level and settings", async () => {
