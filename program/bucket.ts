@@ -30,6 +30,13 @@ export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
     };
 }
 
+/**
+ * The filter of a lifecycle rule for every object. An empty `filter: {}` (or none) makes the AWS
+ * provider warn on every run that it "will be an error in a future version": it wants exactly one
+ * predicate, and the empty prefix is the one that matches every key.
+ */
+export const everyObject = { prefix: "" };
+
 /** The key prefix of the server access logs in the log bucket. */
 export const accessLogPrefix = "s3-access-logs/";
 
@@ -115,7 +122,7 @@ export function createBucket(name: string, config: BucketConfig, logRetentionDay
                     {
                         id: "expire-noncurrent-versions",
                         status: "Enabled",
-                        filter: {},
+                        filter: everyObject,
                         noncurrentVersionExpiration: { noncurrentDays: config.noncurrentVersionExpirationDays },
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },
@@ -137,10 +144,26 @@ function createAccessLogs(sourceName: string, source: aws.s3.Bucket, config: New
     const logBucket = new aws.s3.Bucket(name, { forceDestroy: config.forceDestroy }, opts);
     const accountId = aws.getCallerIdentityOutput().accountId;
     lockDown(name, logBucket, opts, pulumi.all([logBucket.arn, source.arn, accountId]).apply(([logArn, sourceArn, account]) => accessLogBucketPolicy(logArn, sourceArn, account)));
+    // The audit trail of a versioned bucket is versioned too: an overwritten or deleted log stays recoverable.
+    const versioning = config.versioned
+        ? new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: logBucket.id, versioningConfiguration: { status: "Enabled" } }, { ...opts, parent: logBucket })
+        : undefined;
     new aws.s3.BucketLifecycleConfiguration(
         `${name}-lifecycle`,
-        { bucket: logBucket.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: { prefix: accessLogPrefix }, expiration: { days: retentionDays } }] },
-        { ...opts, parent: logBucket },
+        {
+            bucket: logBucket.id,
+            rules: [
+                {
+                    id: "expire-access-logs",
+                    status: "Enabled",
+                    filter: { prefix: accessLogPrefix },
+                    expiration: { days: retentionDays },
+                    // With versioning, expiry leaves the log as a noncurrent version: that goes too, later.
+                    ...(config.versioned ? { noncurrentVersionExpiration: { noncurrentDays: config.noncurrentVersionExpirationDays } } : {}),
+                },
+            ],
+        },
+        { ...opts, parent: logBucket, dependsOn: versioning ? [versioning] : [] },
     );
     new aws.s3.BucketLogging(`${sourceName}-logging`, { bucket: source.id, targetBucket: logBucket.id, targetPrefix: accessLogPrefix }, { ...opts, parent: source });
     return logBucket;

@@ -15,6 +15,7 @@ import {
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { ClusterAccessConfig, principalArnProblem } from "./access";
 import { parseCidr } from "./cidr";
 import { EndpointConfig, endpointCidrProblem, endpointWarnings } from "./endpoint";
 import { todayUtc, UpgradeSupportType, upgradeSupportTypes, versionProblem, versionWarning } from "./versions";
@@ -66,6 +67,8 @@ export const configKeys = [
     "readerReplicas",
     "readerIntervalSeconds",
     "workloads",
+    "clusterAdminArns",
+    "clusterViewerArns",
 ] as const;
 
 /** A key of the project's config. */
@@ -185,6 +188,8 @@ export interface ProgramConfig {
     reader: { keyPrefixes: string[]; replicas: number; intervalSeconds: number };
     /** The stack's further workloads (`eks-irsa:workloads`), bound on its cluster with its mechanism. */
     workloads: WorkloadConfig[];
+    /** Who reaches the cluster's API besides its creator: an access entry each. */
+    access: ClusterAccessConfig;
 }
 
 /** Reads one config value as the Pulumi CLI passes it: a string, with arrays as JSON; undefined when unset. */
@@ -439,6 +444,13 @@ export function parseConfig(lookup: ConfigLookup, today: string = todayUtc()): P
         workloadProblems(fullKey("workloads"), workloadEntries.entries, clusterName, identityMechanism).forEach(report);
     }
 
+    const principalList = (key: ConfigKey): string[] => list(key, (field, value) => ruleProblem(field, value, principalArnProblem(value)), { nonEmpty: false });
+    const adminArns = principalList("clusterAdminArns");
+    const viewerArns = principalList("clusterViewerArns");
+    for (const arn of viewerArns.filter((viewer) => adminArns.includes(viewer))) {
+        report(problem(fullKey("clusterViewerArns"), arn, `it is in ${fullKey("clusterAdminArns")} too; a principal has one access entry, so list it once, with the access it needs`));
+    }
+
     const parseEndpoint = (publicAccess: boolean, allowAnywhere: boolean): EndpointConfig => {
         const cidrs = list("endpointPublicAccessCidrs", (field, value) => ruleProblem(field, value, endpointCidrProblem(value, allowAnywhere)), { nonEmpty: false });
         if (publicAccess && cidrs.length === 0) {
@@ -482,6 +494,7 @@ export function parseConfig(lookup: ConfigLookup, today: string = todayUtc()): P
         serviceAccountName,
         reader: { keyPrefixes, replicas, intervalSeconds },
         workloads: workloadEntries.entries,
+        access: { adminArns, viewerArns },
     };
 }
 

@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaBinding, PodIdentityBinding, WorkloadClusterIdentity, WorkloadIdentities } from "@eks-irsa/components";
 
+import { ClusterAccessGrant, createClusterAccess } from "./access";
 import { createAddon, vpcCniNetworkPolicyConfiguration } from "./addons";
 import { Bucket, createBucket } from "./bucket";
 import { ProgramConfig, projectName } from "./config";
@@ -46,6 +47,8 @@ export interface Infrastructure {
     /** Undefined when `secretsEncryption` is off. */
     secretsKey: SecretsKey | undefined;
     cluster: eks.Cluster;
+    /** The access entries of `clusterAdminArns` and `clusterViewerArns`. */
+    clusterAccess: ClusterAccessGrant[];
     /** How the mechanism (and a switch of it) shapes the cluster and the bindings. */
     identity: IdentityPlan;
     /** The aws-node DaemonSet's role. */
@@ -151,8 +154,10 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         // aws-node must start with its role in place: with Pod Identity, the association must exist first.
         dependsOn: [cluster, vpcCniBinding.binding],
     });
-    // Kubernetes objects go through the cluster's endpoint, with the deployer's credentials.
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson });
+    const clusterAccess = createClusterAccess(name, { clusterName, access: config.access, dependsOn: [cluster] });
+    // Kubernetes objects go through the cluster's endpoint, with the deployer's credentials: a deployer
+    // who has just listed itself reaches the API only once its entry and policy exist.
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson }, { dependsOn: clusterAccess.map((grant) => grant.association) });
     const awsNodeRollout = createAwsNodeRollout(`${name}-aws-node`, { mechanism: config.identityMechanism, provider, dependsOn: [vpcCni] });
     const kubeProxy = createAddon(`${name}-addon-kube-proxy`, "kube-proxy", {
         clusterName,
@@ -258,6 +263,7 @@ export function createInfrastructure(config: ProgramConfig): Infrastructure {
         controlPlaneLogGroup,
         secretsKey,
         cluster,
+        clusterAccess,
         identity,
         vpcCniBinding,
         awsNodeRollout,

@@ -12,7 +12,8 @@
  *   kube-proxy add-ons, and aliases them to the ones the component created, so EKS keeps its add-ons.
  * - Renaming the cluster: `eks-irsa:clusterName` is the EKS cluster's name, so a change replaces the
  *   cluster and everything on it. The program reads the name it deployed last from its own stack's
- *   outputs and refuses a different one without `eks-irsa:allowClusterReplacement`.
+ *   outputs, under a name every backend resolves, and refuses a different one without
+ *   `eks-irsa:allowClusterReplacement`.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -79,16 +80,31 @@ export function clusterRenameProblem(deployedName: string | undefined, configure
     );
 }
 
-/** The fully qualified name of the running stack, for a StackReference to itself. */
+/** The organization the self-managed (DIY) backends report, which has no organizations. */
+export const diyOrganization = "organization";
+
+/**
+ * The name of a StackReference to the running stack that every backend resolves to that stack.
+ * Pulumi Cloud (and self-hosted Pulumi Cloud) resolve `<org>/<project>/<stack>`, and a bare name only
+ * within the user's default organization, which need not be the stack's: so the full name. The DIY
+ * backends report the organization `organization`; a project-scoped one accepts both forms, but a
+ * legacy one (a state directory from before projects) only the bare stack name, which both resolve
+ * in the current project: so the bare name (Pulumi's `fullyQualifiedStackName` notes the same split).
+ */
+export function selfReferenceName(organization: string | undefined, project: string, stack: string): string {
+    return organization === undefined || organization === diyOrganization ? stack : `${organization}/${project}/${stack}`;
+}
+
+/** The name of a StackReference to the running stack (see {@link selfReferenceName}). */
 export function ownStackName(): string {
-    let organization: string;
+    let organization: string | undefined;
     try {
         organization = pulumi.getOrganization();
     } catch {
-        // Only the mocks leave it unset; "organization" is what the self-managed backends use.
-        organization = "organization";
+        // Only the mocks and old CLIs leave it unset; both run on a backend that resolves the bare name.
+        organization = undefined;
     }
-    return `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
+    return selfReferenceName(organization, pulumi.getProject(), pulumi.getStack());
 }
 
 /**

@@ -72,6 +72,7 @@ describe("config", () => {
                 { name: "aws-load-balancer-controller", catalogue: "aws-load-balancer-controller", serviceAccountMode: "none" },
                 { name: "cluster-autoscaler", catalogue: "cluster-autoscaler", serviceAccountMode: "none" },
             ],
+            access: { adminArns: [], viewerArns: [] },
         };
         assert.deepEqual(config, expected);
     });

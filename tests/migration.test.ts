@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 
 import { IdentityMechanism } from "../program/config";
-import { bindingAliases, clusterRenameProblem, identityPlan } from "../program/migration";
+import { bindingAliases, clusterRenameProblem, identityPlan, selfReferenceName } from "../program/migration";
 import { awsNodeMechanismAnnotation } from "../program/vpcCniRole";
 import { mockAccountId, mockRegion, valueOf } from "./mocks";
 import { configOf, Deployment, PlannedResource, planStack, updatePlan, UpdatePlan } from "./programRun";
@@ -190,8 +190,47 @@ describe("identity plans and cluster renames", () => {
     it("reads the deployed name from the stack itself, and names the cluster once the check passed", async () => {
         const { deployment } = await planStack(configOf("dev"));
         const reference = deployment.one("pulumi:pulumi:StackReference", "eks-irsa-deployed");
-        assert.equal(reference.inputs.name, "organization/eks-irsa/test");
+        assert.equal(reference.inputs.name, "test");
         assert.equal(deployment.one("eks:index:Cluster", "eks-irsa").inputs.name, "eks-irsa-dev");
         assert.equal(await valueOf(deployment.infra.outputs.clusterName), "eks-irsa-dev");
+    });
+});
+
+/**
+ * How each backend resolves a StackReference name to `<org>/<project>/<stack>`, as Pulumi documents
+ * it (Stacks, "stack name formats"; automation.fullyQualifiedStackName): undefined where it refuses it.
+ */
+type Backend = { kind: "cloud"; defaultOrganization: string } | { kind: "diy-project" } | { kind: "diy-legacy" };
+
+function resolveStackReference(backend: Backend, name: string, currentProject: string): string | undefined {
+    const parts = name.split("/");
+    switch (backend.kind) {
+        case "cloud":
+            return parts.length === 1 ? `${backend.defaultOrganization}/${currentProject}/${name}` : parts.length === 2 ? `${parts[0]}/${currentProject}/${parts[1]}` : name;
+        case "diy-project":
+            return parts.length === 1 ? `organization/${currentProject}/${name}` : parts.length === 3 && parts[0] === "organization" ? name : undefined;
+        case "diy-legacy":
+            return parts.length === 1 ? `organization/${currentProject}/${name}` : undefined;
+    }
+}
+
+describe("the rename guard's reference to its own stack", () => {
+    const cases: { backend: Backend; organization: string | undefined; label: string }[] = [
+        { label: "Pulumi Cloud, the stack in a team organization the user's default is not", backend: { kind: "cloud", defaultOrganization: "jane" }, organization: "acme" },
+        { label: "Pulumi Cloud, the stack in the user's default organization", backend: { kind: "cloud", defaultOrganization: "acme" }, organization: "acme" },
+        { label: "a project-scoped DIY backend (pulumi login --local, s3://, azblob://)", backend: { kind: "diy-project" }, organization: "organization" },
+        { label: "a legacy DIY backend (a state directory from before projects)", backend: { kind: "diy-legacy" }, organization: "organization" },
+    ];
+    for (const { label, backend, organization } of cases) {
+        it(`names the running stack itself on ${label}`, () => {
+            const name = selfReferenceName(organization, "eks-irsa", "prod");
+            const own = `${organization}/eks-irsa/prod`;
+            assert.equal(resolveStackReference(backend, name, "eks-irsa"), own, name);
+        });
+    }
+
+    it("no longer uses the form a legacy DIY backend refuses", () => {
+        assert.equal(resolveStackReference({ kind: "diy-legacy" }, "organization/eks-irsa/prod", "eks-irsa"), undefined);
+        assert.doesNotMatch(selfReferenceName("organization", "eks-irsa", "prod"), /\//);
     });
 });

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 
 import { podSecurityLabels } from "../program/infrastructure";
-import { mockClusterEndpoint, mockOidcIssuer, RegisteredResource } from "../scripts/offline/mocks";
+import { mockClusterEndpoint, mockOidcIssuer, RegisteredResource, sentinels } from "../scripts/offline/mocks";
 import { mockAccountId, mockRegion, valueOf } from "./mocks";
 import { Deployment, deployStack } from "./programRun";
 import { inlinePolicyOf } from "./inlinePolicies";
@@ -124,8 +124,30 @@ for (const expected of stacks) {
             const versioning = deployed.ofType("aws:s3/bucketVersioning:BucketVersioning");
             assert.deepEqual(
                 versioning.map((resource) => resource.inputs.versioningConfiguration),
-                expected.versioned ? [{ status: "Enabled" }] : [],
+                expected.versioned ? [{ status: "Enabled" }, { status: "Enabled" }] : [],
             );
+        });
+
+        if (expected.versioned) {
+            it("versions every bucket it creates, the access-log bucket too", () => {
+                const versionedBuckets = deployed.ofType("aws:s3/bucketVersioning:BucketVersioning").map((resource) => resource.inputs.bucket);
+                const buckets = deployed.ofType("aws:s3/bucket:Bucket");
+                assert.ok(buckets.length >= 2, buckets.map((bucket) => bucket.name).join(", "));
+                for (const bucket of buckets) {
+                    assert.ok(versionedBuckets.includes(`${bucket.name}-${sentinels.randomSuffix}`), `${bucket.name} is not versioned: ${versionedBuckets.join(", ")}`);
+                }
+            });
+        }
+
+        it("gives every lifecycle rule exactly one filter predicate, so the AWS provider has nothing to warn about", () => {
+            const predicates = ["prefix", "tag", "objectSizeGreaterThan", "objectSizeLessThan", "and"];
+            const rules = deployed.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").flatMap((resource) => resource.inputs.rules as Json[]);
+            for (const rule of rules) {
+                const filter = rule.filter as Json | undefined;
+                assert.ok(filter !== undefined && !("prefix" in rule), `${String(rule.id)} has no filter`);
+                const given = predicates.filter((key) => filter[key] !== undefined);
+                assert.equal(given.length, 1, `${String(rule.id)} filter ${JSON.stringify(filter)}`);
+            }
         });
 
         it("labels the namespace to enforce, warn about and audit the restricted Pod Security profile", () => {

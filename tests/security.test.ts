@@ -296,13 +296,20 @@ for (const expected of stacks) {
                 const logging = deployed.one("aws:s3/bucketLogging:BucketLogging", "eks-irsa-data-logging").inputs;
                 assert.deepEqual([logging.bucket, logging.targetBucket, logging.targetPrefix], ["eks-irsa-data-1a2b3c4", logBucketName, "s3-access-logs/"]);
                 assert.deepEqual(deployed.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "eks-irsa-data-access-logs-lifecycle").inputs.rules, [
-                    { id: "expire-access-logs", status: "Enabled", filter: { prefix: "s3-access-logs/" }, expiration: { days: expected.retentionDays } },
+                    {
+                        id: "expire-access-logs",
+                        status: "Enabled",
+                        filter: { prefix: "s3-access-logs/" },
+                        expiration: { days: expected.retentionDays },
+                        noncurrentVersionExpiration: { noncurrentDays: 90 },
+                    },
                 ]);
+                assert.deepEqual(deployed.one("aws:s3/bucketVersioning:BucketVersioning", "eks-irsa-data-access-logs-versioning").inputs.versioningConfiguration, { status: "Enabled" });
                 assert.deepEqual(deployed.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "eks-irsa-data-lifecycle").inputs.rules, [
                     {
                         id: "expire-noncurrent-versions",
                         status: "Enabled",
-                        filter: {},
+                        filter: { prefix: "" },
                         noncurrentVersionExpiration: { noncurrentDays: 90 },
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },
