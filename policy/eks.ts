@@ -49,8 +49,15 @@ export interface EndpointSettings {
     publicAccessCidrs?: string[];
 }
 
-/** The problems of a cluster whose API server anyone on the internet can reach. */
-export function endpointProblems(settings: EndpointSettings): string[] {
+/** The share of the public address space (IPv4 or IPv6) the endpoint's CIDR blocks may cover together by default: a /12 of IPv4. */
+export const defaultMaxPublicAddressShare = 1 / 4096;
+
+/**
+ * The problems of a cluster whose API server anyone on the internet can reach: open to 0.0.0.0/0 or
+ * ::/0, or to blocks that together cover more than `maxShare` of the address space
+ * (0.0.0.0/1 with 128.0.0.0/1 is everyone too), or blocks that cannot be read.
+ */
+export function endpointProblems(settings: EndpointSettings, maxShare: number = defaultMaxPublicAddressShare): string[] {
     if (settings.endpointPublicAccess === false) {
         return [];
     }
@@ -59,11 +66,21 @@ export function endpointProblems(settings: EndpointSettings): string[] {
         return ["the public API endpoint is on and publicAccessCidrs is not set, so EKS opens it to 0.0.0.0/0; name the CIDR blocks of your deployers, or turn the public endpoint off"];
     }
     const open = cidrs.filter((cidr) => openCidrs.includes(cidr.trim()));
-    return open.length === 0
-        ? []
-        : [`the public API endpoint is open to ${open.join(" and ")}: anyone can reach the API server and probe it; name the CIDR blocks of your deployers, or turn the public endpoint off`];
+    if (open.length > 0) {
+        return [`the public API endpoint is open to ${open.join(" and ")}: anyone can reach the API server and probe it; name the CIDR blocks of your deployers, or turn the public endpoint off`];
+    }
+    const share = addressShare(cidrs);
+    if (share.unreadable.length > 0) {
+        return [`publicAccessCidrs ${JSON.stringify(share.unreadable)} cannot be read as CIDR blocks, so who may reach the API server cannot be judged; write blocks such as 203.0.113.0/24`];
+    }
+    const widest = Math.max(share.ipv4, share.ipv6);
+    return widest > maxShare
+        ? [
+              `the public API endpoint is open to ${JSON.stringify(cidrs)}, which together cover ${(widest * 100).toPrecision(3)}% of the ${share.ipv4 >= share.ipv6 ? "IPv4" : "IPv6"} addresses ` +
+                  `(more than ${(maxShare * 100).toPrecision(3)}%): in effect much of the internet; name the CIDR blocks of your deployers, or turn the public endpoint off`,
+          ]
+        : [];
 }
-
 /** The problems of a cluster that keeps no audit log: who did what through the Kubernetes API is lost. */
 export function auditLoggingProblems(enabledClusterLogTypes: string[] | undefined): string[] {
     return (enabledClusterLogTypes ?? []).includes("audit")
@@ -77,4 +94,80 @@ export const defaultNonProductionStacks = ["dev", "dev-*", "*-dev", "test", "tes
 /** Whether a stack is non-production: its name matches one of the patterns (`*` any run of characters, `?` one; case-insensitive). */
 export function isNonProductionStack(stack: string, patterns: string[]): boolean {
     return patterns.some((pattern) => iamPatternMatches(pattern, stack));
+}
+
+/** The share of the IPv4 or IPv6 address space each family of CIDR blocks covers together, and the blocks that cannot be read. */
+export function addressShare(cidrs: string[]): { ipv4: number; ipv6: number; unreadable: string[] } {
+    const ranges: { v4: [bigint, bigint][]; v6: [bigint, bigint][] } = { v4: [], v6: [] };
+    const unreadable: string[] = [];
+    for (const text of cidrs.map((cidr) => cidr.trim())) {
+        const parsed = parseCidrRange(text);
+        if (parsed === undefined) {
+            unreadable.push(text);
+        } else {
+            ranges[parsed.family].push(parsed.range);
+        }
+    }
+    return { ipv4: unionSize(ranges.v4) / 2 ** 32, ipv6: unionSize(ranges.v6) / 2 ** 128, unreadable };
+}
+
+function parseCidrRange(text: string): { family: "v4" | "v6"; range: [bigint, bigint] } | undefined {
+    const [address, lengthText, extra] = text.split("/");
+    const length = Number(lengthText);
+    if (extra !== undefined || !/^\d{1,3}$/.test(lengthText ?? "")) {
+        return undefined;
+    }
+    let value: bigint | undefined;
+    let bits: number;
+    if (address.includes(":")) {
+        bits = 128;
+        value = ipv6Value(address);
+    } else {
+        bits = 32;
+        const octets = address.split(".");
+        value = octets.length === 4 && octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255) ? octets.reduce((sum, octet) => sum * 256n + BigInt(octet), 0n) : undefined;
+    }
+    if (value === undefined || length > bits) {
+        return undefined;
+    }
+    const size = 1n << BigInt(bits - length);
+    // AWS keeps the block the prefix names (the host bits dropped).
+    const start = (value / size) * size;
+    return { family: bits === 32 ? "v4" : "v6", range: [start, start + size] };
+}
+
+function ipv6Value(address: string): bigint | undefined {
+    const halves = address.split("::");
+    if (halves.length > 2) {
+        return undefined;
+    }
+    const groups = (part: string): string[] => (part === "" ? [] : part.split(":"));
+    const head = groups(halves[0]);
+    const tail = halves.length === 2 ? groups(halves[1]) : [];
+    const missing = 8 - head.length - tail.length;
+    if ((halves.length === 1 && missing !== 0) || missing < 0 || ![...head, ...tail].every((group) => /^[0-9a-f]{1,4}$/i.test(group))) {
+        return undefined;
+    }
+    const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+    return all.reduce((sum, group) => (sum << 16n) + BigInt(`0x${group}`), 0n);
+}
+
+function unionSize(ranges: [bigint, bigint][]): number {
+    const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let total = 0n;
+    let current: [bigint, bigint] | undefined;
+    for (const [start, end] of sorted) {
+        if (current !== undefined && start <= current[1]) {
+            current[1] = end > current[1] ? end : current[1];
+        } else {
+            if (current !== undefined) {
+                total += current[1] - current[0];
+            }
+            current = [start, end];
+        }
+    }
+    if (current !== undefined) {
+        total += current[1] - current[0];
+    }
+    return Number(total);
 }

@@ -16,6 +16,7 @@ import {
     principalsOf,
     statementCoversAction,
 } from "./documents";
+import { confinedToOneAccountsResource, isPolicyVariable, namesOneAccount, namesOneValue } from "./conditions";
 
 /** The service principal EKS Pod Identity assumes roles as. */
 export const podIdentityPrincipal = "pods.eks.amazonaws.com";
@@ -85,8 +86,13 @@ export function webIdentityStatementProblems(indexed: IndexedStatement): string[
         for (const condition of [...sub, ...aud].filter(passesWhenAbsent)) {
             problems.push(`${condition.operator} on ${condition.key} also passes for a token without that claim, so it bounds nothing; use StringEquals`);
         }
-        const exact = sub.filter((condition) => isOperator(condition, "StringEquals") && condition.values.length > 0);
-        const patterns = sub.filter((condition) => isOperator(condition, "StringLike"));
+        for (const condition of [...sub, ...aud].filter((entry) => entry.values.some(isPolicyVariable))) {
+            problems.push(
+                `${condition.operator} on ${condition.key} compares it with ${JSON.stringify(condition.values.filter(isPolicyVariable))}, a policy variable IAM replaces by a value of the request (the claim itself, say): it bounds nothing; name the values`,
+            );
+        }
+        const exact = sub.filter((condition) => isOperator(condition, "StringEquals") && condition.values.length > 0 && !condition.values.some(isPolicyVariable));
+        const patterns = sub.filter((condition) => isOperator(condition, "StringLike") && !condition.values.some(isPolicyVariable));
         for (const condition of patterns) {
             for (const value of condition.values) {
                 if (!namespaceConfinedSubject.test(value)) {
@@ -106,7 +112,7 @@ export function webIdentityStatementProblems(indexed: IndexedStatement): string[
         for (const condition of aud.filter((entry) => isOperator(entry, "StringLike"))) {
             problems.push(`StringLike on ${audKey} (${JSON.stringify(condition.values)}): the audience must be matched exactly, with StringEquals`);
         }
-        if (!aud.some((condition) => isOperator(condition, "StringEquals") && condition.values.length > 0)) {
+        if (!aud.some((condition) => isOperator(condition, "StringEquals") && condition.values.length > 0 && !condition.values.some(isPolicyVariable))) {
             problems.push(`no StringEquals condition on ${audKey}: tokens issued for any audience are accepted; require sts.amazonaws.com`);
         }
     }
@@ -123,10 +129,14 @@ export function webIdentityStatementProblems(indexed: IndexedStatement): string[
     return problems;
 }
 
-/** Whether a condition holds a real bound on the key: a positive operator, not IfExists, and no lone `*`. */
-function bounds(conditions: ConditionEntry[], key: string, operators: string[]): boolean {
+/**
+ * Whether a condition holds a real bound on the key: a positive operator, not IfExists, and values
+ * that each bound (by default: no wildcard and no policy variable; IAM ORs the values, so one that
+ * matches anything makes the condition match anything).
+ */
+function bounds(conditions: ConditionEntry[], key: string, operators: string[], valueBounds: (value: string) => boolean = namesOneValue): boolean {
     return conditionsOn(conditions, key).some(
-        (condition) => isOperator(condition, ...operators) && condition.values.length > 0 && !condition.values.includes("*"),
+        (condition) => isOperator(condition, ...operators) && !passesWhenAbsent(condition) && condition.values.length > 0 && condition.values.every(valueBounds),
     );
 }
 
@@ -149,10 +159,10 @@ export function podIdentitySourceProblems(indexed: IndexedStatement): string[] {
     }
     const conditions = conditionsOf(indexed.statement);
     const problems: string[] = [];
-    if (!bounds(conditions, "aws:SourceAccount", ["StringEquals", "StringLike"])) {
+    if (!bounds(conditions, "aws:SourceAccount", ["StringEquals", "StringLike"], namesOneAccount)) {
         problems.push("no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account");
     }
-    if (!bounds(conditions, "aws:SourceArn", ["ArnEquals", "ArnLike", "StringEquals", "StringLike"])) {
+    if (!bounds(conditions, "aws:SourceArn", ["ArnEquals", "ArnLike", "StringEquals", "StringLike"], confinedToOneAccountsResource)) {
         problems.push("no ArnEquals condition on aws:SourceArn: EKS Pod Identity may assume the role for any cluster; name the clusters' ARNs");
     }
     return problems;

@@ -319,7 +319,7 @@ describe("policy pack: a stack of bad resources", () => {
         ]);
         assert.deepEqual(findingsOf(findings, "eks-node-group-imds"), [
             `mandatory: aws:eks/nodeGroup:NodeGroup "hopping" launches from aws:ec2/launchTemplate:LaunchTemplate "hop-template": metadataOptions.httpPutResponseHopLimit is 2, so pods can reach the node role's credentials; set it to 1`,
-            'mandatory: aws:eks/nodeGroup:NodeGroup "defaults" has no launch template, so its nodes get the metadata settings of the template EKS makes, which this stack does not control; give it a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
+            'mandatory: aws:eks/nodeGroup:NodeGroup "defaults" has no launch template, so its nodes get the metadata settings of a template this stack does not control; give it a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
         ]);
     });
 

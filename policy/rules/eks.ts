@@ -4,14 +4,38 @@
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { auditLoggingProblems, defaultNonProductionStacks, EndpointSettings, endpointProblems, imdsProblems, isNonProductionStack, MetadataOptions } from "../eks";
+import { auditLoggingProblems, defaultMaxPublicAddressShare, defaultNonProductionStacks, EndpointSettings, endpointProblems, imdsProblems, isNonProductionStack, MetadataOptions } from "../eks";
 import { at, isUnknownValue, plain, report, resourceLabel, stackOfUrn, stringsAt } from "../runtime";
 
-const launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate";
-const nodeGroupType = "aws:eks/nodeGroup:NodeGroup";
+/** Where each kind of launch template (or launch configuration) keeps its metadata settings. */
+const templateMetadataPaths: Record<string, string[]> = {
+    "aws:ec2/launchTemplate:LaunchTemplate": ["metadataOptions"],
+    "aws:ec2/launchConfiguration:LaunchConfiguration": ["metadataOptions"],
+    "aws-native:ec2:LaunchTemplate": ["launchTemplateData", "metadataOptions"],
+};
 
-function metadataOptionsOf(props: Record<string, unknown>): MetadataOptions | undefined {
-    return plain(props.metadataOptions) as MetadataOptions | undefined;
+/** Karpenter's node classes: their nodes run pods, and Karpenter's defaults are IMDSv2 with hop limit 1. */
+const nodeClassTypes = ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass"];
+
+/** Things that start nodes from a template, and the properties that name it. */
+const nodeStarters: Record<string, { template: string[][]; byId: string[][]; byName: string[][] }> = {
+    "aws:eks/nodeGroup:NodeGroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
+    "aws-native:eks:Nodegroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
+    "aws:autoscaling/group:Group": {
+        template: [["launchTemplate"], ["mixedInstancesPolicy"], ["launchConfiguration"]],
+        byId: [["launchTemplate", "id"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateId"], ["launchConfiguration"]],
+        byName: [["launchTemplate", "name"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateName"], ["launchConfiguration"]],
+    },
+    "aws-native:autoscaling:AutoScalingGroup": {
+        template: [["launchTemplate"], ["mixedInstancesPolicy"], ["launchConfigurationName"]],
+        byId: [["launchTemplate", "launchTemplateId"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateId"]],
+        byName: [["launchTemplate", "launchTemplateName"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateName"], ["launchConfigurationName"]],
+    },
+};
+
+function metadataOptionsOf(resource: { type: string; props: Record<string, unknown> }): MetadataOptions | undefined {
+    const path = templateMetadataPaths[resource.type] ?? ["metadataOptions"];
+    return plain(at(resource.props, ...path)) as MetadataOptions | undefined;
 }
 
 /** Every launch template: IMDSv2 only. */
@@ -21,10 +45,19 @@ export const launchTemplateImdsv2Rule: ResourceValidationPolicy = {
         "Every EC2 launch template must require IMDSv2 (metadataOptions.httpTokens \"required\"): with IMDSv1, any request a process can make or provoke (a pod on an EKS node, a server-side request forgery) reads the instance role's credentials.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== launchTemplateType) {
+        if (nodeClassTypes.includes(args.type)) {
+            // Unset, Karpenter requires tokens and a hop limit of 1; only what the class sets can weaken that.
+            const options = (plain(at(args.props, "spec", "metadataOptions")) ?? {}) as MetadataOptions;
+            const withDefaults: MetadataOptions = { httpTokens: "required", httpPutResponseHopLimit: 1, ...options };
+            for (const problem of imdsProblems(withDefaults, { hopLimit: true })) {
+                reportViolation(`${resourceLabel(args)}: spec.${problem}`);
+            }
             return;
         }
-        for (const problem of imdsProblems(metadataOptionsOf(args.props), { hopLimit: false })) {
+        if (templateMetadataPaths[args.type] === undefined) {
+            return;
+        }
+        for (const problem of imdsProblems(metadataOptionsOf(args), { hopLimit: false })) {
             reportViolation(`${resourceLabel(args)}: ${problem}`);
         }
     },
@@ -42,48 +75,53 @@ function knownOr<T>(read: () => T, fallback: T): T {
     }
 }
 
-/** The launch template a node group launches from: the one its launchTemplate property depends on, or the one it names by ID or name. */
-function templateOf(nodeGroup: PolicyResource, templates: PolicyResource[]): PolicyResource | undefined {
-    const dependencies = nodeGroup.propertyDependencies.launchTemplate ?? [];
-    const byDependency = templates.find((template) => dependencies.some((dependency) => dependency.urn === template.urn));
-    if (byDependency !== undefined) {
-        return byDependency;
-    }
-    const id = knownOr(() => at(nodeGroup.props, "launchTemplate", "id"), undefined);
-    const name = knownOr(() => at(nodeGroup.props, "launchTemplate", "name"), undefined);
-    return templates.find(
+/**
+ * Every launch template a node group or Auto Scaling group could launch from: each one its template
+ * properties depend on, and each one it names by ID or name. All are judged, so that naming one
+ * template while depending on another does not choose the judged one.
+ */
+function templatesOf(starter: PolicyResource, templates: PolicyResource[]): PolicyResource[] {
+    const shape = nodeStarters[starter.type];
+    const dependencies = shape.template.flatMap(([key]) => starter.propertyDependencies[key] ?? []);
+    const ids = shape.byId.map((path) => knownOr(() => plain(at(starter.props, ...path)), undefined)).filter((value) => value !== undefined);
+    const names = shape.byName.map((path) => knownOr(() => plain(at(starter.props, ...path)), undefined)).filter((value) => value !== undefined);
+    return templates.filter(
         (template) =>
-            (id !== undefined && knownOr(() => [template.props.id, template.props.arn].includes(id), false)) ||
-            (name !== undefined && knownOr(() => template.props.name === name, false)),
+            dependencies.some((dependency) => dependency.urn === template.urn) ||
+            ids.some((id) => knownOr(() => [template.props.id, template.props.arn, template.props.launchTemplateId].includes(id as never), false)) ||
+            names.some((name) => knownOr(() => [template.props.name, template.props.launchTemplateName].includes(name as never), false)),
     );
 }
 
-/** The node groups' launch templates: IMDSv2 only, hop limit 1. */
+/** Node groups and Auto Scaling groups: IMDSv2 only, hop limit 1, from every template they name. */
 export const nodeGroupImdsRule: StackValidationPolicy = {
     name: "eks-node-group-imds",
     description:
-        "Every EKS managed node group must launch from a launch template that requires IMDSv2 and sets the metadata hop limit to 1: otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity.",
+        "Every EKS managed node group and every Auto Scaling group (self-managed nodes) must launch from a launch template that requires IMDSv2 and sets the metadata hop limit to 1: otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const templates = args.resources.filter((resource) => resource.type === launchTemplateType);
-        for (const nodeGroup of args.resources.filter((resource) => resource.type === nodeGroupType)) {
+        const templates = args.resources.filter((resource) => templateMetadataPaths[resource.type] !== undefined);
+        for (const starter of args.resources.filter((resource) => nodeStarters[resource.type] !== undefined)) {
+            const shape = nodeStarters[starter.type];
             // A launch template whose every field is unknown during preview is still a launch template.
-            if (!knownOr(() => nodeGroup.props.launchTemplate !== undefined, true)) {
+            const hasTemplate = shape.template.some(([key]) => knownOr(() => starter.props[key] !== undefined && starter.props[key] !== null, true));
+            if (!hasTemplate) {
                 reportViolation(
-                    `${resourceLabel(nodeGroup)} has no launch template, so its nodes get the metadata settings of the template EKS makes, which this stack does not control; ` +
+                    `${resourceLabel(starter)} has no launch template, so its nodes get the metadata settings of a template this stack does not control; ` +
                         'give it a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
-                    nodeGroup.urn,
+                    starter.urn,
                 );
                 continue;
             }
-            const template = templateOf(nodeGroup, templates);
-            // Without one, the template is another stack's (its own stack's policies judge it) or not known until deployed.
-            const options = template && knownOr(() => ({ known: true, options: metadataOptionsOf(template.props) }), { known: false, options: undefined });
-            if (template === undefined || options === undefined || !options.known) {
-                continue;
-            }
-            for (const problem of imdsProblems(options.options, { hopLimit: true })) {
-                reportViolation(`${resourceLabel(nodeGroup)} launches from ${resourceLabel(template)}: ${problem}`, nodeGroup.urn);
+            // Templates not found are another stack's (its own stack's policies judge them) or not known until deployed.
+            for (const template of templatesOf(starter, templates)) {
+                const options = knownOr(() => ({ known: true, options: metadataOptionsOf(template) }), { known: false, options: undefined });
+                if (!options.known) {
+                    continue;
+                }
+                for (const problem of imdsProblems(options.options, { hopLimit: true })) {
+                    reportViolation(`${resourceLabel(starter)} launches from ${resourceLabel(template)}: ${problem}`, starter.urn);
+                }
             }
         }
     },
@@ -92,6 +130,7 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
 /** The per-policy config of the cluster rules. */
 interface ClusterRuleConfig {
     nonProductionStacks?: string[];
+    maxPublicAddressShare?: number;
 }
 
 const clusterConfigSchema: ResourceValidationPolicy["configSchema"] = {
@@ -138,21 +177,26 @@ function clusterSettings(type: string, props: Record<string, unknown>): ClusterS
     }
 }
 
-function clusterRule(name: string, description: string, check: (settings: ClusterSettings) => string[]): ResourceValidationPolicy {
+function clusterRule(
+    name: string,
+    description: string,
+    check: (settings: ClusterSettings, config: ClusterRuleConfig) => string[],
+    configSchema: ResourceValidationPolicy["configSchema"] = clusterConfigSchema,
+): ResourceValidationPolicy {
     const policy: ResourceValidationPolicy = {
         name,
         description,
         enforcementLevel: "mandatory",
-        configSchema: clusterConfigSchema,
+        configSchema,
         validateResource: (args, reportViolation) => {
             const settings = clusterSettings(args.type, args.props);
             if (settings === undefined) {
                 return;
             }
             const stack = stackOfUrn(args.urn);
-            const patterns = args.getConfig<ClusterRuleConfig>().nonProductionStacks ?? defaultNonProductionStacks;
-            const nonProduction = isNonProductionStack(stack, patterns);
-            for (const problem of check(settings)) {
+            const config = args.getConfig<ClusterRuleConfig>();
+            const nonProduction = isNonProductionStack(stack, config.nonProductionStacks ?? defaultNonProductionStacks);
+            for (const problem of check(settings, config)) {
                 const where = nonProduction ? ` (advisory: stack "${stack}" is non-production)` : "";
                 report(reportViolation, policy, `${resourceLabel(args)}: ${problem}${where}`, { level: nonProduction ? "advisory" : undefined });
             }
@@ -164,8 +208,20 @@ function clusterRule(name: string, description: string, check: (settings: Cluste
 /** The API server, not on the open internet. */
 export const clusterEndpointRule = clusterRule(
     "eks-cluster-endpoint-restricted",
-    "An EKS cluster's public API endpoint may not be open to 0.0.0.0/0 (or ::/0): name the CIDR blocks that deploy to it, or use the private endpoint. Advisory in non-production stacks.",
-    (settings) => endpointProblems(settings.endpoint()),
+    "An EKS cluster's public API endpoint may not be open to 0.0.0.0/0 (or ::/0), nor to blocks that together cover more than a set share of the address space (0.0.0.0/1 with 128.0.0.0/1 is everyone): name the CIDR blocks that deploy to it, or use the private endpoint. Advisory in non-production stacks.",
+    (settings, config) => endpointProblems(settings.endpoint(), config.maxPublicAddressShare ?? defaultMaxPublicAddressShare),
+    {
+        properties: {
+            ...clusterConfigSchema!.properties,
+            maxPublicAddressShare: {
+                type: "number",
+                minimum: 0,
+                maximum: 1,
+                default: defaultMaxPublicAddressShare,
+                description: "The share of the IPv4 (or IPv6) address space the public endpoint's CIDR blocks may cover together.",
+            },
+        },
+    },
 );
 
 /** Who did what in the cluster, on record. */
