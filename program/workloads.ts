@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { addons, FleetClusterArgs, FleetWorkloadArgs, longestEksProviderArn, planFleet, WorkloadIdentities } from "@eks-irsa/components";
+import { FleetClusterArgs, FleetWorkloadArgs, longestEksProviderArn, planFleet, WorkloadIdentities } from "@eks-irsa/components";
 
 import type { IdentityMechanism } from "./config";
 
@@ -17,7 +17,10 @@ export const catalogueWorkloads = ["aws-load-balancer-controller", "cluster-auto
 /** An add-on of the catalogue, as `catalogue` names it. */
 export type CatalogueWorkload = (typeof catalogueWorkloads)[number];
 
-/** A workload of `eks-irsa:workloads`: the fleet's workload fields, and the catalogue add-on that fills its permissions. */
+/**
+ * A workload of `eks-irsa:workloads`: the fleet's workload fields (`addon` among them, its scope written
+ * out), or `catalogue`, an add-on whose scope is the stack's cluster.
+ */
 export interface WorkloadConfig extends FleetWorkloadArgs {
     /** The add-on whose permissions and default ServiceAccount the workload takes; its own fields add to them. */
     catalogue?: CatalogueWorkload;
@@ -27,6 +30,7 @@ export interface WorkloadConfig extends FleetWorkloadArgs {
 const entryFields: Record<string, "string" | "boolean" | "array" | "object"> = {
     name: "string",
     catalogue: "string",
+    addon: "object",
     namespace: "string",
     serviceAccountName: "string",
     serviceAccountMode: "string",
@@ -76,6 +80,9 @@ export function parseWorkloadEntries(key: string, value: string): { entries: Wor
         if (fields.catalogue !== undefined && !(catalogueWorkloads as readonly unknown[]).includes(fields.catalogue)) {
             entryProblems.push(`${field}.catalogue ${JSON.stringify(fields.catalogue)} is invalid: expected one of ${catalogueWorkloads.join(", ")}`);
         }
+        if (fields.catalogue !== undefined && fields.addon !== undefined) {
+            entryProblems.push(`${field}.addon is invalid with catalogue: catalogue names an add-on scoped to the stack's cluster, addon one with the scope written out; give one of them`);
+        }
         problems.push(...entryProblems);
         if (entryProblems.length === 0) {
             entries.push(fields as unknown as WorkloadConfig);
@@ -84,36 +91,25 @@ export function parseWorkloadEntries(key: string, value: string): { entries: Wor
     return { entries, problems };
 }
 
-/** The catalogue's permissions for the add-on, scoped to the stack's cluster. */
-function catalogueArgs(entry: CatalogueWorkload, clusterName: string, partition: pulumi.Input<string>): addons.AddonPermissions {
+/** The fleet's `addon` for a catalogue entry: the add-on's scope is the stack's cluster (and partition). */
+function addonOf(entry: CatalogueWorkload, clusterName: string, partition: pulumi.Input<string>): NonNullable<FleetWorkloadArgs["addon"]> {
     switch (entry) {
         case "aws-load-balancer-controller":
-            return addons.awsLoadBalancerController({ clusterName, partition });
+            return { awsLoadBalancerController: { clusterName, partition } };
         case "cluster-autoscaler":
-            return addons.clusterAutoscaler({ clusterName, partition });
+            return { clusterAutoscaler: { clusterName, partition } };
         case "ebs-csi-driver":
-            return addons.ebsCsiDriver({ partition });
+            return { ebsCsiDriver: { partition } };
     }
 }
 
 /**
- * The entry as a workload of the fleet: a catalogue entry's permissions and ServiceAccount, with the
- * entry's own fields over them (its policy ARNs and statements added to the catalogue's).
+ * The entry as a workload of the fleet: a catalogue entry becomes the fleet's (and the bindings') `addon`,
+ * so its permissions and ServiceAccount are applied by the components, the entry's own fields over them.
  */
 export function fleetWorkloadOf(entry: WorkloadConfig, clusterName: string, partition: pulumi.Input<string>): FleetWorkloadArgs {
     const { catalogue, ...own } = entry;
-    if (catalogue === undefined) {
-        return own;
-    }
-    const permissions = catalogueArgs(catalogue, clusterName, partition);
-    const catalogued = addons.bindingArgsOf(permissions);
-    return {
-        ...catalogued,
-        ...own,
-        policyArns: [...catalogued.policyArns, ...(own.policyArns ?? [])],
-        policyStatements: [...catalogued.policyStatements, ...(own.policyStatements ?? [])],
-        allowBroadPermissions: own.allowBroadPermissions ?? catalogued.allowBroadPermissions,
-    };
+    return catalogue === undefined ? own : { ...own, addon: addonOf(catalogue, clusterName, partition) };
 }
 
 /** The stack's cluster as the fleet sees it. */

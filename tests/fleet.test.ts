@@ -158,6 +158,19 @@ describe("planning a fleet", () => {
         );
     });
 
+    it("applies a workload's addon as the bindings do: the add-on's permissions first and its ServiceAccount, the workload's own added", () => {
+        const { plan, problem } = planFleet(
+            fleet({ workloads: [{ name: "lb", addon: { awsLoadBalancerController: { clusterName: "blue" } }, policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"] }] }),
+        );
+        assert.equal(problem, undefined);
+        const [lb] = plan!.workloads;
+        assert.deepEqual([lb.namespace, lb.serviceAccountName], ["kube-system", "aws-load-balancer-controller"]);
+        assert.deepEqual(lb.bindingArgs.policyArns, ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"]);
+        assert.ok((lb.bindingArgs.policyStatements ?? []).some((statement) => statement.actions.includes("elasticloadbalancing:CreateLoadBalancer")));
+        assert.equal(lb.bindingArgs.allowBroadPermissions, true);
+        assert.equal((lb.bindingArgs as { addon?: unknown }).addon, undefined);
+    });
+
     const refusals: [string, Partial<WorkloadIdentitiesArgs>, RegExp][] = [
         [
             "an unknown cluster name in a workload",
@@ -207,6 +220,24 @@ describe("planning a fleet", () => {
             "an existing role with permissions the fleet would add",
             { workloads: [{ name: "payments", namespace: "apps", serviceAccountName: "api", roleArn: "arn:aws:iam::123456789012:role/payments", clusters: ["irsa-0"], policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }] },
             /^workloads\[0\] \(payments\): policyArns is invalid with roleArn/,
+        ],
+        [
+            "a workload on more Pod Identity clusters than one role's trust can name",
+            {
+                clusters: Array.from({ length: 12 }, (_, index) => ({ name: `pi-${index}`, podIdentityClusterName: `platform-production-cluster-${index}`, region: "ap-southeast-2" })),
+                workloads: [{ name: "dns", namespace: "kube-system", serviceAccountName: "external-dns" }],
+            },
+            /^workloads\[0\] \(dns\)\.clusters is invalid: its Pod Identity role would trust 12 clusters with a trust policy of at least \d+ characters, over the limit of 2048/,
+        ],
+        [
+            "an addon the catalogue does not have",
+            { workloads: [{ name: "lb", addon: { awsLoadBalancer: {} } as never }] },
+            /^workloads\[0\] \(lb\): addon\.awsLoadBalancer is invalid: the catalogue has no add-on of that name/,
+        ],
+        [
+            "a workload's own broad statements under its addon's opt-in",
+            { workloads: [{ name: "lb", addon: { awsLoadBalancerController: { clusterName: "blue" } }, policyStatements: [{ actions: ["s3:GetObject"], resources: ["*"] }] }] },
+            /^workloads\[0\] \(lb\): policyStatements\[0\]/,
         ],
         [
             "a workload whose trust fits no cluster",

@@ -169,6 +169,7 @@ describe("the package schema other Pulumi languages see", function () {
         const workload = schema.types["eks-irsa:index:FleetWorkloadArgs"];
         const workloadFields = [
             "additionalServiceAccounts?: ServiceAccountSubject[]",
+            "addon?: AddonArgs",
             "allowBroadPermissions?: boolean",
             "clusters?: string[]",
             "description?: string",

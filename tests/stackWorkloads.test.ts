@@ -22,6 +22,8 @@ describe("eks-irsa:workloads", () => {
     it("takes a stack's workloads from the catalogue or written out, and checks each entry by index and field", () => {
         assert.deepEqual(problemsWith([{ name: "reports", namespace: "apps", serviceAccountName: "reports", policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] }]), []);
         assert.deepEqual(problemsWith([]), []);
+        // Any add-on of the catalogue, its scope written out, as the bindings' addon takes it.
+        assert.deepEqual(problemsWith([{ name: "external-dns", addon: { externalDns: { hostedZoneIds: ["Z0123456789ABCDEFGHIJ"] } }, serviceAccountMode: "none" }]), []);
         const refusals: [unknown, RegExp][] = [
             ["{}", /^eks-irsa:workloads \{\} is invalid: expected a list of workloads/],
             [["dns"], /^eks-irsa:workloads\[0\] "dns" is invalid: a workload is a mapping/],
@@ -41,6 +43,9 @@ describe("eks-irsa:workloads", () => {
             [[{ name: "dns", namespace: "Kube_System", serviceAccountName: "dns" }], /^eks-irsa:workloads\[0\] \(dns\)\.namespace "Kube_System" is invalid/],
             [[{ name: "admin", namespace: "a", serviceAccountName: "b", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }], /^eks-irsa:workloads\[0\] \(admin\): policyArns\[0\] .*allowBroadPermissions/],
             [[{ name: "lb", catalogue: "aws-load-balancer-controller", clusters: ["other"] }], /^eks-irsa:workloads\[0\]\.clusters is invalid: not a field of a workload/],
+            [[{ name: "lb", catalogue: "aws-load-balancer-controller", addon: { vpcCni: {} } }], /^eks-irsa:workloads\[0\]\.addon is invalid with catalogue/],
+            [[{ name: "dns", addon: { externalDns: { hostedZoneIds: [] } } }], /^eks-irsa:workloads\[0\] \(dns\): addon\.externalDns\.hostedZoneIds is invalid/],
+            [[{ name: "dns", addon: { externalDn: {} } }], /^eks-irsa:workloads\[0\] \(dns\): addon\.externalDn is invalid: the catalogue has no add-on of that name/],
         ];
         for (const [entries, message] of refusals) {
             const problems = problemsWith(entries);

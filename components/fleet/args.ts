@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
+import type { AddonArgs } from "../addons/args";
 import type { S3ReadArgs } from "../bindingArgs";
 import type { PolicyStatementArgs } from "../permissions";
 import type { ServiceAccountSubject } from "../subjects";
@@ -42,14 +43,20 @@ export interface FleetClusterArgs {
 export interface WorkloadDefaultsArgs {
     /**
      * Namespace of the workload's ServiceAccount (a DNS-1123 label).
-     * @default required, from the workload or the defaults
+     * @default required, from the workload, the defaults or its `addon`
      */
     namespace?: string;
     /**
      * Name of the workload's ServiceAccount (a DNS-1123 subdomain).
-     * @default required, from the workload or the defaults
+     * @default required, from the workload, the defaults or its `addon`
      */
     serviceAccountName?: string;
+    /**
+     * The add-on of the catalogue the workload is, as the bindings' `addon`: its permissions come first,
+     * and its ServiceAccount is the default of `namespace` and `serviceAccountName`.
+     * @default no add-on: the permissions are the workload's own fields alone
+     */
+    addon?: AddonArgs;
     /**
      * More ServiceAccounts whose pods may get the workload's roles (exact names).
      * @default []

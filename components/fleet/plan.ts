@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
+import { AddonInputError, selectAddon, SelectedAddon, withAddon } from "../bindingAddon";
 import { BindingArgs, checkBindingShape } from "../bindingArgs";
 import { isPlain } from "../eventually";
 import { ServiceAccountSubject } from "../subjects";
@@ -12,7 +13,7 @@ import { defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "../tru
 import { checkClusterName, checkNamespace, checkOidcProviderArn, checkRegion, checkServiceAccountName, integerBetween, parseOidcProviderArn, roleNameOfArn } from "../validation";
 import { FleetClusterArgs, FleetWorkloadArgs, WorkloadDefaultsArgs, WorkloadIdentitiesArgs } from "./args";
 import { checkFleetWorkloadName, checkFleetRoleNamePrefix, fleetRoleName, RolePlace } from "./naming";
-import { irsaTrustLength, longestEksProviderArn, shardTrust } from "./sharding";
+import { irsaTrustLength, longestEksProviderArn, shardTrust, shortestPodIdentityTrustLength } from "./sharding";
 
 /** The audience of the IRSA tokens the fleet's roles admit (EKS's webhook default). */
 export const fleetAudience = "sts.amazonaws.com";
@@ -136,6 +137,24 @@ function checkClusterKeys(field: string, keys: readonly string[], known: readonl
     return undefined;
 }
 
+/**
+ * The workload with its `addon` applied as the bindings apply theirs (the same functions): the add-on's
+ * permissions first, its ServiceAccount where the workload names none. The bindings then get the result, without `addon`.
+ */
+function applyAddon(named: string, workload: FleetWorkloadArgs): { workload: FleetWorkloadArgs; problem?: string } {
+    let selected: SelectedAddon | undefined;
+    try {
+        selected = selectAddon(workload.addon);
+    } catch (error) {
+        if (error instanceof AddonInputError) {
+            return { workload, problem: `${named}: ${error.message}` };
+        }
+        throw error;
+    }
+    const merged = withAddon({ ...workload, addon: undefined } as FleetWorkloadArgs & BindingArgs, selected);
+    return { workload: merged.args as FleetWorkloadArgs, problem: merged.problem === undefined ? undefined : `${named}: ${merged.problem}` };
+}
+
 /** The first problem of a workload merged with the defaults, its field names as the workload's. */
 function checkWorkload(field: string, workload: FleetWorkloadArgs, clusterKeys: readonly string[]): string | undefined {
     const named = `${field} (${workload.name})`;
@@ -220,7 +239,11 @@ export function planFleet(args: WorkloadIdentitiesArgs): { plan?: FleetPlan; pro
         if (earlier !== index) {
             return { problem: `${field}.name ${JSON.stringify(given.name)} is invalid: workloads[${earlier}] has that name already; each workload's name is its key` };
         }
-        const workload = mergeWorkload(defaults, given);
+        const withItsAddon = applyAddon(`${field} (${given.name})`, mergeWorkload(defaults, given));
+        if (withItsAddon.problem !== undefined) {
+            return { problem: withItsAddon.problem };
+        }
+        const workload = withItsAddon.workload;
         const problem = checkWorkload(field, workload, clusterKeys);
         if (problem !== undefined) {
             return { problem };
@@ -256,6 +279,15 @@ export function planFleet(args: WorkloadIdentitiesArgs): { plan?: FleetPlan; pro
         });
         const podIdentityClusters = onClusters.filter((cluster) => cluster.mechanism === "pod-identity");
         if (podIdentityClusters.length > 0) {
+            // One role trusts every Pod Identity cluster of the workload: refuse now what IAM would refuse at any length of the unknowns.
+            const shortest = shortestPodIdentityTrustLength(podIdentityClusters.map((cluster) => ({ clusterName: cluster.podIdentityClusterName, region: cluster.region })), subjects);
+            if (shortest !== undefined && shortest > lengthLimit) {
+                return {
+                    problem:
+                        `${field} (${given.name}).clusters is invalid: its Pod Identity role would trust ${podIdentityClusters.length} clusters with a trust policy of at least ${shortest} characters, over the limit of ${lengthLimit}; ` +
+                        "run the workload on fewer Pod Identity clusters (split it into workloads by cluster), trust fewer ServiceAccounts, or raise the IAM quota \"Role trust policy length\" and set trustPolicyLengthLimit",
+                };
+            }
             const place: RolePlace = { mechanism: "pod-identity" };
             roles.push({ place, roleName: roleNameOf(place), clusters: podIdentityClusters.map((cluster) => cluster.name) });
         }

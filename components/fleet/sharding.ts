@@ -8,7 +8,7 @@
  * never moves an existing one: it fills the last group or opens a new one. (Removing or reordering
  * clusters re-packs the clusters after the first change.)
  */
-import { policyLength, webIdentityTrustPolicy } from "../policy";
+import { podIdentityTrustPolicy, policyLength, webIdentityTrustPolicy } from "../policy";
 import { ServiceAccountSubject } from "../subjects";
 import { parseOidcProviderArn } from "../validation";
 
@@ -39,6 +39,20 @@ export const longestEksProviderArn = `arn:aws-us-gov:iam::000000000000:oidc-prov
 export function irsaTrustLength(providerArns: string[], subjects: ServiceAccountSubject[], audience: string): number {
     const providers = providerArns.map((arn) => ({ arn, issuer: parseOidcProviderArn(arn)?.issuer ?? arn }));
     return policyLength(webIdentityTrustPolicy({ providers, subjects, audience }));
+}
+
+/**
+ * The shortest the trust of a Pod Identity role for these clusters can be: each cluster's ARN with the
+ * shortest partition and region it can have where its region is not given. A role whose trust is longer
+ * than the limit even so can never be created; undefined where a cluster's name is not known yet.
+ */
+export function shortestPodIdentityTrustLength(clusters: { clusterName: unknown; region?: string }[], subjects: ServiceAccountSubject[]): number | undefined {
+    if (!clusters.every((cluster) => typeof cluster.clusterName === "string")) {
+        return undefined;
+    }
+    const accountId = "000000000000";
+    const clusterArns = clusters.map((cluster) => `arn:aws:eks:${cluster.region ?? "us-east-1"}:${accountId}:cluster/${cluster.clusterName as string}`);
+    return policyLength(podIdentityTrustPolicy({ accountId, clusterArns, subjects }));
 }
 
 /**
