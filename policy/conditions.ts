@@ -3,7 +3,7 @@
  * the request itself, so `"${<issuer>:sub}"` compared with the claim always matches; a pattern
  * (`????????????`, `arn:aws:eks:*:*:cluster/*`) matches other accounts and clusters than the stack's.
  */
-import { isPattern } from "../components/iam/patterns";
+import { isPattern } from "@eks-irsa/components/iam";
 
 /** Whether a value holds a policy variable. */
 export function isPolicyVariable(value: string): boolean {

@@ -5,13 +5,12 @@
  * two shapes (one value or a list) read as a list. Pure functions: no Pulumi, no I/O.
  */
 
-import { IndexedStatement, Json, stringList } from "../components/iam/documents";
-import { iamPatternMatches as matches } from "../components/iam/patterns";
+import { iamPatternMatches as matches, IndexedStatement, Json, stringList } from "@eks-irsa/components/iam";
 
 // One reader of documents for the components and the pack.
-export { parsePolicyDocument, stringList } from "../components/iam/documents";
-export type { IndexedStatement, Json, ParsedDocument } from "../components/iam/documents";
-export { iamPatternMatches } from "../components/iam/patterns";
+export { parsePolicyDocument, stringList } from "@eks-irsa/components/iam";
+export type { IndexedStatement, Json, ParsedDocument } from "@eks-irsa/components/iam";
+export { iamPatternMatches } from "@eks-irsa/components/iam";
 
 function isRecord(value: unknown): value is Record<string, Json> {
     return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -2,10 +2,10 @@
  * What a policy document grants, judged by the escalation model the components share
  * (components/iam): every action, and whole services, of each statement. Pure functions.
  */
-import { CapabilityId, describePathKind, escalationPaths, grantStatementsOf, statementCapabilities } from "../components/iam";
+import { CapabilityId, describePathKind, escalationPaths, grantStatementsOf, statementCapabilities } from "@eks-irsa/components/iam";
 import { IndexedStatement } from "./documents";
 
-export { awsManagedPolicyName } from "../components/iam/managedPolicies";
+export { awsManagedPolicyName } from "@eks-irsa/components/iam";
 
 /** The problems of a statement, for the capabilities given: what grants them, and the path they open. */
 function capabilityProblems(indexed: IndexedStatement, ids: CapabilityId[]): string[] {

@@ -6,6 +6,7 @@
  * names a role this stack does not hold.
  */
 import {
+    awsManagedPolicyName,
     Capability,
     grantStatementsOf,
     managedPolicyCapabilities,
@@ -14,8 +15,7 @@ import {
     PathFinding,
     pathsOf,
     statementCapabilities,
-} from "../components/iam";
-import { awsManagedPolicyName } from "../components/iam/managedPolicies";
+} from "@eks-irsa/components/iam";
 import { GrantRecord, linksTo, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
 import { isWorkloadTrustPolicy } from "./trust";
 import { parsePolicyDocument } from "./documents";

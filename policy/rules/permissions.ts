@@ -5,7 +5,7 @@
  */
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { describePath, isMandatoryPath } from "../../components/iam";
+import { describePath, isMandatoryPath } from "@eks-irsa/components/iam";
 import { IndexedStatement } from "../documents";
 import { readResource, readStack, StackGrants, StackResource } from "../grants";
 import { defaultAdministratorPolicyNames, serviceWildcardActionProblems, wildcardActionProblems } from "../permissions";
