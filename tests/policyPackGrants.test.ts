@@ -118,3 +118,17 @@ describe("policy pack: every way a stack grants a workload role permissions", ()
         assert.ok(found.every((line) => !line.includes(urn("aws:iam/role:Role", "made-elsewhere"))));
     });
 });
+
+describe("policy pack: trust policies of roles made through CloudControl and CloudFormation", () => {
+    const openTrust = document({ ...irsaStatement(), Condition: undefined });
+
+    it("judges a CloudControl role's and a template role's trust like any role's", async () => {
+        const cc = resource(stack, "aws:cloudcontrol/resource:Resource", "cc", { typeName: "AWS::IAM::Role", desiredState: JSON.stringify({ AssumeRolePolicyDocument: openTrust }) });
+        const cfn = resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: JSON.stringify({ Resources: { Open: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: openTrust } } } }) });
+        const found = findingsOf(await evaluatePolicies(policies, [cc, cfn]), "irsa-trust-bounded-subject");
+        assert.ok(found.some((line) => line.startsWith('mandatory: aws:cloudcontrol/resource:Resource "cc": trust policy Statement[0]')), found.join("\n"));
+        assert.ok(found.some((line) => line.startsWith('mandatory: aws:cloudformation/stack:Stack "cfn" template resource "Open" (AWS::IAM::Role): trust policy Statement[0]')), found.join("\n"));
+        const bounded = resource(stack, "aws:cloudcontrol/resource:Resource", "cc", { typeName: "AWS::IAM::Role", desiredState: JSON.stringify({ AssumeRolePolicyDocument: workloadTrust }) });
+        assert.deepEqual(findingsOf(await evaluatePolicies(policies, [bounded]), "irsa-trust-bounded-subject"), []);
+    });
+});

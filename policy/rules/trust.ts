@@ -4,6 +4,7 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
 import { IndexedStatement } from "../documents";
+import { readResource, StackGrants, unknown } from "../grants";
 import { plain, resourceLabel } from "../runtime";
 import { describeProblem, documentProblems, podIdentitySessionTagProblems, podIdentitySourceProblems, webIdentityStatementProblems, wildcardPrincipalProblems } from "../trust";
 
@@ -19,6 +20,24 @@ export function trustPolicyOf(resource: { type: string; props: Record<string, un
     return input === undefined ? undefined : plain(resource.props[input]);
 }
 
+/**
+ * The trust policies a resource holds: a role's own, or those of the IAM roles a CloudControl resource
+ * or a CloudFormation template creates (one holding an intrinsic function only CloudFormation resolves
+ * is left to the workload-role rules, which judge such a role as a workload role).
+ */
+function trustPoliciesOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): { label: string; document: unknown }[] {
+    const own = trustPolicyOf(resource);
+    if (own !== undefined) {
+        return [{ label: resourceLabel(resource), document: own }];
+    }
+    if (resource.type !== "aws:cloudcontrol/resource:Resource" && resource.type !== "aws:cloudformation/stack:Stack") {
+        return [];
+    }
+    const into: StackGrants = { roles: [], grants: [], policies: [], associations: [] };
+    readResource({ ...resource, propertyDependencies: {} }, into);
+    return into.roles.flatMap((role) => (role.trust === unknown || role.trust === undefined ? [] : [{ label: role.label, document: role.trust }]));
+}
+
 /** A rule that checks each statement of every role's trust policy. */
 function trustRule(
     name: string,
@@ -32,16 +51,14 @@ function trustRule(
         description,
         enforcementLevel,
         validateResource: (args, reportViolation) => {
-            const document = trustPolicyOf(args);
-            if (document === undefined) {
-                return;
-            }
-            const { problems, error } = documentProblems(document, check);
-            if (error !== undefined && options.reportUnreadable) {
-                reportViolation(`${resourceLabel(args)}: its trust policy ${error}, so no rule can tell who may assume the role`);
-            }
-            for (const problem of problems) {
-                reportViolation(`${resourceLabel(args)}: ${describeProblem("trust policy", problem)}`);
+            for (const { label, document } of trustPoliciesOf(args)) {
+                const { problems, error } = documentProblems(document, check);
+                if (error !== undefined && options.reportUnreadable) {
+                    reportViolation(`${label}: its trust policy ${error}, so no rule can tell who may assume the role`);
+                }
+                for (const problem of problems) {
+                    reportViolation(`${label}: ${describeProblem("trust policy", problem)}`);
+                }
             }
         },
     };
