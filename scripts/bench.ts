@@ -110,8 +110,8 @@ async function programLoad(runs: number): Promise<string> {
             project: "eks-irsa",
             stack: "dev",
             config,
-            // Before: ts-node from tsconfig.json, which type-checks (the language host's default).
-            ...(typeCheck ? { tsconfig: null, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } } : {}),
+            // Before: ts-node from tsconfig.json, which type-checks (the language host's default); its SWC off, which refuses type checking.
+            ...(typeCheck ? { tsconfig: path.join(__dirname, "offline", "tsconfig.typecheck.json"), env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } } : {}),
         });
         if (run.code !== 0 || run.report === undefined) {
             throw new Error(`loading the program failed:\n${run.stderr}\n${run.report?.errors.join("\n") ?? ""}`);
