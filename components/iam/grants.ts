@@ -60,6 +60,12 @@ export function isWriteAction(action: CatalogueAction): boolean {
     return action.accessLevels.some((level) => level !== "Read" && level !== "List") && !/^[^:]+:(?:Get|List|Describe|Search|View|BatchGet)/i.test(action.name);
 }
 
+const writesByService = new Map<string, CatalogueAction[]>();
+
+function writesOf(service: string): CatalogueAction[] {
+    return writesByService.get(service) ?? writesByService.set(service, catalogueActions(service).filter(isWriteAction)).get(service)!;
+}
+
 /** The actions a statement grants: its patterns expanded, or, with NotAction, every action but those. */
 export function grantedActions(statement: GrantStatement): CatalogueAction[] {
     if (statement.notActions !== undefined) {
@@ -98,7 +104,7 @@ function serviceCoverage(statement: GrantStatement): { all: string[]; most: stri
         if (actions.length === 0) {
             continue;
         }
-        const writes = actions.filter(isWriteAction);
+        const writes = writesOf(service);
         const grantedWrites = writes.filter((action) => granted.has(action.name.toLowerCase()));
         if (granted.size === actions.length) {
             all.push(service);

@@ -46,13 +46,19 @@ export function expandActionPattern(pattern: string): CatalogueAction[] {
         const known = catalogueActions(service).find((action) => action.name.toLowerCase() === pattern.toLowerCase());
         return [known ?? { name: pattern, accessLevels: [] }];
     }
+    if (/^\*+$/.test(pattern)) {
+        return everyAction();
+    }
     const regex = iamPatternRegExp(pattern);
     return servicesOf(pattern).flatMap((service) => catalogueActions(service).filter((action) => regex.test(action.name)));
 }
 
+let allActions: CatalogueAction[] | undefined;
+
 /** Every action of the catalogue. */
 export function everyAction(): CatalogueAction[] {
-    return catalogueServices().flatMap((service) => catalogueActions(service));
+    allActions ??= catalogueServices().flatMap((service) => catalogueActions(service));
+    return allActions;
 }
 
 /** The shape of one kind of ARN: its service, its region field, and how its resource part starts. */
