@@ -6,9 +6,29 @@
  */
 export { bindingArgsOf, defaultPartition } from "./addons/types";
 export type { AddonBindingArgs, AddonPermissions } from "./addons/types";
-export { AddonScopeError, checkHostedZoneId, checkParameterArn, checkPartition, checkSecretArn, checkSqsQueueArn, checkWorkspaceArn } from "./addons/validation";
-export { awsLoadBalancerController, vpcCni } from "./addons/networking";
-export type { AwsLoadBalancerControllerArgs, VpcCniArgs } from "./addons/networking";
+export {
+    AddonScopeError,
+    checkCertificateAuthorityArn,
+    checkDeliveryStreamArn,
+    checkHostedZoneId,
+    checkLogGroupArn,
+    checkParameterArn,
+    checkPartition,
+    checkSecretArn,
+    checkSqsQueueArn,
+    checkTargetGroupArn,
+    checkWorkspaceArn,
+} from "./addons/validation";
+export { awsLoadBalancerController, awsLoadBalancerControllerTargetGroupBinding, vpcCni } from "./addons/networking";
+export type { AwsLoadBalancerControllerArgs, AwsLoadBalancerControllerTargetGroupBindingArgs, VpcCniArgs } from "./addons/networking";
+export { gatewayApiController } from "./addons/lattice";
+export type { GatewayApiControllerArgs } from "./addons/lattice";
+export { fsxLustreCsiDriver, fsxLustreVolumeTag, fsxOpenZfsCsiDriver, fsxOpenZfsDriverTag } from "./addons/fsx";
+export type { FsxLustreCsiDriverArgs, FsxOpenZfsCsiDriverArgs } from "./addons/fsx";
+export { nodeTerminationHandler } from "./addons/lifecycle";
+export type { NodeTerminationHandlerArgs } from "./addons/lifecycle";
+export { privateCaIssuer } from "./addons/certificates";
+export type { PrivateCaIssuerArgs } from "./addons/certificates";
 export { ebsCsiDriver, efsCsiDriver, mountpointS3CsiDriver, velero } from "./addons/storage";
 export type { EbsCsiDriverArgs, EfsCsiDriverArgs, MountpointS3CsiDriverArgs, VeleroArgs } from "./addons/storage";
 export { certManager, externalDns } from "./addons/dns";
@@ -17,5 +37,5 @@ export { clusterAutoscaler, karpenter } from "./addons/scaling";
 export type { ClusterAutoscalerArgs, KarpenterArgs } from "./addons/scaling";
 export { externalSecrets } from "./addons/secrets";
 export type { ExternalSecretsArgs } from "./addons/secrets";
-export { cloudWatchObservability, managedPrometheus } from "./addons/observability";
-export type { CloudWatchObservabilityArgs, ManagedPrometheusArgs } from "./addons/observability";
+export { cloudWatchObservability, fluentBit, managedPrometheus } from "./addons/observability";
+export type { CloudWatchObservabilityArgs, FluentBitArgs, ManagedPrometheusArgs } from "./addons/observability";

@@ -9,8 +9,12 @@ import { BindingArgs, checkKnownEntries, failOn, firstProblem, resolvedStatement
 import { isPlain } from "./eventually";
 import { checkManagedPolicyBreadth, checkPolicyStatements } from "./permissions";
 import { AddonArgs } from "./addons/args";
-import { awsLoadBalancerController, vpcCni } from "./addons/networking";
-import { cloudWatchObservability, managedPrometheus } from "./addons/observability";
+import { privateCaIssuer } from "./addons/certificates";
+import { fsxLustreCsiDriver, fsxOpenZfsCsiDriver } from "./addons/fsx";
+import { gatewayApiController } from "./addons/lattice";
+import { nodeTerminationHandler } from "./addons/lifecycle";
+import { awsLoadBalancerController, awsLoadBalancerControllerTargetGroupBinding, vpcCni } from "./addons/networking";
+import { cloudWatchObservability, fluentBit, managedPrometheus } from "./addons/observability";
 import { clusterAutoscaler, karpenter } from "./addons/scaling";
 import { externalSecrets } from "./addons/secrets";
 import { certManager, externalDns } from "./addons/dns";
@@ -25,17 +29,24 @@ export type AddonName = keyof AddonArgs;
 const catalogue: { [Name in AddonName]-?: (scope: NonNullable<AddonArgs[Name]>) => AddonPermissions } = {
     vpcCni,
     awsLoadBalancerController,
+    awsLoadBalancerControllerTargetGroupBinding,
+    gatewayApiController,
     ebsCsiDriver,
     efsCsiDriver,
     mountpointS3CsiDriver,
     velero,
+    fsxLustreCsiDriver,
+    fsxOpenZfsCsiDriver,
     externalDns,
     certManager,
+    privateCaIssuer,
     clusterAutoscaler,
     karpenter,
+    nodeTerminationHandler,
     externalSecrets,
     cloudWatchObservability,
     managedPrometheus,
+    fluentBit,
 };
 
 /** The names `addon` accepts, in the catalogue's order. */

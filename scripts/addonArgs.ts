@@ -13,7 +13,7 @@ import * as ts from "typescript";
 const addonsDir = path.join(__dirname, "..", "components", "addons");
 
 /** The catalogue's modules, in the order their add-ons are listed. */
-const catalogueModules = ["networking", "storage", "dns", "scaling", "secrets", "observability"];
+const catalogueModules = ["networking", "lattice", "storage", "fsx", "dns", "certificates", "scaling", "lifecycle", "secrets", "observability"];
 
 /** The generated file. */
 export const addonArgsFile = path.join(addonsDir, "args.ts");

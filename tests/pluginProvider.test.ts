@@ -107,6 +107,13 @@ function grpcMessage(error: unknown): string {
 const addonScopes: Required<AddonArgs> = {
     vpcCni: { ipFamily: "ipv6" },
     awsLoadBalancerController: { clusterName: "apps" },
+    awsLoadBalancerControllerTargetGroupBinding: { targetGroupArns: [`arn:aws:elasticloadbalancing:${region}:${mockAccountId}:targetgroup/apps/0123456789abcdef`] },
+    gatewayApiController: { accessLogBucketArns: ["arn:aws:s3:::lattice-logs"] },
+    fsxLustreCsiDriver: { dataRepositoryBucketArns: ["arn:aws:s3:::training-data"] },
+    fsxOpenZfsCsiDriver: {},
+    privateCaIssuer: { certificateAuthorityArns: [`arn:aws:acm-pca:${region}:${mockAccountId}:certificate-authority/11223344-5566-7788-9900-aabbccddeeff`] },
+    nodeTerminationHandler: { queueArns: [`arn:aws:sqs:${region}:${mockAccountId}:nth`], clusterName: "apps" },
+    fluentBit: { logGroupArns: [`arn:aws:logs:${region}:${mockAccountId}:log-group:/aws/eks/apps/*`] },
     ebsCsiDriver: { kmsKeyArns: [`arn:aws:kms:${region}:${mockAccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab`] },
     efsCsiDriver: {},
     mountpointS3CsiDriver: { bucketArns: ["arn:aws:s3:::models"], keyPrefixes: ["llm/"] },

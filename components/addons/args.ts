@@ -1,10 +1,14 @@
 // Written by scripts/addonArgs.ts from the catalogue's functions (npm run generate); edit those, not this file.
-import type { AwsLoadBalancerControllerArgs, VpcCniArgs } from "./networking";
+import type { AwsLoadBalancerControllerArgs, AwsLoadBalancerControllerTargetGroupBindingArgs, VpcCniArgs } from "./networking";
+import type { GatewayApiControllerArgs } from "./lattice";
 import type { EbsCsiDriverArgs, EfsCsiDriverArgs, MountpointS3CsiDriverArgs, VeleroArgs } from "./storage";
+import type { FsxLustreCsiDriverArgs, FsxOpenZfsCsiDriverArgs } from "./fsx";
 import type { CertManagerArgs, ExternalDnsArgs } from "./dns";
+import type { PrivateCaIssuerArgs } from "./certificates";
 import type { ClusterAutoscalerArgs, KarpenterArgs } from "./scaling";
+import type { NodeTerminationHandlerArgs } from "./lifecycle";
 import type { ExternalSecretsArgs } from "./secrets";
-import type { CloudWatchObservabilityArgs, ManagedPrometheusArgs } from "./observability";
+import type { CloudWatchObservabilityArgs, FluentBitArgs, ManagedPrometheusArgs } from "./observability";
 
 /**
  * The add-on whose role a binding is: set exactly one property, named after the catalogue's function
@@ -22,6 +26,11 @@ export interface AddonArgs {
      * network interfaces; `allowBroadPermissions` is set because `ec2:DescribeInstances`,
      * `ec2:DescribeTags`, `ec2:DescribeNetworkInterfaces` and `ec2:DescribeInstanceTypes` support only
      * `"*"` as their resource.
+     *
+     * Network policy logs (`networkPolicyLogsClusterName`): EKS User Guide, "Send network policy logs to
+     * Amazon CloudWatch Logs" (`cni-network-policy-configure.adoc`, 2024-12): `logs:DescribeLogGroups`,
+     * `CreateLogGroup`, `CreateLogStream` and `PutLogEvents`, on `*` there; here the writes on the
+     * cluster's `/aws/eks/<clusterName>/cluster` log group only (`logs:DescribeLogGroups` supports only `"*"`).
      *
      * EKS Pod Identity: supported from add-on v1.15.5-eksbuild.1. With the EKS add-on, pass the role as
      * `new aws.eks.Addon("vpc-cni", { addonName: "vpc-cni", serviceAccountRoleArn: binding.roleArn, ... })`
@@ -53,6 +62,39 @@ export interface AddonArgs {
      * @default not set
      */
     awsLoadBalancerController?: AwsLoadBalancerControllerArgs;
+    /**
+     * The AWS Load Balancer Controller used only to register pods in existing target groups
+     * (`TargetGroupBinding`), creating no load balancer and changing no security group.
+     *
+     * Source: kubernetes-sigs/aws-load-balancer-controller v3.5.0 `docs/deploy/installation.md`,
+     * "You only want the LBC to add and remove IPs to already existing target groups": one statement on
+     * `*`. Narrowed: `elasticloadbalancing:ModifyTargetGroup`, `ModifyTargetGroupAttributes`,
+     * `RegisterTargets` and `DeregisterTargets` on the given target groups only. `allowBroadPermissions`
+     * is set for `ec2:DescribeVpcs`, `DescribeSecurityGroups`, `DescribeInstances` and
+     * `elasticloadbalancing:DescribeTargetGroups`, `DescribeTargetHealth`, which support only `"*"`.
+     *
+     * EKS Pod Identity: supported, as for `awsLoadBalancerController`. No EKS add-on.
+     * @default not set
+     */
+    awsLoadBalancerControllerTargetGroupBinding?: AwsLoadBalancerControllerTargetGroupBindingArgs;
+    /**
+     * The AWS Gateway API Controller for Amazon VPC Lattice (chart `aws-application-networking-controller`).
+     *
+     * Source: aws/aws-application-networking-k8s v2.0.1
+     * `files/controller-installation/recommended-inline-policy.json`. Narrowed:
+     * - `vpc-lattice:*` becomes the Lattice calls the controller makes (read from its source at v2.0.1),
+     *   on Lattice resources of every kind (service networks created before it too: they carry no tag
+     *   of its own to condition on), and its List calls on `"*"`;
+     * - `s3:GetBucketPolicy`/`PutBucketPolicy` (upstream on every bucket, which could open any bucket
+     *   of the account) on the access log buckets only, `firehose:TagDeliveryStream` on the access log
+     *   streams only, both left out without them; the service-linked roles by their ARNs.
+     * `allowBroadPermissions` is set for the `ec2:Describe*`, `tag:*Resources`, `acm:ListCertificates`,
+     * `logs` delivery and Lattice List calls, which support only `"*"`.
+     *
+     * EKS Pod Identity: supported (the controller's documentation, "Pod Identity"). No EKS add-on.
+     * @default not set
+     */
+    gatewayApiController?: GatewayApiControllerArgs;
     /**
      * The Amazon EBS CSI driver's controller (EKS add-on `aws-ebs-csi-driver`).
      *
@@ -119,6 +161,38 @@ export interface AddonArgs {
      */
     velero?: VeleroArgs;
     /**
+     * The Amazon FSx for Lustre CSI driver's controller (chart `aws-fsx-csi-driver`, EKS add-on
+     * `aws-fsx-csi-driver`).
+     *
+     * Source: kubernetes-sigs/aws-fsx-csi-driver helm-chart-aws-fsx-csi-driver-1.17.0 `docs/install.md`,
+     * "Set up driver permission": `fsx:CreateFileSystem`, `DeleteFileSystem`, `UpdateFileSystem`,
+     * `DescribeFileSystems`, `TagResource` and `s3:ListBucket` on `*`, and the service-linked roles.
+     * Narrowed: file systems are created only with the driver's `CSIVolumeName` tag, and updated,
+     * tagged or deleted only while they carry it; `s3:ListBucket` on the data repository buckets only,
+     * and the S3 data repository's service-linked role only with them; the FSx service-linked role by
+     * its own ARN. `allowBroadPermissions` is set for `fsx:DescribeFileSystems`, which supports only `"*"`.
+     *
+     * EKS Pod Identity: supported. EKS add-on: pass the role as the add-on's `serviceAccountRoleArn`
+     * (IRSA) or `podIdentityAssociations` (Pod Identity) through the binding's `eksAddon`.
+     * @default not set
+     */
+    fsxLustreCsiDriver?: FsxLustreCsiDriverArgs;
+    /**
+     * The Amazon FSx for OpenZFS CSI driver's controller (chart `aws-fsx-openzfs-csi-driver`).
+     *
+     * Source: kubernetes-sigs/aws-fsx-openzfs-csi-driver helm-chart-aws-fsx-openzfs-csi-driver-1.2.0
+     * `docs/example-iam-policy.json`: the `fsx` file system, volume and snapshot actions on `*`, and
+     * the service-linked role. Narrowed: file systems, volumes and snapshots are created only with the
+     * driver's `fsx.openzfs.csi.aws.com/cluster: true` tag, and updated or deleted only while they carry
+     * it; the service-linked role by its own ARN (its `iam:AttachRolePolicy` and `iam:PutRolePolicy` on
+     * FSx's service-linked roles are left out: FSx attaches its own policy). `allowBroadPermissions` is
+     * set for `fsx:DescribeFileSystems`, `DescribeVolumes` and `DescribeSnapshots`, which support only `"*"`.
+     *
+     * EKS Pod Identity: supported. No EKS add-on.
+     * @default not set
+     */
+    fsxOpenZfsCsiDriver?: FsxOpenZfsCsiDriverArgs;
+    /**
      * external-dns with the AWS (Route 53) provider. The chart (`external-dns/external-dns` 1.21)
      * names its ServiceAccount after the release and has no namespace of its own: the default is the
      * chart released as `external-dns` in namespace `external-dns`, as AWS's eksdemo and EKS Blueprints
@@ -151,6 +225,20 @@ export interface AddonArgs {
      */
     certManager?: CertManagerArgs;
     /**
+     * The AWS Private CA Issuer for cert-manager (chart `awspca/aws-privateca-issuer`).
+     *
+     * Source: cert-manager/aws-privateca-issuer v1.9.0 `README.md`, "A minimal policy":
+     * `acm-pca:DescribeCertificateAuthority`, `acm-pca:GetCertificate` and `acm-pca:IssueCertificate`
+     * on the authority. Narrowed: `acm-pca:IssueCertificate` only with the end-entity templates the
+     * issuer uses (`acm-pca:TemplateArn`, from `pkg/aws/pca.go`), so a `Certificate` with `isCA: true`
+     * cannot mint a subordinate CA unless `allowSubordinateCertificateAuthorities` is set. Nothing on
+     * `"*"`, so `allowBroadPermissions` is never set.
+     *
+     * EKS Pod Identity: supported (AWS SDK for Go v2). No EKS add-on.
+     * @default not set
+     */
+    privateCaIssuer?: PrivateCaIssuerArgs;
+    /**
      * The Kubernetes Cluster Autoscaler on AWS (chart `autoscaler/cluster-autoscaler`).
      *
      * Source: kubernetes/autoscaler `cluster-autoscaler/cloudprovider/aws/README.md` (cluster-autoscaler
@@ -159,7 +247,9 @@ export interface AddonArgs {
      * rather than `*`; `eks:DescribeNodegroup` is limited to this cluster's node groups.
      * `allowBroadPermissions` is set for the `autoscaling:Describe*`, `ec2:DescribeImages`,
      * `ec2:DescribeInstanceTypes`, `ec2:DescribeLaunchTemplateVersions` and
-     * `ec2:GetInstanceTypesFromInstanceRequirements` reads, which support only `"*"`.
+     * `ec2:GetInstanceTypesFromInstanceRequirements` reads, which support only `"*"`. Several clusters
+     * (`additionalClusterNames`, as terraform-aws-modules' `cluster_autoscaler_cluster_names`): a scaling
+     * statement per cluster, each with that cluster's tags.
      *
      * EKS Pod Identity: supported from the releases of December 2023 on, whose AWS SDK for Go (1.48.7)
      * reads EKS Pod Identity credentials (1.29 and later, and the 1.25 to 1.28 patch releases of that
@@ -186,6 +276,22 @@ export interface AddonArgs {
      */
     karpenter?: KarpenterArgs;
     /**
+     * The AWS Node Termination Handler in queue-processor mode (chart `eks/aws-node-termination-handler`
+     * with `enableSqsTerminationDraining`).
+     *
+     * Source: aws/aws-node-termination-handler v1.25.6 `README.md`, "Queue Processor: Set up a
+     * Permissions Policy": one statement on `*`. Narrowed: `sqs:ReceiveMessage` and `sqs:DeleteMessage`
+     * on the given queues only; `autoscaling:CompleteLifecycleAction` on Auto Scaling groups (of this
+     * cluster, with `clusterName`). `allowBroadPermissions` is set for
+     * `autoscaling:DescribeAutoScalingInstances`, `autoscaling:DescribeTags` and
+     * `ec2:DescribeInstances`, which support only `"*"`.
+     *
+     * EKS Pod Identity: supported (the handler's AWS SDK for Go v1.44+ reads Pod Identity credentials
+     * from v1.22.0 on). No EKS add-on.
+     * @default not set
+     */
+    nodeTerminationHandler?: NodeTerminationHandlerArgs;
+    /**
      * The External Secrets Operator (chart `external-secrets/external-secrets`) reading AWS Secrets
      * Manager and SSM Parameter Store, through the controller's own ServiceAccount (a SecretStore
      * without `auth`), or through another ServiceAccount named by `auth.jwt.serviceAccountRef`: then
@@ -195,8 +301,13 @@ export interface AddonArgs {
      * `provider/aws-parameter-store.md` (v0.1x), read-only: `secretsmanager:GetSecretValue`,
      * `DescribeSecret`, `GetResourcePolicy`, `ListSecretVersionIds` on the given secrets;
      * `ssm:GetParameter`, `GetParameters`, `GetParametersByPath` on the given parameters; `kms:Decrypt`
-     * on the given keys, only via Secrets Manager or SSM. Nothing writes (PushSecret needs its own
-     * statements), and nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
+     * on the given keys, only via Secrets Manager or SSM. Nothing writes unless `pushSecretArns` is
+     * given: then the documentation's PushSecret policy (`secretsmanager:CreateSecret`, `PutSecretValue`,
+     * `TagResource`, `GetResourcePolicy`, `PutResourcePolicy`, `DeleteResourcePolicy` on the secrets,
+     * `DeleteSecret` only with the operator's `managed-by: external-secrets` tag, written here with
+     * the global `aws:ResourceTag/managed-by`, which Secrets Manager evaluates the same), narrowed: the value
+     * and resource-policy writes need that tag too, so a secret the operator did not create stays
+     * untouched (the operator itself refuses to overwrite one without it). Nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
      * `ssm:DescribeParameters` on `*`), so `allowBroadPermissions` is never set.
      *
      * EKS Pod Identity: for the controller's own ServiceAccount only (a SecretStore without `auth.jwt`,
@@ -238,4 +349,20 @@ export interface AddonArgs {
      * @default not set
      */
     managedPrometheus?: ManagedPrometheusArgs;
+    /**
+     * AWS for Fluent Bit (chart `eks/aws-for-fluent-bit`) shipping container logs to CloudWatch Logs
+     * or Firehose.
+     *
+     * Source: aws/aws-for-fluent-bit v2.32.3 `tests/daemonset/template.yml`, the project's own EKS
+     * DaemonSet policy: `logs:CreateLogGroup` on `*`, `logs:CreateLogStream`, `DescribeLogStreams` and
+     * `PutLogEvents` on every log group, `firehose:PutRecordBatch` on `*`. Narrowed: the log calls on
+     * the given log groups and their streams only, `firehose:PutRecordBatch` on the given streams only;
+     * at least one destination. Nothing on `"*"`, so `allowBroadPermissions` is never set.
+     *
+     * EKS Pod Identity: supported from aws-for-fluent-bit 2.32.0 (Fluent Bit 1.9.10 with AWS SDK
+     * credential providers that read Pod Identity). No EKS add-on (the CloudWatch Observability add-on
+     * runs its own Fluent Bit: see `cloudWatchObservability`).
+     * @default not set
+     */
+    fluentBit?: FluentBitArgs;
 }

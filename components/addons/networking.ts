@@ -1,11 +1,13 @@
 /**
- * Networking add-ons: the Amazon VPC CNI and the AWS Load Balancer Controller.
+ * Networking add-ons: the Amazon VPC CNI and the AWS Load Balancer Controller (whole, or for
+ * TargetGroupBindings only).
  */
 import * as pulumi from "@pulumi/pulumi";
 
+import type { PolicyStatementArgs } from "../permissions";
 import { checkClusterName } from "../validation";
 import { addonPermissions, AddonPermissions, awsManagedPolicyArn, condition, joined, partitionOf, serviceAccountOf, statement } from "./types";
-import { AddonScopeError, checkedString } from "./validation";
+import { AddonScopeError, checkedInputs, checkedPartitionOf, checkedString, checkTargetGroupArn } from "./validation";
 
 /** The scope of the Amazon VPC CNI's role. */
 export interface VpcCniArgs {
@@ -15,6 +17,14 @@ export interface VpcCniArgs {
      * @default "ipv4"
      */
     ipFamily?: string;
+    /**
+     * Name of the cluster, to let the CNI's network policy agent send its logs to CloudWatch Logs
+     * (`enableCloudWatchLogs` in the add-on's `nodeAgent` configuration): the role may then create
+     * and write the log group `/aws/eks/<clusterName>/cluster` only. A plain string: it is part of the
+     * log group's ARN as the agent names it.
+     * @default no network policy logs to CloudWatch
+     */
+    networkPolicyLogsClusterName?: string;
     /**
      * The partition of the role (`aws.getPartitionOutput().partition`).
      * @default "aws"
@@ -43,6 +53,11 @@ export interface VpcCniArgs {
  * `ec2:DescribeTags`, `ec2:DescribeNetworkInterfaces` and `ec2:DescribeInstanceTypes` support only
  * `"*"` as their resource.
  *
+ * Network policy logs (`networkPolicyLogsClusterName`): EKS User Guide, "Send network policy logs to
+ * Amazon CloudWatch Logs" (`cni-network-policy-configure.adoc`, 2024-12): `logs:DescribeLogGroups`,
+ * `CreateLogGroup`, `CreateLogStream` and `PutLogEvents`, on `*` there; here the writes on the
+ * cluster's `/aws/eks/<clusterName>/cluster` log group only (`logs:DescribeLogGroups` supports only `"*"`).
+ *
  * EKS Pod Identity: supported from add-on v1.15.5-eksbuild.1. With the EKS add-on, pass the role as
  * `new aws.eks.Addon("vpc-cni", { addonName: "vpc-cni", serviceAccountRoleArn: binding.roleArn, ... })`
  * (IRSA, binding with `serviceAccountMode: "none"`: the add-on owns `aws-node`), or give a
@@ -52,8 +67,9 @@ export function vpcCni(args: VpcCniArgs = {}): AddonPermissions {
     const serviceAccount = serviceAccountOf("vpcCni", { namespace: "kube-system", serviceAccountName: "aws-node" }, args);
     const partition = partitionOf("vpcCni", args.partition);
     const ipFamily = args.ipFamily ?? "ipv4";
+    const logs = args.networkPolicyLogsClusterName === undefined ? [] : networkPolicyLogStatements(partition, args.networkPolicyLogsClusterName);
     if (ipFamily === "ipv4") {
-        return addonPermissions(serviceAccount, [awsManagedPolicyArn(partition, "AmazonEKS_CNI_Policy")], []);
+        return addonPermissions(serviceAccount, [awsManagedPolicyArn(partition, "AmazonEKS_CNI_Policy")], logs);
     }
     if (ipFamily !== "ipv6") {
         throw new AddonScopeError(`vpcCni.ipFamily ${JSON.stringify(ipFamily)} is invalid: expected "ipv4" or "ipv6", the cluster's kubernetesNetworkConfig.ipFamily`);
@@ -66,8 +82,21 @@ export function vpcCni(args: VpcCniArgs = {}): AddonPermissions {
             // Describe calls that IAM cannot scope to a resource.
             statement(["ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes"], ["*"]),
             statement(["ec2:AssignIpv6Addresses", "ec2:CreateTags"], [networkInterfaces]),
+            ...logs,
         ],
     );
+}
+
+/** The network policy agent's writes to its cluster's log group, and the listing it does first. */
+function networkPolicyLogStatements(partition: pulumi.Input<string>, clusterName: string): PolicyStatementArgs[] {
+    const checked = checkedString("vpcCni.networkPolicyLogsClusterName", clusterName, checkClusterName);
+    const logGroup = joined("arn:", partition, `:logs:*:*:log-group:/aws/eks/${checked}/cluster`);
+    return [
+        // A read that IAM cannot scope to a resource.
+        statement(["logs:DescribeLogGroups"], ["*"]),
+        statement(["logs:CreateLogGroup"], [logGroup, joined(logGroup, ":*")]),
+        statement(["logs:CreateLogStream", "logs:PutLogEvents"], [joined(logGroup, ":log-stream:*")]),
+    ];
 }
 
 /** The scope of the AWS Load Balancer Controller's role. */
@@ -251,4 +280,71 @@ export function awsLoadBalancerController(args: AwsLoadBalancerControllerArgs): 
             statement(["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], targetGroups),
         ],
     );
+}
+
+/** The scope of the AWS Load Balancer Controller's role when it only binds pods to target groups. */
+export interface AwsLoadBalancerControllerTargetGroupBindingArgs {
+    /**
+     * ARNs of the existing target groups the `TargetGroupBinding`s name (`spec.targetGroupARN`). At
+     * least one; no wildcards.
+     */
+    targetGroupArns: pulumi.Input<string>[];
+    /**
+     * The partition of the role (`aws.getPartitionOutput().partition`).
+     * @default "aws"
+     */
+    partition?: pulumi.Input<string>;
+    /**
+     * Namespace of the controller's ServiceAccount.
+     * @default "kube-system"
+     */
+    namespace?: string;
+    /**
+     * Name of the controller's ServiceAccount (the chart's `serviceAccount.name`).
+     * @default "aws-load-balancer-controller"
+     */
+    serviceAccountName?: string;
+}
+
+/**
+ * The AWS Load Balancer Controller used only to register pods in existing target groups
+ * (`TargetGroupBinding`), creating no load balancer and changing no security group.
+ *
+ * Source: kubernetes-sigs/aws-load-balancer-controller v3.5.0 `docs/deploy/installation.md`,
+ * "You only want the LBC to add and remove IPs to already existing target groups": one statement on
+ * `*`. Narrowed: `elasticloadbalancing:ModifyTargetGroup`, `ModifyTargetGroupAttributes`,
+ * `RegisterTargets` and `DeregisterTargets` on the given target groups only. `allowBroadPermissions`
+ * is set for `ec2:DescribeVpcs`, `DescribeSecurityGroups`, `DescribeInstances` and
+ * `elasticloadbalancing:DescribeTargetGroups`, `DescribeTargetHealth`, which support only `"*"`.
+ *
+ * EKS Pod Identity: supported, as for `awsLoadBalancerController`. No EKS add-on.
+ */
+export function awsLoadBalancerControllerTargetGroupBinding(args: AwsLoadBalancerControllerTargetGroupBindingArgs): AddonPermissions {
+    const serviceAccount = serviceAccountOf(
+        "awsLoadBalancerControllerTargetGroupBinding",
+        { namespace: "kube-system", serviceAccountName: "aws-load-balancer-controller" },
+        args,
+    );
+    const partition = partitionOf("awsLoadBalancerControllerTargetGroupBinding", args.partition);
+    const targetGroups = checkedPartitionOf(
+        "awsLoadBalancerControllerTargetGroupBinding.targetGroupArns",
+        checkedInputs("awsLoadBalancerControllerTargetGroupBinding.targetGroupArns", args.targetGroupArns, checkTargetGroupArn, { nonEmpty: true }),
+        partition,
+    );
+    return addonPermissions(serviceAccount, [], [
+        // Reads that IAM cannot scope to a resource.
+        statement(
+            ["ec2:DescribeVpcs", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+            ["*"],
+        ),
+        statement(
+            [
+                "elasticloadbalancing:ModifyTargetGroup",
+                "elasticloadbalancing:ModifyTargetGroupAttributes",
+                "elasticloadbalancing:RegisterTargets",
+                "elasticloadbalancing:DeregisterTargets",
+            ],
+            targetGroups,
+        ),
+    ]);
 }

@@ -1,11 +1,12 @@
 /**
- * Observability add-ons: Amazon CloudWatch Observability and Amazon Managed Service for Prometheus.
+ * Observability add-ons: Amazon CloudWatch Observability, Amazon Managed Service for Prometheus, and
+ * AWS for Fluent Bit.
  */
 import * as pulumi from "@pulumi/pulumi";
 
 import type { PolicyStatementArgs } from "../permissions";
 import { addonPermissions, AddonPermissions, awsManagedPolicyArn, partitionOf, serviceAccountOf, statement } from "./types";
-import { AddonScopeError, checkedInputs, checkedPartitionOf, checkWorkspaceArn } from "./validation";
+import { AddonScopeError, checkDeliveryStreamArn, checkedInputs, checkedPartitionOf, checkLogGroupArn, checkWorkspaceArn } from "./validation";
 
 /** The scope of the Amazon CloudWatch Observability add-on's role. */
 export interface CloudWatchObservabilityArgs {
@@ -115,6 +116,66 @@ export function managedPrometheus(args: ManagedPrometheusArgs): AddonPermissions
     }
     if (query) {
         statements.push(statement(["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"], checkedWorkspaces));
+    }
+    return addonPermissions(serviceAccount, [], statements);
+}
+
+/** The scope of the AWS for Fluent Bit role. */
+export interface FluentBitArgs {
+    /**
+     * ARNs of the CloudWatch Logs log groups the `cloudwatch_logs` outputs write to, without the
+     * `:*` suffix (`arn:aws:logs:us-west-2:111122223333:log-group:/aws/eks/apps/containers`), or a
+     * name prefix ending in `*` (`.../log-group:/aws/eks/apps/*`). Fluent Bit may create them
+     * (`auto_create_group`), and their streams.
+     * @default []
+     */
+    logGroupArns?: pulumi.Input<string>[];
+    /**
+     * ARNs of the Firehose delivery streams the `kinesis_firehose` outputs write to. No wildcards.
+     * @default []
+     */
+    deliveryStreamArns?: pulumi.Input<string>[];
+    /**
+     * Namespace of Fluent Bit's ServiceAccount.
+     * @default "kube-system"
+     */
+    namespace?: string;
+    /**
+     * Name of Fluent Bit's ServiceAccount (the chart's `serviceAccount.name`).
+     * @default "aws-for-fluent-bit"
+     */
+    serviceAccountName?: string;
+}
+
+/**
+ * AWS for Fluent Bit (chart `eks/aws-for-fluent-bit`) shipping container logs to CloudWatch Logs
+ * or Firehose.
+ *
+ * Source: aws/aws-for-fluent-bit v2.32.3 `tests/daemonset/template.yml`, the project's own EKS
+ * DaemonSet policy: `logs:CreateLogGroup` on `*`, `logs:CreateLogStream`, `DescribeLogStreams` and
+ * `PutLogEvents` on every log group, `firehose:PutRecordBatch` on `*`. Narrowed: the log calls on
+ * the given log groups and their streams only, `firehose:PutRecordBatch` on the given streams only;
+ * at least one destination. Nothing on `"*"`, so `allowBroadPermissions` is never set.
+ *
+ * EKS Pod Identity: supported from aws-for-fluent-bit 2.32.0 (Fluent Bit 1.9.10 with AWS SDK
+ * credential providers that read Pod Identity). No EKS add-on (the CloudWatch Observability add-on
+ * runs its own Fluent Bit: see `cloudWatchObservability`).
+ */
+export function fluentBit(args: FluentBitArgs): AddonPermissions {
+    const serviceAccount = serviceAccountOf("fluentBit", { namespace: "kube-system", serviceAccountName: "aws-for-fluent-bit" }, args);
+    const logGroups = checkedInputs("fluentBit.logGroupArns", args.logGroupArns, checkLogGroupArn, { nonEmpty: false });
+    const streams = checkedInputs("fluentBit.deliveryStreamArns", args.deliveryStreamArns, checkDeliveryStreamArn, { nonEmpty: false });
+    if (logGroups.length === 0 && streams.length === 0) {
+        throw new AddonScopeError("fluentBit.logGroupArns is invalid: name at least one destination, a log group (logGroupArns) or a delivery stream (deliveryStreamArns)");
+    }
+    const suffixed = (suffix: string) => logGroups.map((arn) => (typeof arn === "string" ? `${arn}${suffix}` : pulumi.output(arn).apply((known) => `${known}${suffix}`)));
+    const statements: PolicyStatementArgs[] = [];
+    if (logGroups.length > 0) {
+        statements.push(statement(["logs:CreateLogGroup", "logs:DescribeLogStreams"], [...logGroups, ...suffixed(":*")]));
+        statements.push(statement(["logs:CreateLogStream", "logs:PutLogEvents"], suffixed(":log-stream:*")));
+    }
+    if (streams.length > 0) {
+        statements.push(statement(["firehose:PutRecordBatch"], streams));
     }
     return addonPermissions(serviceAccount, [], statements);
 }

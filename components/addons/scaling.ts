@@ -18,6 +18,12 @@ export interface ClusterAutoscalerArgs {
      */
     clusterName: string;
     /**
+     * Further clusters the same autoscaler role serves (one autoscaler per cluster, sharing the role):
+     * the role may scale each one's tagged groups, as for `clusterName`. Plain strings.
+     * @default []
+     */
+    additionalClusterNames?: string[];
+    /**
      * The partition of the role (`aws.getPartitionOutput().partition`).
      * @default "aws"
      */
@@ -43,7 +49,9 @@ export interface ClusterAutoscalerArgs {
  * rather than `*`; `eks:DescribeNodegroup` is limited to this cluster's node groups.
  * `allowBroadPermissions` is set for the `autoscaling:Describe*`, `ec2:DescribeImages`,
  * `ec2:DescribeInstanceTypes`, `ec2:DescribeLaunchTemplateVersions` and
- * `ec2:GetInstanceTypesFromInstanceRequirements` reads, which support only `"*"`.
+ * `ec2:GetInstanceTypesFromInstanceRequirements` reads, which support only `"*"`. Several clusters
+ * (`additionalClusterNames`, as terraform-aws-modules' `cluster_autoscaler_cluster_names`): a scaling
+ * statement per cluster, each with that cluster's tags.
  *
  * EKS Pod Identity: supported from the releases of December 2023 on, whose AWS SDK for Go (1.48.7)
  * reads EKS Pod Identity credentials (1.29 and later, and the 1.25 to 1.28 patch releases of that
@@ -51,7 +59,15 @@ export interface ClusterAutoscalerArgs {
  * `rbac.serviceAccount.name` is set: set it to `cluster-autoscaler`.
  */
 export function clusterAutoscaler(args: ClusterAutoscalerArgs): AddonPermissions {
-    const clusterName = checkedString("clusterAutoscaler.clusterName", args.clusterName, checkClusterName);
+    const clusterNames = [args.clusterName, ...(args.additionalClusterNames ?? [])].map((clusterName, index) =>
+        checkedString(index === 0 ? "clusterAutoscaler.clusterName" : `clusterAutoscaler.additionalClusterNames[${index - 1}]`, clusterName, checkClusterName),
+    );
+    const duplicate = clusterNames.findIndex((clusterName, index) => clusterNames.indexOf(clusterName) !== index);
+    refuse(
+        duplicate < 0
+            ? undefined
+            : `clusterAutoscaler.additionalClusterNames[${duplicate - 1}] ${JSON.stringify(clusterNames[duplicate])} is invalid: each cluster may be named only once (clusterName included)`,
+    );
     const serviceAccount = serviceAccountOf("clusterAutoscaler", { namespace: "kube-system", serviceAccountName: "cluster-autoscaler" }, args);
     const partition = partitionOf("clusterAutoscaler", args.partition);
     return addonPermissions(serviceAccount, [], [
@@ -70,12 +86,18 @@ export function clusterAutoscaler(args: ClusterAutoscalerArgs): AddonPermissions
             ],
             ["*"],
         ),
-        statement(["eks:DescribeNodegroup"], [joined("arn:", partition, ":eks:*:*:nodegroup/", clusterName, "/*/*")]),
         statement(
-            ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-            [joined("arn:", partition, ":autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*")],
-            condition("StringEquals", "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled", "true"),
-            condition("StringEquals", `aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`, "owned"),
+            ["eks:DescribeNodegroup"],
+            clusterNames.map((clusterName) => joined("arn:", partition, ":eks:*:*:nodegroup/", clusterName, "/*/*")),
+        ),
+        // One statement per cluster: each needs both autoscaler tags of its own cluster on the group.
+        ...clusterNames.map((clusterName) =>
+            statement(
+                ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                [joined("arn:", partition, ":autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*")],
+                condition("StringEquals", "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled", "true"),
+                condition("StringEquals", `aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`, "owned"),
+            ),
         ),
     ]);
 }

@@ -31,6 +31,13 @@ export interface ExternalSecretsArgs {
      */
     kmsKeyArns?: pulumi.Input<string>[];
     /**
+     * ARNs of the Secrets Manager secrets `PushSecret`s may write (opt-in): a secret's full ARN, or a
+     * name prefix ending in `*`. The operator may create them and set their values and resource
+     * policies, and delete them, only while they carry its `managed-by: external-secrets` tag.
+     * @default [] (read only)
+     */
+    pushSecretArns?: pulumi.Input<string>[];
+    /**
      * Namespace of the operator's ServiceAccount.
      * @default "external-secrets"
      */
@@ -52,8 +59,13 @@ export interface ExternalSecretsArgs {
  * `provider/aws-parameter-store.md` (v0.1x), read-only: `secretsmanager:GetSecretValue`,
  * `DescribeSecret`, `GetResourcePolicy`, `ListSecretVersionIds` on the given secrets;
  * `ssm:GetParameter`, `GetParameters`, `GetParametersByPath` on the given parameters; `kms:Decrypt`
- * on the given keys, only via Secrets Manager or SSM. Nothing writes (PushSecret needs its own
- * statements), and nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
+ * on the given keys, only via Secrets Manager or SSM. Nothing writes unless `pushSecretArns` is
+ * given: then the documentation's PushSecret policy (`secretsmanager:CreateSecret`, `PutSecretValue`,
+ * `TagResource`, `GetResourcePolicy`, `PutResourcePolicy`, `DeleteResourcePolicy` on the secrets,
+ * `DeleteSecret` only with the operator's `managed-by: external-secrets` tag, written here with
+ * the global `aws:ResourceTag/managed-by`, which Secrets Manager evaluates the same), narrowed: the value
+ * and resource-policy writes need that tag too, so a secret the operator did not create stays
+ * untouched (the operator itself refuses to overwrite one without it). Nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
  * `ssm:DescribeParameters` on `*`), so `allowBroadPermissions` is never set.
  *
  * EKS Pod Identity: for the controller's own ServiceAccount only (a SecretStore without `auth.jwt`,
@@ -65,8 +77,11 @@ export function externalSecrets(args: ExternalSecretsArgs): AddonPermissions {
     const secrets = checkedInputs("externalSecrets.secretArns", args.secretArns, checkSecretArn, { nonEmpty: false });
     const parameters = checkedInputs("externalSecrets.parameterArns", args.parameterArns, checkParameterArn, { nonEmpty: false });
     const keys = checkedInputs("externalSecrets.kmsKeyArns", args.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false });
-    if (secrets.length === 0 && parameters.length === 0) {
-        throw new AddonScopeError("externalSecrets.secretArns is invalid: name at least one secret (secretArns) or parameter (parameterArns) the operator reads");
+    const pushed = checkedInputs("externalSecrets.pushSecretArns", args.pushSecretArns, checkSecretArn, { nonEmpty: false });
+    if (secrets.length === 0 && parameters.length === 0 && pushed.length === 0) {
+        throw new AddonScopeError(
+            "externalSecrets.secretArns is invalid: name at least one secret (secretArns) or parameter (parameterArns) the operator reads, or secret it pushes (pushSecretArns)",
+        );
     }
     const statements: PolicyStatementArgs[] = [];
     if (secrets.length > 0) {
@@ -77,8 +92,19 @@ export function externalSecrets(args: ExternalSecretsArgs): AddonPermissions {
     if (parameters.length > 0) {
         statements.push(statement(["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], parameters));
     }
+    if (pushed.length > 0) {
+        const managedByOperator = condition("StringEquals", "aws:ResourceTag/managed-by", "external-secrets");
+        statements.push(statement(["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:GetResourcePolicy"], pushed));
+        statements.push(
+            statement(
+                ["secretsmanager:PutSecretValue", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:DeleteSecret"],
+                pushed,
+                managedByOperator,
+            ),
+        );
+    }
     if (keys.length > 0) {
-        const services = [...(secrets.length > 0 ? ["secretsmanager"] : []), ...(parameters.length > 0 ? ["ssm"] : [])];
+        const services = [...(secrets.length > 0 || pushed.length > 0 ? ["secretsmanager"] : []), ...(parameters.length > 0 ? ["ssm"] : [])];
         const viaServices = keys.flatMap((key) =>
             services.map((service) =>
                 typeof key === "string" ? `${service}.${regionOfArn(key)}.amazonaws.com` : pulumi.output(key).apply((known) => `${service}.${regionOfArn(known)}.amazonaws.com`),

@@ -18,6 +18,11 @@ const sqsQueueArnPattern = new RegExp(`^arn:${partitionPattern}:sqs:${regionPatt
 const secretArnPattern = new RegExp(`^arn:${partitionPattern}:secretsmanager:${regionPattern}:${accountPattern}:secret:[\\w/+=.@-]{1,512}\\*?$`);
 /** A parameter's name (without its leading `/`), or a path prefix ending in `*`. */
 const parameterArnPattern = new RegExp(`^arn:${partitionPattern}:ssm:${regionPattern}:${accountPattern}:parameter/[\\w.\\-/]{1,2011}\\*?$`);
+const certificateAuthorityArnPattern = new RegExp(`^arn:${partitionPattern}:acm-pca:${regionPattern}:${accountPattern}:certificate-authority/[0-9a-f-]{36}$`);
+const deliveryStreamArnPattern = new RegExp(`^arn:${partitionPattern}:firehose:${regionPattern}:${accountPattern}:deliverystream/[\\w.-]{1,64}$`);
+/** A log group's name (letters, digits and `_-/.#`), or a name prefix ending in `*`. */
+const logGroupArnPattern = new RegExp(`^arn:${partitionPattern}:logs:${regionPattern}:${accountPattern}:log-group:[\\w./#-]{1,512}\\*?$`);
+const targetGroupArnPattern = new RegExp(`^arn:${partitionPattern}:elasticloadbalancing:${regionPattern}:${accountPattern}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`);
 const workspaceArnPattern = new RegExp(`^arn:${partitionPattern}:aps:${regionPattern}:${accountPattern}:workspace/ws-[A-Za-z0-9-]{1,64}$`);
 
 function problem(field: string, value: unknown, rule: string): string {
@@ -65,6 +70,30 @@ export const checkWorkspaceArn: FieldCheck<string> = (field, value) =>
     workspaceArnPattern.test(value)
         ? undefined
         : problem(field, value, "expected an Amazon Managed Service for Prometheus workspace ARN such as arn:aws:aps:us-east-1:111122223333:workspace/ws-0123abcd-4567-89ef-0123-456789abcdef");
+
+export const checkCertificateAuthorityArn: FieldCheck<string> = (field, value) =>
+    certificateAuthorityArnPattern.test(value)
+        ? undefined
+        : problem(field, value, "expected an AWS Private CA certificate authority ARN such as arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11223344-5566-7788-9900-aabbccddeeff (no wildcards)");
+
+export const checkDeliveryStreamArn: FieldCheck<string> = (field, value) =>
+    deliveryStreamArnPattern.test(value)
+        ? undefined
+        : problem(field, value, "expected a Firehose delivery stream ARN such as arn:aws:firehose:us-east-1:111122223333:deliverystream/logs (no wildcards)");
+
+export const checkLogGroupArn: FieldCheck<string> = (field, value) =>
+    logGroupArnPattern.test(value) && !value.slice(0, -1).includes("*")
+        ? undefined
+        : problem(
+              field,
+              value,
+              "expected a CloudWatch Logs log group ARN without its ':*' suffix, such as arn:aws:logs:us-east-1:111122223333:log-group:/aws/eks/apps/containers, or a name prefix ending in '*'; no other wildcards",
+          );
+
+export const checkTargetGroupArn: FieldCheck<string> = (field, value) =>
+    targetGroupArnPattern.test(value)
+        ? undefined
+        : problem(field, value, "expected an Elastic Load Balancing target group ARN such as arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/apps/0123456789abcdef (no wildcards)");
 
 /** The region of a regional ARN (`arn:<partition>:<service>:<region>:...`). */
 export function regionOfArn(arn: string): string {
