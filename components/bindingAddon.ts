@@ -161,6 +161,10 @@ export function resolveAddon<T extends BindingArgs>(parent: pulumi.Resource, arg
         throw error;
     }
     const merged = withAddon(args, addon);
+    // An EKS add-on owns its ServiceAccount: the binding leaves Kubernetes alone unless told otherwise (and is refused then).
+    if (args.eksAddon !== undefined && args.serviceAccountMode === undefined) {
+        merged.args = { ...merged.args, serviceAccountMode: "none" };
+    }
     failOn(parent, missingRequired(merged.args as unknown as { [field: string]: unknown }, ["namespace", "serviceAccountName", ...required], addon) ?? merged.problem);
     return { args: merged.args, addon };
 }

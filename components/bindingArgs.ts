@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { AddonArgs } from "./addons/args";
+import type { EksAddonArgs } from "./eksAddon";
 import { isPlain } from "./eventually";
 import { checkManagedPolicyBreadth, checkPolicyStatements, PolicyStatementArgs, ResolvedPolicyStatement } from "./permissions";
 import { checkServiceAccountMode, defaultServiceAccountMode, managesKubernetes, ServiceAccountMode } from "./serviceAccount";
@@ -98,6 +99,14 @@ export interface BindingArgs {
      * @default no add-on: the permissions are the binding's own arguments alone
      */
     addon?: AddonArgs;
+    /**
+     * The EKS managed add-on to create with this binding's role, as EKS expects it:
+     * `serviceAccountRoleArn` for IRSA, `podIdentityAssociations` for EKS Pod Identity (the binding
+     * then creates no association of its own for the ServiceAccount, which EKS would refuse). The
+     * add-on owns its ServiceAccount: `serviceAccountMode` is `none`, and another is refused.
+     * @default no EKS add-on: install the add-on yourself with the binding's roleArn
+     */
+    eksAddon?: EksAddonArgs;
     /**
      * Who owns the ServiceAccount: `"create"` (the binding creates it), `"annotate"` (it exists, e.g.
      * a Helm chart's: the binding adds only what the mechanism needs, with a server-side patch that

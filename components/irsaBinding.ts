@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { resolveAddon } from "./bindingAddon";
+import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { select, settle } from "./eventually";
@@ -91,11 +92,15 @@ export class IrsaBinding extends pulumi.ComponentResource {
     public readonly trustPolicy: pulumi.Output<string>;
     /** With `roleArn`: the trust statements (a JSON list) the role's owner must add to its trust policy; else undefined. */
     public readonly requiredTrustStatements: pulumi.Output<string> | undefined;
+    /** The EKS managed add-on created with the role as its `serviceAccountRoleArn` (`eksAddon`); undefined without it. */
+    public readonly eksAddon: aws.eks.Addon | undefined;
 
     constructor(name: string, args: IrsaBindingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-irsa:index:IrsaBinding", name, {}, opts);
         const resolved = resolveAddon(this, args, ["oidcProviderArn"]);
         args = resolved.args;
+        const eksAddon = planEksAddon("irsa", args, resolved.addon);
+        failOn(this, eksAddon.problem);
 
         const audience = args.audience ?? defaultAudience;
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
@@ -178,6 +183,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
         this.deployment = pods.deployment;
         this.trustPolicy = pulumi.output(trustPolicy);
         this.requiredTrustStatements = args.roleArn === undefined ? undefined : this.trustPolicy.apply(statementsOfPolicy);
+        this.eksAddon = eksAddon.plan && createEksAddon(this, name, eksAddon.plan, { serviceAccountRoleArn: roleArn }, args.tags, permissions);
         // The plain values; the child resources are in the state already, and serialising them costs a lookup each.
         this.registerOutputs({
             roleArn: this.roleArn,

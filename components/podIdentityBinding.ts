@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { resolveAddon } from "./bindingAddon";
+import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { awsContextOf } from "./awsContext";
@@ -126,8 +127,8 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     /** Name of the role. */
     public readonly roleName: pulumi.Output<string>;
-    /** The association of the role with the ServiceAccount in `clusterName`. */
-    public readonly association: aws.eks.PodIdentityAssociation;
+    /** The association of the role with the ServiceAccount in `clusterName`; undefined with `eksAddon`, whose `podIdentityAssociations` carry it. */
+    public readonly association: aws.eks.PodIdentityAssociation | undefined;
     /** Every association: each ServiceAccount in each cluster, the first being `association`. */
     public readonly associations: aws.eks.PodIdentityAssociation[];
     /** The ServiceAccount the binding created; undefined unless `serviceAccountMode` is `create`. */
@@ -148,11 +149,15 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
     public readonly requiredTrustStatements: pulumi.Output<string> | undefined;
     /** With `targetRoleArn`: the trust policy to give the target role in its account, as JSON; else undefined. */
     public readonly targetRoleTrustPolicy: pulumi.Output<string> | undefined;
+    /** The EKS managed add-on created with the role in its `podIdentityAssociations` (`eksAddon`); undefined without it. */
+    public readonly eksAddon: aws.eks.Addon | undefined;
 
     constructor(name: string, args: PodIdentityBindingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-irsa:index:PodIdentityBinding", name, {}, opts);
         const resolved = resolveAddon(this, args, ["clusterName"]);
         args = resolved.args;
+        const eksAddon = planEksAddon("pod-identity", args, resolved.addon);
+        failOn(this, eksAddon.problem);
 
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
         const additionalNames = args.additionalClusterNames ?? [];
@@ -270,7 +275,8 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             ...shape.additionalServiceAccounts,
         ];
         // Named by position, so that the first keeps the name a binding of one ServiceAccount and cluster always had.
-        const associations = clusters.flatMap(({ clusterName, region: clusterRegion }, clusterIndex) =>
+        // With an EKS add-on, the add-on's podIdentityAssociations are the associations: EKS refuses a second one for a ServiceAccount.
+        const associations = eksAddon.plan !== undefined ? [] : clusters.flatMap(({ clusterName, region: clusterRegion }, clusterIndex) =>
             subjects.map(
                 (subject, subjectIndex) =>
                     new aws.eks.PodIdentityAssociation(
@@ -312,6 +318,9 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         this.roleArn = roleArn;
         this.roleName = roleName;
         this.association = association;
+        this.eksAddon =
+            eksAddon.plan &&
+            createEksAddon(this, name, eksAddon.plan, { podIdentity: { roleArn, serviceAccountNames: subjects.map((subject) => subject.serviceAccountName) } }, args.tags, permissions);
         this.associations = associations;
         this.serviceAccount = pods.serviceAccount;
         this.serviceAccountPatch = pods.serviceAccountPatch;

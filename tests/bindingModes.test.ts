@@ -92,7 +92,7 @@ describe("serviceAccountMode", () => {
         for (const mode of ["annotate", "none"]) {
             const name = uniqueName(`pod-identity-${mode}`);
             const binding = new PodIdentityBinding(name, podIdentityArgs({ serviceAccountMode: mode, reader: { enabled: false } }));
-            await registrationOf(binding.role, binding.association);
+            await registrationOf(binding.role, binding.association!);
             await settled();
             assert.deepEqual(kubernetesTypesOf(name), [], mode);
             assert.deepEqual(await valueOf(binding.serviceAccountAnnotations), {});
@@ -284,7 +284,7 @@ describe("pods pick up identity changes", () => {
         await registrationOf(binding.deployment!);
         assert.equal(
             identityHashOf(name),
-            identityHash({ mechanism: "pod-identity", roleArn: await valueOf(binding.roleArn), associationId: await valueOf(binding.association.associationId), targetRoleArn: "" }),
+            identityHash({ mechanism: "pod-identity", roleArn: await valueOf(binding.roleArn), associationId: await valueOf(binding.association!.associationId), targetRoleArn: "" }),
         );
     });
 
@@ -306,7 +306,7 @@ describe("Pod Identity across accounts and mechanisms", () => {
     it("a target role: the association names it, the role may only assume it, and the target's trust policy is given", async () => {
         const name = uniqueName("cross-account");
         const binding = new PodIdentityBinding(name, podIdentityArgs({ s3Read: undefined, targetRoleArn }));
-        await registrationOf(binding.role, binding.association);
+        await registrationOf(binding.role, binding.association!);
         await settled();
         assert.equal(registeredResource("aws:eks/podIdentityAssociation:PodIdentityAssociation", name).inputs.targetRoleArn, targetRoleArn);
         const policy = registeredInlinePolicy(name, "statements");

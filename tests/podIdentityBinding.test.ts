@@ -106,7 +106,7 @@ describe("PodIdentityBinding under mocks", () => {
                 },
             ],
         });
-        await registrationOf(binding, binding.role, binding.association, ...[binding.serviceAccount, binding.deployment].filter((child): child is NonNullable<typeof child> => child !== undefined));
+        await registrationOf(binding, binding.role, binding.association!, ...[binding.serviceAccount, binding.deployment].filter((child): child is NonNullable<typeof child> => child !== undefined));
         await valueOf(binding.trustPolicy);
         return { binding, name, readerDependsOn };
     }
@@ -135,7 +135,7 @@ describe("PodIdentityBinding under mocks", () => {
 
     it("starts the reader only after the association and the permissions exist", async () => {
         const { binding, readerDependsOn } = await deploy({ clusterName: "demo", ...sharedArgs });
-        assert.ok(readerDependsOn.includes(binding.association));
+        assert.ok(readerDependsOn.includes(binding.association!));
         assert.ok(binding.serviceAccount && readerDependsOn.includes(binding.serviceAccount));
         assert.equal(readerDependsOn.length, 4);
         const env = (registeredResource("kubernetes:apps/v1:Deployment", `${(await valueOf(binding.urn)).split("::").pop()}-reader`).inputs as {

@@ -26,6 +26,7 @@ function signature(properties: Record<string, PropertySchema>, required: string[
 const sharedInputs = [
     "additionalServiceAccounts?: ServiceAccountSubject[]",
     "addon?: AddonArgs",
+    "eksAddon?: EksAddonArgs",
     "allowBroadPermissions?: boolean",
     "allowServiceAccountPatterns?: boolean",
     "description?: string",
@@ -48,6 +49,7 @@ const sharedInputs = [
 
 const sharedOutputs = [
     "deployment?: Deployment",
+    "eksAddon?: Addon",
     "namespace: string",
     "requiredTrustStatements?: string",
     "role: Role",
@@ -135,7 +137,7 @@ describe("the package schema other Pulumi languages see", function () {
         const podIdentity = schema.resources["eks-irsa:index:PodIdentityBinding"];
         assert.deepEqual(
             signature(podIdentity.properties, podIdentity.required),
-            [...sharedOutputs, "association: PodIdentityAssociation", "associations: PodIdentityAssociation[]", "targetRoleTrustPolicy?: string"].sort(),
+            [...sharedOutputs, "association?: PodIdentityAssociation", "associations: PodIdentityAssociation[]", "targetRoleTrustPolicy?: string"].sort(),
         );
         assert.match(irsa.properties.role.$ref ?? "", /^\/aws\/v7\.[\d.]+\/schema\.json#\/resources\/aws:iam%2Frole:Role$/);
     });
