@@ -305,9 +305,11 @@ export interface AddonArgs {
      * given: then the documentation's PushSecret policy (`secretsmanager:CreateSecret`, `PutSecretValue`,
      * `TagResource`, `GetResourcePolicy`, `PutResourcePolicy`, `DeleteResourcePolicy` on the secrets,
      * `DeleteSecret` only with the operator's `managed-by: external-secrets` tag, written here with
-     * the global `aws:ResourceTag/managed-by`, which Secrets Manager evaluates the same), narrowed: the value
-     * and resource-policy writes need that tag too, so a secret the operator did not create stays
-     * untouched (the operator itself refuses to overwrite one without it). Nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
+     * the global `aws:ResourceTag/managed-by`, which Secrets Manager evaluates the same), narrowed:
+     * `PutSecretValue` needs that tag too, so a secret the operator did not create stays untouched (the
+     * operator itself refuses to overwrite one without it), and `PutResourcePolicy`/`DeleteResourcePolicy`
+     * are left out: a resource policy can open a secret to anyone (a PushSecret's `resourcePolicy`
+     * metadata then fails; add those statements yourself, with `allowBroadPermissions`). Nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
      * `ssm:DescribeParameters` on `*`), so `allowBroadPermissions` is never set.
      *
      * EKS Pod Identity: for the controller's own ServiceAccount only (a SecretStore without `auth.jwt`,

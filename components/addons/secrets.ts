@@ -63,9 +63,11 @@ export interface ExternalSecretsArgs {
  * given: then the documentation's PushSecret policy (`secretsmanager:CreateSecret`, `PutSecretValue`,
  * `TagResource`, `GetResourcePolicy`, `PutResourcePolicy`, `DeleteResourcePolicy` on the secrets,
  * `DeleteSecret` only with the operator's `managed-by: external-secrets` tag, written here with
- * the global `aws:ResourceTag/managed-by`, which Secrets Manager evaluates the same), narrowed: the value
- * and resource-policy writes need that tag too, so a secret the operator did not create stays
- * untouched (the operator itself refuses to overwrite one without it). Nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
+ * the global `aws:ResourceTag/managed-by`, which Secrets Manager evaluates the same), narrowed:
+ * `PutSecretValue` needs that tag too, so a secret the operator did not create stays untouched (the
+ * operator itself refuses to overwrite one without it), and `PutResourcePolicy`/`DeleteResourcePolicy`
+ * are left out: a resource policy can open a secret to anyone (a PushSecret's `resourcePolicy`
+ * metadata then fails; add those statements yourself, with `allowBroadPermissions`). Nothing lists (`find` by name or tags needs `secretsmanager:ListSecrets` or
  * `ssm:DescribeParameters` on `*`), so `allowBroadPermissions` is never set.
  *
  * EKS Pod Identity: for the controller's own ServiceAccount only (a SecretStore without `auth.jwt`,
@@ -95,13 +97,7 @@ export function externalSecrets(args: ExternalSecretsArgs): AddonPermissions {
     if (pushed.length > 0) {
         const managedByOperator = condition("StringEquals", "aws:ResourceTag/managed-by", "external-secrets");
         statements.push(statement(["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:GetResourcePolicy"], pushed));
-        statements.push(
-            statement(
-                ["secretsmanager:PutSecretValue", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:DeleteSecret"],
-                pushed,
-                managedByOperator,
-            ),
-        );
+        statements.push(statement(["secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"], pushed, managedByOperator));
     }
     if (keys.length > 0) {
         const services = [...(secrets.length > 0 || pushed.length > 0 ? ["secretsmanager"] : []), ...(parameters.length > 0 ? ["ssm"] : [])];
