@@ -37,6 +37,14 @@ const minimalCalls: Record<string, () => addons.AddonPermissions> = {
     velero: () => addons.velero({ bucketArn: "arn:aws:s3:::backups" }),
     cloudWatchObservability: () => addons.cloudWatchObservability(),
     managedPrometheus: () => addons.managedPrometheus({ workspaceArns: ["arn:aws:aps:us-west-2:111122223333:workspace/ws-0123"] }),
+    awsLoadBalancerControllerTargetGroupBinding: () =>
+        addons.awsLoadBalancerControllerTargetGroupBinding({ targetGroupArns: ["arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/apps/0123456789abcdef"] }),
+    gatewayApiController: () => addons.gatewayApiController(),
+    fsxLustreCsiDriver: () => addons.fsxLustreCsiDriver(),
+    fsxOpenZfsCsiDriver: () => addons.fsxOpenZfsCsiDriver(),
+    privateCaIssuer: () => addons.privateCaIssuer({ certificateAuthorityArns: ["arn:aws:acm-pca:us-west-2:111122223333:certificate-authority/11223344-5566-7788-9900-aabbccddeeff"] }),
+    nodeTerminationHandler: () => addons.nodeTerminationHandler({ queueArns: ["arn:aws:sqs:us-west-2:111122223333:nth"] }),
+    fluentBit: () => addons.fluentBit({ logGroupArns: ["arn:aws:logs:us-west-2:111122223333:log-group:/aws/eks/prod/*"] }),
 };
 
 describe("the add-on catalogue in components/README.md", () => {
