@@ -58,7 +58,10 @@ const fleetArgs = {
         { name: "blue", oidcProviderArn },
         { name: "green", podIdentityClusterName: "green" },
     ],
-    workloads: [{ name: "reports", namespace: "apps", serviceAccountName: "reports", s3Read: { bucketArns: ["arn:aws:s3:::reports"] } }],
+    workloads: [
+        { name: "reports", namespace: "apps", serviceAccountName: "reports", s3Read: { bucketArns: ["arn:aws:s3:::reports"] } },
+        { name: "dns", addon: { externalDns: { hostedZoneIds: ["Z0123456789ABCDEFGHIJ"] } } },
+    ],
 };
 
 type ComponentType = "IrsaBinding" | "PodIdentityBinding" | "WorkloadIdentities";
@@ -88,10 +91,11 @@ async function constructedInProcess(type: ComponentType, name: string, args: obj
 }
 
 /** The error the TypeScript constructor throws for these arguments. */
-function constructorError(type: "IrsaBinding" | "PodIdentityBinding", args: object): string {
+function constructorError(type: ComponentType, args: object): string {
     try {
         if (type === "IrsaBinding") new IrsaBinding(uniqueName("refused"), args as IrsaBindingArgs);
-        else new PodIdentityBinding(uniqueName("refused"), args as PodIdentityBindingArgs);
+        else if (type === "PodIdentityBinding") new PodIdentityBinding(uniqueName("refused"), args as PodIdentityBindingArgs);
+        else new WorkloadIdentities(uniqueName("refused"), args as WorkloadIdentitiesArgs);
     } catch (error) {
         return (error as Error).message;
     }
@@ -180,13 +184,23 @@ describe("the components plugin, as the engine runs it", function () {
             const { urn, state } = await construct(plugin.client, engine.monitorAddress, { type: `eks-irsa:index:${type}`, name, inputs: args });
             assert.match(urn, new RegExp(`::eks-irsa:index:${type}::${name}$`));
             const inProcessName = uniqueName(`ts-${type.toLowerCase()}`);
-            const expected = (await constructedInProcess(type, inProcessName, args)).map((resource) => comparable(resource, inProcessName));
-            const actual = pluginChildren(name).map((resource) => comparable(resource, name));
+            // Children of different workloads register in the order their inputs settle: compare them as a set.
+            const byName = (left: { name: string }, right: { name: string }): number => left.name.localeCompare(right.name);
+            const expected = (await constructedInProcess(type, inProcessName, args)).map((resource) => comparable(resource, inProcessName)).sort(byName);
+            const actual = pluginChildren(name)
+                .map((resource) => comparable(resource, name))
+                .sort(byName);
             assert.deepEqual(actual, expected);
             assert.ok(actual.some((resource) => resource.type === "aws:iam/role:Role"));
             if (type === "WorkloadIdentities") {
                 const summary = state.summary as { rolesCreated: number };
-                assert.equal(summary.rolesCreated, 2, "one IRSA and one Pod Identity role");
+                assert.equal(summary.rolesCreated, 4, "per workload, one IRSA and one Pod Identity role");
+                const dnsRoles = actual.filter((resource) => resource.type === "aws:iam/role:Role" && resource.name.startsWith("<component>-dns"));
+                assert.equal(dnsRoles.length, 2);
+                assert.ok(
+                    dnsRoles.every((resource) => JSON.stringify(resource.inputs).includes("hostedzone/Z0123456789ABCDEFGHIJ")),
+                    "the workload's addon gives its role the add-on's statements, as the TypeScript constructor does",
+                );
                 return;
             }
             assert.equal(state.namespace, "apps");
@@ -222,6 +236,20 @@ describe("the components plugin, as the engine runs it", function () {
         );
     });
 
+    it("Construct WorkloadIdentities during preview with a cluster's provider not known yet: nothing fails, its role's trust stays unknown", async () => {
+        const { state } = await construct(plugin.client, engine.monitorAddress, {
+            type: "eks-irsa:index:WorkloadIdentities",
+            name: "preview-fleet",
+            dryRun: true,
+            inputs: { ...fleetArgs, clusters: [{ name: "blue", oidcProviderArn: outputValue() }, fleetArgs.clusters[1]] },
+        });
+        assert.ok(JSON.stringify(state).includes(wire.unknown), JSON.stringify(state).slice(0, 300));
+        assert.deepEqual(
+            engine.logs.filter((log) => log.severity === "error"),
+            [],
+        );
+    });
+
     it("Construct with secret inputs: the outputs made from them stay secret", async () => {
         const { state } = await construct(plugin.client, engine.monitorAddress, {
             type: "eks-irsa:index:IrsaBinding",
@@ -241,6 +269,8 @@ describe("the components plugin, as the engine runs it", function () {
         ["PodIdentityBinding", { ...podIdentityArgs, serviceAccountName: undefined }, /^serviceAccountName is required/],
         ["PodIdentityBinding", { ...podIdentityArgs, addon: { vpcCni: {}, ebsCsiDriver: {} } }, /^addon is invalid: set exactly one add-on, not vpcCni and ebsCsiDriver/],
         ["IrsaBinding", { ...irsaArgs, addon: { externalDns: { hostedZoneIds: ["example.com"] } } }, /^addon\.externalDns\.hostedZoneIds\[0\] "example\.com" is invalid/],
+        ["WorkloadIdentities", { ...fleetArgs, workloads: [{ name: "reports", namespace: "Apps", serviceAccountName: "reports" }] }, /^workloads\[0\] \(reports\)\.namespace "Apps" is invalid/],
+        ["WorkloadIdentities", { ...fleetArgs, workloads: [{ name: "dns", addon: { externalDns: { hostedZoneIds: ["example.com"] } } }] }, /addon\.externalDns\.hostedZoneIds\[0\] "example\.com" is invalid/],
     ] as const) {
         it(`Construct ${type} with bad input gives the constructor's error, naming the field: ${field.source.slice(1, 40)}`, async () => {
             const inputs = JSON.parse(JSON.stringify(args)) as Record<string, unknown>;
