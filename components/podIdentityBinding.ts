@@ -48,7 +48,7 @@ export interface PodIdentityBindingArgs extends BindingArgs {
     clusterName: pulumi.Input<string>;
     /**
      * Further clusters (a fleet, in the same account and region) whose pods of the same ServiceAccounts
-     * get the role: each is added to the trust policy's `aws:SourceArn`, and gets its associations.
+     * get the role: each is added to the trust policy's `aws:RequestTag/eks-cluster-arn`, and gets its associations.
      * @default []
      */
     additionalClusterNames?: pulumi.Input<string>[];
@@ -59,16 +59,17 @@ export interface PodIdentityBindingArgs extends BindingArgs {
     clusterRegion?: string;
     /**
      * Further clusters, each in its own region of the same account (one role for a workload that runs
-     * in several regions): each is added to the trust policy's `aws:SourceArn`, and gets its associations.
+     * in several regions): each is added to the trust policy's `aws:RequestTag/eks-cluster-arn`, and gets its associations.
      * @default []
      */
     additionalClusters?: PodIdentityClusterArgs[];
     /**
      * Whether the associations tell EKS not to tag the role sessions (`kubernetes-namespace`,
-     * `kubernetes-service-account`, the cluster's). The trust can then not name the ServiceAccounts:
-     * it admits the EKS Pod Identity service for this account's trusted clusters only, and which
-     * ServiceAccounts get the role is decided by the associations alone (whoever may create an
-     * association for the role, with `iam:PassRole` on it, decides). Required by `sessionPolicyStatements`;
+     * `kubernetes-service-account`, `eks-cluster-arn`). The trust can then name neither the clusters
+     * nor the ServiceAccounts (AWS documents no other key that does): it admits the EKS Pod Identity
+     * service for this account only, and which clusters and ServiceAccounts get the role is decided by
+     * the associations alone (whoever may create an association for the role, with `iam:PassRole` on
+     * it, decides). Required by `sessionPolicyStatements`;
      * not with `targetRoleArn` or `transitionalOidcProviderArn`.
      * @default false (sessions are tagged, and the trust admits the bound ServiceAccounts only)
      */
@@ -264,7 +265,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         const sessionPolicy = sessionStatements.length === 0 ? undefined : select(trust, (known) => known.sessionPolicy as string);
         if (!sessionTags) {
             pulumi.log.warn(
-                "disableSessionTags: EKS does not tag the sessions, so the role's trust cannot name the ServiceAccounts; it admits the EKS Pod Identity service for the trusted clusters of this account only, and any association of the role in them gets it. Keep iam:PassRole on this role to those who may bind it.",
+                "disableSessionTags: EKS does not tag the sessions, so the role's trust can name neither the clusters nor the ServiceAccounts; it admits the EKS Pod Identity service for this account only, and any association of the role in any cluster of the account gets it. Keep iam:PassRole on this role to those who may bind it; the policy pack's pod-identity-trust-cluster refuses the role unless lowered for this stack.",
                 this,
             );
         }

@@ -79,7 +79,11 @@ export function webIdentityTrustPolicy(trust: WebIdentityTrust): PolicyDocument 
 /** The service principal EKS Pod Identity assumes roles as. */
 export const podIdentityServicePrincipal = "pods.eks.amazonaws.com";
 
-/** The session tags EKS Pod Identity sets on every role session it starts (EKS User Guide, "pod-id-abac"). */
+/**
+ * The session tags EKS Pod Identity sets on every role session it starts, which a trust policy may
+ * match as `aws:RequestTag/<key>` (EKS User Guide, "Create IAM role with trust policy required by EKS
+ * Pod Identity", pod-id-role, and "Grant Pods access to AWS resources based on tags", pod-id-abac).
+ */
 export const podIdentitySessionTags = {
     clusterArn: "eks-cluster-arn",
     namespace: "kubernetes-namespace",
@@ -95,17 +99,27 @@ export interface PodIdentityTrust {
     subjects: ServiceAccountSubject[];
     /**
      * Whether EKS tags the sessions (the default). Associations with `disableSessionTags` send no
-     * tags, so the trust cannot name the ServiceAccounts: it admits the service for these clusters of
-     * this account only, and which ServiceAccounts get the role is decided by the associations alone.
+     * tags, so the trust can name neither the clusters nor the ServiceAccounts: it admits the service
+     * for this account only, and which clusters and ServiceAccounts get the role is decided by the
+     * associations alone (by who may pass the role to EKS).
      */
     sessionTags?: boolean;
 }
 
 /**
- * The trust statements of an EKS Pod Identity role, one per ServiceAccount. The source conditions keep
- * the service from assuming the role on behalf of another account or cluster (confused deputy); the
- * session tags EKS sets on every request keep another ServiceAccount of the same cluster out, even one
- * someone associates with the role. `sts:TagSession` is required, since EKS passes those tags.
+ * The trust statements of an EKS Pod Identity role, one per ServiceAccount, conditioned on the keys
+ * AWS documents for the `pods.eks.amazonaws.com` principal only:
+ * - `aws:SourceAccount`, the account of the cluster EKS acts for (IAM User Guide, global condition
+ *   keys: set when a service principal calls on behalf of a resource), so the service cannot assume
+ *   the role for another account's cluster (the confused deputy);
+ * - the session tags EKS sets on every request (`eks-cluster-arn`, `kubernetes-namespace`,
+ *   `kubernetes-service-account`; see {@link podIdentitySessionTags}), so neither another cluster of
+ *   the account nor another ServiceAccount gets the role, even one someone associates with it.
+ *
+ * No `aws:SourceArn`: AWS documents no value of it for this principal (the User Guide's trust
+ * policies and the terraform-aws-modules `eks-pod-identity` module use none), and a condition on a
+ * value EKS does not send refuses every pod's credentials (awslabs/mountpoint-s3-csi-driver#781).
+ * `eks-cluster-arn` names the cluster instead. `sts:TagSession` is required, since EKS passes those tags.
  */
 export function podIdentityTrustStatements(trust: PodIdentityTrust): PolicyStatement[] {
     const clusterArns = trust.clusterArns.length === 1 ? trust.clusterArns[0] : trust.clusterArns;
@@ -115,7 +129,7 @@ export function podIdentityTrustStatements(trust: PodIdentityTrust): PolicyState
                 Effect: "Allow",
                 Principal: { Service: podIdentityServicePrincipal },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
-                Condition: { StringEquals: { "aws:SourceAccount": trust.accountId }, ArnEquals: { "aws:SourceArn": clusterArns } },
+                Condition: { StringEquals: { "aws:SourceAccount": trust.accountId } },
             },
         ];
     }
@@ -130,7 +144,6 @@ export function podIdentityTrustStatements(trust: PodIdentityTrust): PolicyState
                 [`aws:RequestTag/${podIdentitySessionTags.namespace}`]: subject.namespace,
                 [`aws:RequestTag/${podIdentitySessionTags.serviceAccount}`]: subject.serviceAccountName,
             },
-            ArnEquals: { "aws:SourceArn": clusterArns },
         },
     }));
 }

@@ -24,6 +24,9 @@ export const podIdentityPrincipal = "pods.eks.amazonaws.com";
 /** The session tags EKS Pod Identity sets that name the ServiceAccount (EKS User Guide, "Create IAM role with trust policy required by EKS Pod Identity"). */
 export const podIdentityServiceAccountTags = ["kubernetes-namespace", "kubernetes-service-account"] as const;
 
+/** The session tag EKS Pod Identity sets that names the cluster (the same page, and "pod-id-abac"). */
+export const podIdentityClusterTag = "eks-cluster-arn";
+
 /** A problem with one statement of a document. */
 export interface StatementProblem {
     statement: IndexedStatement;
@@ -150,22 +153,50 @@ function isPodIdentityStatement(statement: Record<string, Json>): boolean {
 }
 
 /**
- * The problems of a Pod Identity trust statement: without `aws:SourceAccount` and `aws:SourceArn`,
- * the EKS service may assume the role on behalf of any account's cluster (the confused deputy).
+ * The problems of a Pod Identity trust statement's source: without `aws:SourceAccount` naming one
+ * account, the EKS service may assume the role on behalf of any account's cluster (the confused
+ * deputy). `aws:SourceArn` is not counted: AWS documents no value of it for `pods.eks.amazonaws.com`.
  */
 export function podIdentitySourceProblems(indexed: IndexedStatement): string[] {
     if (!isPodIdentityStatement(indexed.statement)) {
         return [];
     }
     const conditions = conditionsOf(indexed.statement);
-    const problems: string[] = [];
-    if (!bounds(conditions, "aws:SourceAccount", ["StringEquals", "StringLike"], namesOneAccount)) {
-        problems.push("no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account");
+    return bounds(conditions, "aws:SourceAccount", ["StringEquals", "StringLike"], namesOneAccount)
+        ? []
+        : ["no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account"];
+}
+
+/** Whether a value names one EKS cluster of one account (a wildcard region reaches only that account's cluster of that name). */
+function namesOneCluster(value: string): boolean {
+    return confinedToOneAccountsResource(value) && value.split(":")[2] === "eks" && /^cluster\/[^/]+$/.test(value.split(":").slice(5).join(":"));
+}
+
+/**
+ * The problems of a Pod Identity trust statement's clusters: without a condition on the session tag
+ * `aws:RequestTag/eks-cluster-arn` naming clusters of the account `aws:SourceAccount` names, any cluster
+ * of the account that is given an association of the role gets it. `aws:SourceArn` does not stand in:
+ * AWS documents no value of it for this principal, and a value EKS does not send refuses every pod.
+ */
+export function podIdentityClusterProblems(indexed: IndexedStatement): string[] {
+    if (!isPodIdentityStatement(indexed.statement)) {
+        return [];
     }
-    if (!bounds(conditions, "aws:SourceArn", ["ArnEquals", "ArnLike", "StringEquals", "StringLike"], confinedToOneAccountsResource)) {
-        problems.push("no ArnEquals condition on aws:SourceArn: EKS Pod Identity may assume the role for any cluster; name the clusters' ARNs");
+    const conditions = conditionsOf(indexed.statement);
+    const key = `aws:RequestTag/${podIdentityClusterTag}`;
+    if (!bounds(conditions, key, ["StringEquals", "StringLike"], namesOneCluster)) {
+        const sourceArn = conditionsOn(conditions, "aws:SourceArn").length > 0 ? " (aws:SourceArn does not count: AWS documents no value of it for pods.eks.amazonaws.com)" : "";
+        return [
+            `no StringEquals condition on ${key} naming EKS cluster ARNs: EKS Pod Identity may assume the role for any cluster of the account${sourceArn}; ` +
+                "name the clusters' ARNs (a role whose associations disable session tags cannot, and relies on iam:PassRole alone)",
+        ];
     }
-    return problems;
+    const accounts = conditionsOn(conditions, "aws:SourceAccount").flatMap((condition) => condition.values);
+    const clusterAccounts = conditionsOn(conditions, key).flatMap((condition) => condition.values.map((value) => value.split(":")[4]));
+    const foreign = [...new Set(clusterAccounts.filter((account) => accounts.length > 0 && !accounts.includes(account)))];
+    return foreign.length === 0
+        ? []
+        : [`${key} names clusters of ${foreign.join(", ")}, an account aws:SourceAccount does not name: no pod of them can get the role; name clusters of the source account`];
 }
 
 /**

@@ -187,7 +187,6 @@ describe("more ServiceAccounts on one role", () => {
                 roleArn: `arn:aws:iam::${mockAccountId}:role/x`,
                 context: {
                     "aws:SourceAccount": mockAccountId,
-                    "aws:SourceArn": cluster,
                     "aws:RequestTag/eks-cluster-arn": cluster,
                     "aws:RequestTag/kubernetes-namespace": namespace,
                     "aws:RequestTag/kubernetes-service-account": serviceAccount,
@@ -355,7 +354,6 @@ describe("Pod Identity across accounts and mechanisms", () => {
                 roleArn,
                 context: {
                     "aws:SourceAccount": mockAccountId,
-                    "aws:SourceArn": eksClusterArn("aws", mockRegion, mockAccountId, "demo"),
                     "aws:RequestTag/eks-cluster-arn": eksClusterArn("aws", mockRegion, mockAccountId, "demo"),
                     "aws:RequestTag/kubernetes-namespace": "apps",
                     "aws:RequestTag/kubernetes-service-account": serviceAccount,

@@ -48,7 +48,6 @@ describe("binding an existing role (roleArn)", () => {
         for (const clusterArn of [eksClusterArn("aws", mockRegion, mockAccountId, "demo"), eksClusterArn("aws", "us-east-1", mockAccountId, "east")]) {
             const context = (serviceAccount: string) => ({
                 "aws:SourceAccount": mockAccountId,
-                "aws:SourceArn": clusterArn,
                 "aws:RequestTag/eks-cluster-arn": clusterArn,
                 "aws:RequestTag/kubernetes-namespace": "payments",
                 "aws:RequestTag/kubernetes-service-account": serviceAccount,

@@ -224,10 +224,10 @@ describe("planning a fleet", () => {
         [
             "a workload on more Pod Identity clusters than one role's trust can name",
             {
-                clusters: Array.from({ length: 12 }, (_, index) => ({ name: `pi-${index}`, podIdentityClusterName: `platform-production-cluster-${index}`, region: "ap-southeast-2" })),
+                clusters: Array.from({ length: 26 }, (_, index) => ({ name: `pi-${index}`, podIdentityClusterName: `platform-production-cluster-${index}`, region: "ap-southeast-2" })),
                 workloads: [{ name: "dns", namespace: "kube-system", serviceAccountName: "external-dns" }],
             },
-            /^workloads\[0\] \(dns\)\.clusters is invalid: its Pod Identity role would trust 12 clusters with a trust policy of at least \d+ characters, over the limit of 2048/,
+            /^workloads\[0\] \(dns\)\.clusters is invalid: its Pod Identity role would trust 26 clusters with a trust policy of at least \d+ characters, over the limit of 2048/,
         ],
         [
             "an addon the catalogue does not have",

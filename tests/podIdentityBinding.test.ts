@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 
 import { mockAccountId, mockRegion, refusals, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
-import { allowedByTrustPolicy } from "./iamEvaluator";
+import { allowedByTrustPolicy, ContextValues } from "./iamEvaluator";
+import { podIdentityRequestContext } from "./podIdentityRequest";
 import { registeredInlinePolicy } from "./inlinePolicies";
 import { eksClusterArn, IrsaBinding, PodIdentityBinding, PodIdentityBindingArgs, podIdentityTrustPolicy, PolicyDocument } from "../components/index";
 
@@ -21,36 +22,37 @@ const uniqueName = (): string => uniqueNameFor("pod-identity");
 describe("podIdentityTrustPolicy", () => {
     const subject = { namespace: "apps", serviceAccountName: "reports-reader" };
     const trust = podIdentityTrustPolicy({ accountId: mockAccountId, clusterArns: [clusterArn], subjects: [subject] });
-    const request = (principal: string, action: string, context: Record<string, string>) => allowedByTrustPolicy(trust, { principal, action, roleArn, context });
-    /** What EKS Pod Identity sends for a pod of the bound ServiceAccount: the source, and its session tags. */
-    const fromThisCluster = {
-        "aws:SourceAccount": mockAccountId,
-        "aws:SourceArn": clusterArn,
-        "aws:RequestTag/eks-cluster-arn": clusterArn,
-        "aws:RequestTag/eks-cluster-name": "demo",
-        "aws:RequestTag/kubernetes-namespace": "apps",
-        "aws:RequestTag/kubernetes-service-account": "reports-reader",
-    };
+    const request = (principal: string, action: string, context: ContextValues) => allowedByTrustPolicy(trust, { principal, action, roleArn, context });
+    /** What EKS Pod Identity sends for a pod of the bound ServiceAccount, as AWS documents it: the source account and the session tags. */
+    const fromThisCluster = podIdentityRequestContext({ clusterArn, namespace: "apps", serviceAccount: "reports-reader" });
 
-    it("lets the EKS Pod Identity service assume the role and tag the session for this cluster", async () => {
+    it("lets the EKS Pod Identity service assume the role and tag the session for this cluster, on the documented keys alone", async () => {
+        assert.equal("aws:SourceArn" in fromThisCluster, false);
         assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", fromThisCluster), true);
         assert.equal(await request("pods.eks.amazonaws.com", "sts:TagSession", fromThisCluster), true);
+        // Whatever EKS may also send as aws:SourceArn, the trust neither needs nor is fooled by it.
+        for (const sourceArn of [clusterArn, `arn:aws:eks:${mockRegion}:${mockAccountId}:podidentityassociation/demo/a-0123456789abcdef0`]) {
+            assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:SourceArn": sourceArn }), true);
+        }
     });
 
     it("refuses the service acting for another account or another cluster", async () => {
+        const other = eksClusterArn("aws", mockRegion, mockAccountId, "other");
+        const foreign = eksClusterArn("aws", mockRegion, "999999999999", "demo");
         assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:SourceAccount": "999999999999" }), false);
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", podIdentityRequestContext({ clusterArn: other, namespace: "apps", serviceAccount: "reports-reader" })), false);
+        // Another region's cluster of the same name is another cluster.
+        const elsewhere = eksClusterArn("aws", "ap-south-1", mockAccountId, "demo");
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", podIdentityRequestContext({ clusterArn: elsewhere, namespace: "apps", serviceAccount: "reports-reader" })), false);
+        // Another account's cluster, with the same name, namespace and ServiceAccount: refused by its source account.
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", podIdentityRequestContext({ clusterArn: foreign, namespace: "apps", serviceAccount: "reports-reader" })), false);
         assert.equal(
-            await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:SourceArn": eksClusterArn("aws", mockRegion, mockAccountId, "other") }),
+            await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...podIdentityRequestContext({ clusterArn: foreign, namespace: "apps", serviceAccount: "reports-reader" }), "aws:RequestTag/eks-cluster-arn": clusterArn }),
             false,
         );
-        assert.equal(
-            await request("pods.eks.amazonaws.com", "sts:AssumeRole", {
-                "aws:SourceAccount": "999999999999",
-                "aws:SourceArn": eksClusterArn("aws", mockRegion, "999999999999", "demo"),
-            }),
-            false,
-        );
+        assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", podIdentityRequestContext({ clusterArn, namespace: "apps", serviceAccount: "reports-reader" }, { sessionTags: false })), false);
         assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", {}), false);
+        assert.equal(await request("ec2.amazonaws.com", "sts:AssumeRole", fromThisCluster), false);
     });
 
     it("refuses the service acting for another ServiceAccount of the same cluster, or without session tags", async () => {
@@ -60,7 +62,7 @@ describe("podIdentityTrustPolicy", () => {
             await request("pods.eks.amazonaws.com", "sts:AssumeRole", { ...fromThisCluster, "aws:RequestTag/kubernetes-namespace": "reports-reader", "aws:RequestTag/kubernetes-service-account": "apps" }),
             false,
         );
-        const untagged: Record<string, string> = { ...fromThisCluster };
+        const untagged: ContextValues = { ...fromThisCluster };
         delete untagged["aws:RequestTag/kubernetes-service-account"];
         assert.equal(await request("pods.eks.amazonaws.com", "sts:AssumeRole", untagged), false);
     });

@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 
 import { mockAccountId, mockRegion, refusals, registeredOfType, registeredResource, registrationOf, uniqueName as uniqueNameFor, valueOf } from "./mocks";
-import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
+import { allowedByIdentityPolicy, allowedByTrustPolicy, ContextValues } from "./iamEvaluator";
+import { podIdentityRequestContext } from "./podIdentityRequest";
 import { registeredInlinePolicy } from "./inlinePolicies";
 import { eksClusterArn, IrsaBinding, PodIdentityBinding, PodIdentityBindingArgs, PolicyDocument } from "../components/index";
 
@@ -18,19 +19,22 @@ async function deploy(args: PodIdentityBindingArgs): Promise<{ binding: PodIdent
     return { binding, name };
 }
 
-/** What EKS Pod Identity sends when it does not tag the session: the source alone. */
-const untaggedFrom = (clusterArn: string, account: string = mockAccountId) => ({ "aws:SourceAccount": account, "aws:SourceArn": clusterArn });
+/** What EKS Pod Identity sends, as AWS documents it, for a pod of `clusterArn` (untagged: the source account alone). */
+const untaggedFrom = (clusterArn: string) => podIdentityRequestContext({ clusterArn, namespace: "apps", serviceAccount: "reports-reader" }, { sessionTags: false });
+const taggedFrom = (clusterArn: string) => podIdentityRequestContext({ clusterArn, namespace: "apps", serviceAccount: "reports-reader" });
 
 describe("PodIdentityBinding session controls", () => {
-    it("with disableSessionTags, trusts the service for its clusters of this account only, and tells EKS not to tag", async () => {
+    it("with disableSessionTags, trusts the service for this account only (no documented key names the cluster untagged), and tells EKS not to tag", async () => {
         const { binding, name } = await deploy({ ...baseArgs, disableSessionTags: true, additionalServiceAccounts: [{ namespace: "jobs", serviceAccountName: "exporter" }] });
         const trust = JSON.parse(await valueOf(binding.trustPolicy)) as PolicyDocument;
         const demo = eksClusterArn("aws", mockRegion, mockAccountId, "demo");
-        const ask = (context: Record<string, string>) => allowedByTrustPolicy(trust, { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", roleArn, context });
+        const ask = (context: ContextValues) => allowedByTrustPolicy(trust, { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", roleArn, context });
         assert.equal(await ask(untaggedFrom(demo)), true);
+        assert.equal(await ask(taggedFrom(demo)), true);
         assert.equal(await allowedByTrustPolicy(trust, { principal: "pods.eks.amazonaws.com", action: "sts:TagSession", roleArn, context: untaggedFrom(demo) }), true);
-        assert.equal(await ask(untaggedFrom(eksClusterArn("aws", mockRegion, mockAccountId, "other"))), false);
-        assert.equal(await ask(untaggedFrom(eksClusterArn("aws", mockRegion, "999999999999", "demo"), "999999999999")), false);
+        // Untagged, another cluster of the account is told apart by nothing AWS documents: the associations decide.
+        assert.equal(await ask(untaggedFrom(eksClusterArn("aws", mockRegion, mockAccountId, "other"))), true);
+        assert.equal(await ask(untaggedFrom(eksClusterArn("aws", mockRegion, "999999999999", "demo"))), false);
         assert.equal(await ask({}), false);
         assert.equal(await allowedByTrustPolicy(trust, { principal: "ec2.amazonaws.com", action: "sts:AssumeRole", roleArn, context: untaggedFrom(demo) }), false);
         // No statement per ServiceAccount: the trust cannot tell them apart, the associations decide.
@@ -95,12 +99,7 @@ describe("PodIdentityBinding session controls", () => {
                 principal: "pods.eks.amazonaws.com",
                 action: "sts:AssumeRole",
                 roleArn,
-                context: {
-                    ...untaggedFrom(clusterArn),
-                    "aws:RequestTag/eks-cluster-arn": clusterArn,
-                    "aws:RequestTag/kubernetes-namespace": "apps",
-                    "aws:RequestTag/kubernetes-service-account": "reports-reader",
-                },
+                context: taggedFrom(clusterArn),
             });
         for (const [region, cluster] of [["eu-west-1", "demo"], [mockRegion, "demo-2"], ["us-east-1", "demo"], ["ap-northeast-1", "tokyo"]]) {
             assert.equal(await ask(eksClusterArn("aws", region, mockAccountId, cluster)), true, `${cluster} in ${region}`);

@@ -33,14 +33,14 @@ export function irsaStatement(conditions: Record<string, Record<string, string |
     return { Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: conditions };
 }
 
-/** A Pod Identity statement with source and session-tag conditions. */
+/** A Pod Identity statement with source and session-tag conditions, as the component writes it. */
 export function podIdentityStatement(conditions: Record<string, Record<string, string | string[]>> = {
     StringEquals: {
         "aws:SourceAccount": account,
+        "aws:RequestTag/eks-cluster-arn": clusterArn,
         "aws:RequestTag/kubernetes-namespace": "apps",
         "aws:RequestTag/kubernetes-service-account": "api",
     },
-    ArnEquals: { "aws:SourceArn": clusterArn },
 }): Record<string, unknown> {
     return { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: conditions };
 }

@@ -4,6 +4,7 @@ import { PolicyDocument } from "../components/index";
 import { addressShare, endpointProblems } from "../policy/eks";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
+import { podIdentityRequestContext } from "./podIdentityRequest";
 import { allowedByTrustPolicy } from "./iamEvaluator";
 import { account, clusterArn, document, findingsOf, irsaStatement, issuer, otherAccount, podIdentityStatement, providerArn, resource, role } from "./policyPackFixtures";
 
@@ -92,36 +93,41 @@ describe("policy pack: conditions are judged by what they admit", () => {
     it("Pod Identity: an account pattern or a cluster pattern bounds nothing; a region pattern inside the stack's account does", async () => {
         const weak = document(
             podIdentityStatement({
-                StringLike: { "aws:SourceAccount": "????????????", "aws:RequestTag/kubernetes-namespace": "apps", "aws:RequestTag/kubernetes-service-account": "api" },
-                ArnLike: { "aws:SourceArn": "arn:aws:eks:*:*:cluster/*" },
+                StringLike: {
+                    "aws:SourceAccount": "????????????",
+                    "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:*:*:cluster/*",
+                    "aws:RequestTag/kubernetes-namespace": "apps",
+                    "aws:RequestTag/kubernetes-service-account": "api",
+                },
             }),
         );
         const foreign = `arn:aws:eks:us-west-2:${otherAccount}:cluster/theirs`;
-        const admitted = await allowedByTrustPolicy(weak as unknown as PolicyDocument, {
-            principal: "pods.eks.amazonaws.com",
-            action: "sts:AssumeRole",
-            roleArn,
-            context: { "aws:SourceAccount": otherAccount, "aws:SourceArn": foreign, "aws:RequestTag/kubernetes-namespace": "apps", "aws:RequestTag/kubernetes-service-account": "api" },
-        });
+        const fromForeign = podIdentityRequestContext({ clusterArn: foreign, namespace: "apps", serviceAccount: "api" });
+        const admitted = await allowedByTrustPolicy(weak as unknown as PolicyDocument, { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", roleArn, context: fromForeign });
         assert.equal(admitted, true, "another account's cluster gets the role");
-        const found = await findings("pod-identity-trust-source", role(stack, "api", weak));
+        const found = [...(await findings("pod-identity-trust-source", role(stack, "api", weak))), ...(await findings("pod-identity-trust-cluster", role(stack, "api", weak)))];
         assert.equal(found.length, 2);
         assert.match(found[0], /no StringEquals condition on aws:SourceAccount/);
-        assert.match(found[1], /no ArnEquals condition on aws:SourceArn/);
+        assert.match(found[1], /no StringEquals condition on aws:RequestTag\/eks-cluster-arn/);
         const confined = document(
             podIdentityStatement({
                 StringEquals: { "aws:SourceAccount": account, "aws:RequestTag/kubernetes-namespace": "apps", "aws:RequestTag/kubernetes-service-account": "api" },
-                ArnLike: { "aws:SourceArn": `arn:aws:eks:*:${account}:cluster/apps` },
+                StringLike: { "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:*:${account}:cluster/apps` },
             }),
         );
         assert.deepEqual(await findings("pod-identity-trust-source", role(stack, "api", confined)), []);
-        const refused = await allowedByTrustPolicy(confined as unknown as PolicyDocument, {
-            principal: "pods.eks.amazonaws.com",
-            action: "sts:AssumeRole",
-            roleArn,
-            context: { "aws:SourceAccount": otherAccount, "aws:SourceArn": foreign, "aws:RequestTag/kubernetes-namespace": "apps", "aws:RequestTag/kubernetes-service-account": "api" },
-        });
-        assert.equal(refused, false);
+        assert.deepEqual(await findings("pod-identity-trust-cluster", role(stack, "api", confined)), []);
+        const ask = (clusterArn: string) =>
+            allowedByTrustPolicy(confined as unknown as PolicyDocument, {
+                principal: "pods.eks.amazonaws.com",
+                action: "sts:AssumeRole",
+                roleArn,
+                context: podIdentityRequestContext({ clusterArn, namespace: "apps", serviceAccount: "api" }),
+            });
+        assert.equal(await ask(foreign), false);
+        assert.equal(await ask(`arn:aws:eks:us-west-2:${otherAccount}:cluster/apps`), false);
+        assert.equal(await ask(`arn:aws:eks:eu-west-1:${account}:cluster/other`), false);
+        assert.equal(await ask(`arn:aws:eks:eu-west-1:${account}:cluster/apps`), true);
         assert.ok(clusterArn.includes(account) && urn("a", "b").length > 0);
     });
 });

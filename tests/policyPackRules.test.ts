@@ -13,24 +13,13 @@ import { policies } from "../policy/pack";
 import { awsManagedPolicyName, serviceWildcardActionProblems, wildcardActionProblems } from "../policy/permissions";
 import {
     isWorkloadTrustPolicy,
+    podIdentityClusterProblems,
     podIdentitySessionTagProblems,
     podIdentitySourceProblems,
     webIdentityStatementProblems,
     wildcardPrincipalProblems,
 } from "../policy/trust";
-import {
-    account,
-    document,
-    findingsOf,
-    irsaStatement,
-    issuer,
-    otherAccount,
-    otherIssuer,
-    podIdentityStatement,
-    providerArn,
-    resource,
-    role,
-} from "./policyPackFixtures";
+import { account, clusterArn, document, findingsOf, irsaStatement, issuer, otherAccount, otherIssuer, podIdentityStatement, providerArn, resource, role } from "./policyPackFixtures";
 
 /** A statement at index 0, for the pure checks. */
 function at0(statement: unknown): { index: number; statement: Record<string, never> } {
@@ -140,20 +129,33 @@ describe("policy pack: trust statements", () => {
         assert.deepEqual(webIdentityStatementProblems(at0({ ...irsaStatement(), Action: "sts:TagSession", Condition: undefined })), []);
     });
 
-    it("Pod Identity: needs aws:SourceAccount and aws:SourceArn; advises the ServiceAccount session tags", () => {
+    it("Pod Identity: needs aws:SourceAccount and the clusters in aws:RequestTag/eks-cluster-arn (aws:SourceArn does not count); advises the ServiceAccount session tags", () => {
         assert.deepEqual(podIdentitySourceProblems(at0(podIdentityStatement())), []);
+        assert.deepEqual(podIdentityClusterProblems(at0(podIdentityStatement())), []);
         assert.deepEqual(podIdentitySessionTagProblems(at0(podIdentityStatement())), []);
         const bare = podIdentityStatement({});
         assert.deepEqual(podIdentitySourceProblems(at0(bare)), [
             "no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account",
-            "no ArnEquals condition on aws:SourceArn: EKS Pod Identity may assume the role for any cluster; name the clusters' ARNs",
         ]);
-        const sourceOnly = podIdentityStatement({ StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": "*" } });
-        assert.equal(podIdentitySourceProblems(at0(sourceOnly)).length, 1, "a lone * is no bound");
+        assert.deepEqual(podIdentityClusterProblems(at0(bare)), [
+            "no StringEquals condition on aws:RequestTag/eks-cluster-arn naming EKS cluster ARNs: EKS Pod Identity may assume the role for any cluster of the account; name the clusters' ARNs (a role whose associations disable session tags cannot, and relies on iam:PassRole alone)",
+        ]);
+        // The previous shape, the cluster in aws:SourceArn: AWS documents no such value, so it names no cluster.
+        const bySourceArn = podIdentityStatement({
+            StringEquals: { "aws:SourceAccount": account, "aws:RequestTag/kubernetes-namespace": "apps", "aws:RequestTag/kubernetes-service-account": "api" },
+            ArnEquals: { "aws:SourceArn": clusterArn },
+        });
+        assert.deepEqual(podIdentitySourceProblems(at0(bySourceArn)), []);
+        assert.match(podIdentityClusterProblems(at0(bySourceArn))[0], /aws:SourceArn does not count: AWS documents no value of it for pods\.eks\.amazonaws\.com/);
+        const sourceOnly = podIdentityStatement({ StringEquals: { "aws:SourceAccount": account }, StringLike: { "aws:RequestTag/eks-cluster-arn": "*" } });
+        assert.equal(podIdentityClusterProblems(at0(sourceOnly)).length, 1, "a lone * is no bound");
+        assert.equal(podIdentityClusterProblems(at0(podIdentityStatement({ StringEquals: { "aws:SourceAccount": account, "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:us-west-2:${account}:nodegroup/demo/ng/1` } }))).length, 1, "not a cluster");
         assert.deepEqual(podIdentitySessionTagProblems(at0(sourceOnly)), [
             "no StringEquals condition on aws:RequestTag/kubernetes-namespace: any ServiceAccount associated with the role gets it; name the namespace and ServiceAccount the role is for",
             "no StringEquals condition on aws:RequestTag/kubernetes-service-account: any ServiceAccount associated with the role gets it; name the namespace and ServiceAccount the role is for",
         ]);
+        const otherAccountsCluster = podIdentityStatement({ StringEquals: { "aws:SourceAccount": account, "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:999999999999:cluster/demo" } });
+        assert.match(podIdentityClusterProblems(at0(otherAccountsCluster))[0], /names clusters of 999999999999, an account aws:SourceAccount does not name/);
     });
 
     it("refuses '*' principals in every form, and NotPrincipal", () => {
@@ -273,7 +275,12 @@ describe("policy pack: a stack of bad resources", () => {
             findingsOf(findings, "pod-identity-trust-source").map((line) => line.replace(/Statement\[0\] \{.*\}: /, "Statement[0] …: ")),
             [
                 'mandatory: aws:iam/role:Role "deputy": trust policy Statement[0] …: no StringEquals condition on aws:SourceAccount: EKS Pod Identity may assume the role for a cluster of any account; name this account',
-                'mandatory: aws:iam/role:Role "deputy": trust policy Statement[0] …: no ArnEquals condition on aws:SourceArn: EKS Pod Identity may assume the role for any cluster; name the clusters\' ARNs',
+            ],
+        );
+        assert.deepEqual(
+            findingsOf(findings, "pod-identity-trust-cluster").map((line) => line.replace(/Statement\[0\] \{.*\}: /, "Statement[0] …: ")),
+            [
+                'mandatory: aws:iam/role:Role "deputy": trust policy Statement[0] …: no StringEquals condition on aws:RequestTag/eks-cluster-arn naming EKS cluster ARNs: EKS Pod Identity may assume the role for any cluster of the account; name the clusters\' ARNs (a role whose associations disable session tags cannot, and relies on iam:PassRole alone)',
             ],
         );
         assert.deepEqual(

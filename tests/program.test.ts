@@ -195,7 +195,6 @@ for (const expected of stacks) {
                                 "aws:RequestTag/kubernetes-namespace": "irsa-demo",
                                 "aws:RequestTag/kubernetes-service-account": "s3-reader",
                             },
-                            ArnEquals: { "aws:SourceArn": `arn:aws:eks:${mockRegion}:${mockAccountId}:cluster/${expected.clusterName}` },
                         },
                     },
                 ]);

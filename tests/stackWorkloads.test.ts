@@ -96,7 +96,6 @@ describe("eks-irsa:workloads", () => {
                 roleArn: identities["ebs-csi-driver"].roleArn,
                 context: {
                     "aws:SourceAccount": mockAccountId,
-                    "aws:SourceArn": clusterArn,
                     "aws:RequestTag/eks-cluster-arn": clusterArn,
                     "aws:RequestTag/kubernetes-namespace": "kube-system",
                     "aws:RequestTag/kubernetes-service-account": serviceAccount,

@@ -166,7 +166,6 @@ describe("WorkloadIdentities under mocks", function () {
                     roleArn: `arn:aws:iam::${mockAccountId}:role/reports.pod-identity`,
                     context: {
                         "aws:SourceAccount": mockAccountId,
-                        "aws:SourceArn": clusterArn,
                         "aws:RequestTag/eks-cluster-arn": clusterArn,
                         "aws:RequestTag/kubernetes-namespace": namespace,
                         "aws:RequestTag/kubernetes-service-account": serviceAccount,

@@ -6,7 +6,7 @@ import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 import { IndexedStatement } from "../documents";
 import { readResource, StackGrants, unknown } from "../grants";
 import { plain, resourceLabel } from "../runtime";
-import { describeProblem, documentProblems, podIdentitySessionTagProblems, podIdentitySourceProblems, webIdentityStatementProblems, wildcardPrincipalProblems } from "../trust";
+import { describeProblem, documentProblems, podIdentityClusterProblems, podIdentitySessionTagProblems, podIdentitySourceProblems, webIdentityStatementProblems, wildcardPrincipalProblems } from "../trust";
 
 /** Role types and the input that holds their trust policy. */
 export const roleTrustPolicyInputs: Record<string, string> = {
@@ -73,12 +73,21 @@ export const irsaTrustRule = trustRule(
     { reportUnreadable: false },
 );
 
-/** Pod Identity: the EKS service, for this account's clusters only. */
+/** Pod Identity: the EKS service, for this account only. */
 export const podIdentitySourceRule = trustRule(
     "pod-identity-trust-source",
-    "A role trusting EKS Pod Identity (pods.eks.amazonaws.com) must name the account (aws:SourceAccount) and the clusters (aws:SourceArn) it serves; otherwise a cluster of another account can be given the role (the confused deputy).",
+    "A role trusting EKS Pod Identity (pods.eks.amazonaws.com) must name the account it serves (aws:SourceAccount); otherwise a cluster of another account can be given the role (the confused deputy).",
     "mandatory",
     podIdentitySourceProblems,
+    { reportUnreadable: false },
+);
+
+/** Pod Identity: the EKS service, for named clusters only, by the session tag EKS sets. */
+export const podIdentityClusterRule = trustRule(
+    "pod-identity-trust-cluster",
+    "A role trusting EKS Pod Identity must name the clusters it serves, of the account it names, in a condition on the session tag aws:RequestTag/eks-cluster-arn (aws:SourceArn does not count: AWS documents no value of it for pods.eks.amazonaws.com); otherwise any cluster of the account given an association of the role gets it. Roles whose associations disable session tags cannot: lower this rule for the stacks that use them.",
+    "mandatory",
+    podIdentityClusterProblems,
     { reportUnreadable: false },
 );
 
