@@ -1,19 +1,23 @@
 /**
- * `npm run bench [-- --runs N] [--sizes 50,500] [--no-cdk]`: measures, side by side in one run, and
- * prints the ratios:
+ * `npm run bench [-- --runs N] [--sizes 50,500] [--no-cdk] [--no-npm-test]`: measures, side by side in
+ * one run, and prints the ratios:
  *
- *   1. loading the program as `pulumi up` does: with type checking (as it did before Pulumi.yaml named
- *      tsconfig.deploy.json) and transpile-only (as it does now); time and peak memory, each run in a
- *      new process through the SDK's own language-host entry (scripts/offline/languageHost.ts);
- *   2. `npm run plan`;
+ *   0. loading the four Pulumi SDKs the program uses, alone (the unit of the ratios);
+ *   1. loading the program as `pulumi up` does, each run in a new process through the SDK's own
+ *      language-host entry (scripts/offline/languageHost.ts): type-checked, transpile-only with
+ *      TypeScript's transpiler (before issue 19), and with SWC (tsconfig.json's ts-node section, now);
+ *   2. `npm run plan`, with SWC (now) and with TypeScript's transpiler (before);
  *   3. N IrsaBindings and PodIdentityBindings under the mock engine (scripts/offline/benchBindings.ts),
  *      and the AWS CDK synthesizing the same N roles, policies and ServiceAccount manifests
  *      (scripts/offline/benchCdk.js): time per binding, t(largest)/t(smallest), peak memory;
  *   4. a WorkloadIdentities fleet of 20 and of 200 workloads on 10 IRSA clusters (scripts/offline/benchFleet.ts):
- *      time, memory, roles and resources per workload, and the ratio of the two.
+ *      time, memory, roles and resources per workload, and the ratio of the two;
+ *   5. `npm test` once cold (its caches under node_modules/.cache and the package's build removed, as
+ *      after `npm ci` in a fresh clone) and once warm (right after);
  *
- * Every figure is the median of `--runs` child processes (default 3), run one after the other. The
- * CDK (aws-cdk-lib and constructs, pinned below) is installed on first use into
+ * then the table of issue 19: each figure with its ratio to the SDK load (the bindings to the CDK).
+ * Every figure but npm test's is the median of `--runs` child processes (default 3), run one after the
+ * other. The CDK (aws-cdk-lib and constructs, pinned below) is installed on first use into
  * node_modules/.cache/eks-irsa-bench, outside the project's dependencies. No test asserts a time.
  */
 import { execFile } from "node:child_process";
@@ -34,13 +38,15 @@ export interface BenchOptions {
     runs: number;
     sizes: number[];
     cdk: boolean;
+    /** Whether to run `npm test` cold and warm (minutes). */
+    npmTest: boolean;
 }
 
-const usage = "usage: npm run bench [-- --runs N] [--sizes 50,500] [--no-cdk]";
+const usage = "usage: npm run bench [-- --runs N] [--sizes 50,500] [--no-cdk] [--no-npm-test]";
 
 /** Parses the benchmark's arguments. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
-    const options: BenchOptions = { runs: 3, sizes: [50, 500], cdk: true };
+    const options: BenchOptions = { runs: 3, sizes: [50, 500], cdk: true, npmTest: true };
     for (let index = 0; index < argv.length; index += 1) {
         const [flag, inline] = argv[index].split(/=(.*)/s, 2);
         const value = (): string => inline ?? argv[(index += 1)] ?? "";
@@ -53,6 +59,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
                 .sort((a, b) => a - b);
         } else if (flag === "--no-cdk") {
             options.cdk = false;
+        } else if (flag === "--no-npm-test") {
+            options.npmTest = false;
         } else {
             throw new Error(`bad argument ${JSON.stringify(argv[index])}\n${usage}`);
         }
@@ -100,47 +108,123 @@ function table(rows: string[][]): string {
     return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ")).join("\n");
 }
 
-/** 1. The program loaded as the language host loads it, with and without type checking. */
-async function programLoad(runs: number): Promise<string> {
-    const { config } = loadStackConfig(projectDir, "dev");
-    const load = (typeCheck: boolean) => async (): Promise<{ milliseconds: number; maxRssKiB: number }> => {
-        const started = process.hrtime.bigint();
-        const run = await runLikeLanguageHost({
-            projectDir,
-            project: "eks-irsa",
-            stack: "dev",
-            config,
-            // Before: ts-node from tsconfig.json, which type-checks (the language host's default); its SWC off, which refuses type checking.
-            ...(typeCheck ? { tsconfig: path.join(__dirname, "offline", "tsconfig.typecheck.json"), env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } } : {}),
-        });
-        if (run.code !== 0 || run.report === undefined) {
-            throw new Error(`loading the program failed:\n${run.stderr}\n${run.report?.errors.join("\n") ?? ""}`);
-        }
-        return { milliseconds: Number(process.hrtime.bigint() - started) / 1e6, maxRssKiB: run.report.maxRssKiB };
-    };
-    const checked = await medianOf(runs, load(true));
-    const transpiled = await medianOf(runs, load(false));
+/** The figures of issue 19's table, filled in as the sections run. */
+interface Summary {
+    sdkLoad?: number;
+    programLoad?: number;
+    plan?: number;
+    npmTestWarm?: number;
+    npmTestCold?: number;
+    /** At the largest N: ours and the CDK's time, by kind. */
+    bindings: Record<string, { ours: number; cdk: number | undefined; count: number }>;
+}
+
+/** Time and peak memory of one child process. */
+interface Timed extends Record<string, number> {
+    milliseconds: number;
+    maxRssKiB: number;
+}
+
+/** 0. Loading the four SDKs the program imports, and nothing else: what any Pulumi TypeScript program of this stack pays. */
+async function sdkLoad(runs: number, summary: Summary): Promise<string> {
+    const requireAll = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/eks"].map((sdk) => `require(${JSON.stringify(sdk)});`).join(" ");
+    const timed = await medianOf(runs, async (): Promise<Timed> => {
+        const run = await runProcess(process.execPath, ["-e", `${requireAll} process.stdout.write(String(process.resourceUsage().maxRSS));`]);
+        if (run.code !== 0) throw new Error(`loading the SDKs failed:\n${run.stderr}`);
+        return { milliseconds: run.milliseconds, maxRssKiB: Number(run.stdout) };
+    });
+    summary.sdkLoad = timed.milliseconds;
     return [
-        "== Loading the program as `pulumi up` does (stack dev, under the mock engine; process start to exit)",
+        "== Loading the four Pulumi SDKs alone (@pulumi/pulumi, aws, kubernetes, eks; process start to exit): the unit of the ratios below",
         table([
             ["", "time", "peak RSS"],
-            ["type-checked (tsconfig.json, before)", seconds(checked.milliseconds), mebibytes(checked.maxRssKiB)],
-            ["transpile-only (tsconfig.deploy.json, now)", seconds(transpiled.milliseconds), mebibytes(transpiled.maxRssKiB)],
-            ["ratio", ratio(checked.milliseconds, transpiled.milliseconds), ratio(checked.maxRssKiB, transpiled.maxRssKiB)],
+            ["SDK load", seconds(timed.milliseconds), mebibytes(timed.maxRssKiB)],
         ]),
     ].join("\n");
 }
 
-/** 2. `npm run plan`, as typed. */
-async function planCommand(runs: number): Promise<string> {
-    const timed = await medianOf(runs, async () => {
-        const run = await runProcess("npm", ["run", "plan", "--silent"]);
+/** The tsconfig files of the "before" rows: the project's, with ts-node's SWC turned off. */
+const typeScriptTranspilerConfigs = {
+    transpileOnly: path.join(__dirname, "offline", "tsconfig.typescript-transpiler.json"),
+    typeChecked: path.join(__dirname, "offline", "tsconfig.typecheck.json"),
+};
+
+/** 1. The program loaded as the language host loads it: type-checked, TypeScript's transpiler, SWC. */
+async function programLoad(runs: number, summary: Summary): Promise<string> {
+    const { config } = loadStackConfig(projectDir, "dev");
+    const configs = typeScriptTranspilerConfigs;
+    const load = (tsconfig: string | undefined, env: Record<string, string> | undefined, transpiler: string) => async (): Promise<Timed> => {
+        const started = process.hrtime.bigint();
+        const run = await runLikeLanguageHost({ projectDir, project: "eks-irsa", stack: "dev", config, ...(tsconfig === undefined ? {} : { tsconfig }), ...(env === undefined ? {} : { env }) });
+        if (run.code !== 0 || run.report === undefined) {
+            throw new Error(`loading the program failed:\n${run.stderr}\n${run.report?.errors.join("\n") ?? ""}`);
+        }
+        if (run.report.tsNode?.transpiler !== transpiler) {
+            throw new Error(`expected ts-node with ${transpiler}, got ${JSON.stringify(run.report.tsNode)}`);
+        }
+        return { milliseconds: Number(process.hrtime.bigint() - started) / 1e6, maxRssKiB: run.report.maxRssKiB };
+    };
+    // Before tsconfig.deploy.json: ts-node's default, type checking.
+    const checked = await medianOf(runs, load(configs.typeChecked, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" }, "typescript"));
+    // Before issue 19: transpile-only, with TypeScript's transpileModule.
+    const typescript = await medianOf(runs, load(configs.transpileOnly, undefined, "typescript"));
+    // Now: Pulumi.yaml's tsconfig.deploy.json as it is, SWC.
+    const swc = await medianOf(runs, load(undefined, undefined, "swc"));
+    summary.programLoad = swc.milliseconds;
+    const sdk = summary.sdkLoad!;
+    return [
+        "== Loading the program as `pulumi up` does (stack dev, under the mock engine; process start to exit)",
+        table([
+            ["", "time", "/ SDK load", "peak RSS"],
+            ["type-checked (ts-node's default)", seconds(checked.milliseconds), ratio(checked.milliseconds, sdk), mebibytes(checked.maxRssKiB)],
+            ["transpile-only, TypeScript's transpiler (before)", seconds(typescript.milliseconds), ratio(typescript.milliseconds, sdk), mebibytes(typescript.maxRssKiB)],
+            ["transpile-only, SWC (tsconfig.deploy.json, now)", seconds(swc.milliseconds), ratio(swc.milliseconds, sdk), mebibytes(swc.maxRssKiB)],
+        ]),
+    ].join("\n");
+}
+
+/** 2. `npm run plan`, as typed (SWC), and with TypeScript's transpiler as before. */
+async function planCommand(runs: number, summary: Summary): Promise<string> {
+    const configs = typeScriptTranspilerConfigs;
+    const plan = (env: NodeJS.ProcessEnv) => async (): Promise<{ milliseconds: number }> => {
+        const run = await runProcess("npm", ["run", "plan", "--silent"], env);
         if (run.code !== 0) throw new Error(`npm run plan failed:\n${run.stderr}`);
         return { milliseconds: run.milliseconds };
-    });
+    };
+    const swc = await medianOf(runs, plan(process.env));
+    // ts-node reads TS_NODE_PROJECT in place of tsconfig.json.
+    const typescript = await medianOf(runs, plan({ ...process.env, TS_NODE_PROJECT: configs.transpileOnly }));
+    summary.plan = swc.milliseconds;
+    const sdk = summary.sdkLoad!;
     return `== npm run plan (stack dev)\n${table([
-        ["", "time"],
-        ["npm run plan", seconds(timed.milliseconds)],
+        ["", "time", "/ SDK load"],
+        ["TypeScript's transpiler (before)", seconds(typescript.milliseconds), ratio(typescript.milliseconds, sdk)],
+        ["SWC (now)", seconds(swc.milliseconds), ratio(swc.milliseconds, sdk)],
+    ])}`;
+}
+
+/** What `npm ci` in a fresh clone leaves no trace of: the caches `npm test` keeps, and the package's build. */
+const npmTestCaches = [path.join("node_modules", ".cache", "eks-irsa"), path.join("components", "bin"), path.join("components", "tsconfig.tsbuildinfo")];
+
+/** 5. `npm test`, cold then warm. */
+async function npmTest(summary: Summary): Promise<string> {
+    const run = async (): Promise<number> => {
+        const result = await runProcess("npm", ["test", "--silent"]);
+        if (result.code !== 0) throw new Error(`npm test failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+        return result.milliseconds;
+    };
+    for (const cache of npmTestCaches) {
+        fs.rmSync(path.join(projectDir, cache), { recursive: true, force: true });
+    }
+    const cold = await run();
+    const warm = await run();
+    summary.npmTestCold = cold;
+    summary.npmTestWarm = warm;
+    const sdk = summary.sdkLoad!;
+    return `== npm test (build, typecheck, lint, mocha on ${os.cpus().length} workers; once each)\n${table([
+        ["", "time", "/ SDK load"],
+        [`cold (${npmTestCaches.join(", ")} removed)`, seconds(cold), ratio(cold, sdk)],
+        ["warm (the run right after)", seconds(warm), ratio(warm, sdk)],
     ])}`;
 }
 
@@ -174,7 +258,7 @@ async function installCdk(): Promise<string | undefined> {
 }
 
 /** 3. N bindings of each kind, ours and the CDK's. */
-async function bindings(options: BenchOptions): Promise<string> {
+async function bindings(options: BenchOptions, summary: Summary): Promise<string> {
     const cdkProblem = options.cdk ? await installCdk() : "skipped (--no-cdk)";
     const smallest = options.sizes[0];
     const largest = options.sizes[options.sizes.length - 1];
@@ -204,6 +288,7 @@ async function bindings(options: BenchOptions): Promise<string> {
         const marginal = (of: Record<number, BindingsFigures>): string =>
             `t${largest}/t${smallest} ${ratio(of[largest].milliseconds, of[smallest].milliseconds)}, each binding past ${smallest}: ${((of[largest].milliseconds - of[smallest].milliseconds) / (largest - smallest)).toFixed(1)} ms and ${((of[largest].maxRssKiB - of[smallest].maxRssKiB) / (largest - smallest) / 1024).toFixed(2)} MiB`;
         const ours = figures.pulumi;
+        summary.bindings[kind] = { ours: ours[largest].milliseconds, cdk: figures.cdk[largest]?.milliseconds, count: largest };
         lines.push(`ours: ${marginal(ours)}`);
         if (cdkProblem === undefined) {
             const cdk = figures.cdk;
@@ -257,15 +342,50 @@ async function fleet(runs: number): Promise<string> {
     ].join("\n");
 }
 
-/** The command: every measurement, printed as it completes. */
+/** Issue 19's table: each figure of this run with its ratio, and the goal it is held to. */
+function issueTable(summary: Summary): string {
+    const sdk = summary.sdkLoad!;
+    const rows = [["what", "now", "ratio", "goal"]];
+    const againstSdk = (what: string, milliseconds: number | undefined, goal: string): void => {
+        if (milliseconds !== undefined) rows.push([what, seconds(milliseconds), `${ratio(milliseconds, sdk)} the SDK load`, goal]);
+    };
+    againstSdk("npm run plan (dev)", summary.plan, "<= 2x the SDK load");
+    againstSdk("program load as pulumi up does it", summary.programLoad, "<= 1.3x the SDK load");
+    againstSdk("npm test, warm", summary.npmTestWarm, "<= 30 s");
+    againstSdk("npm test, cold", summary.npmTestCold, "<= 60 s");
+    for (const [kind, goal] of [
+        ["pod-identity", "<= 1.0x the CDK"],
+        ["irsa", "<= 0.8x the CDK"],
+    ]) {
+        const figures = summary.bindings[kind];
+        if (figures === undefined) continue;
+        const name = kind === "irsa" ? "IrsaBinding" : "PodIdentityBinding";
+        rows.push([
+            `${name} x ${figures.count} under mocks`,
+            seconds(figures.ours),
+            figures.cdk === undefined ? `${ratio(figures.ours, sdk)} the SDK load` : `${ratio(figures.ours, figures.cdk)} the CDK`,
+            goal,
+        ]);
+    }
+    return `== Issue 19's table (SDK load ${seconds(sdk)})\n${table(rows)}`;
+}
+
+/** The command: every measurement, printed as it completes, then the table of issue 19. */
 export async function main(argv: string[]): Promise<void> {
     const options = parseBenchArgs(argv);
+    const [load1, load5] = os.loadavg();
     process.stdout.write(
-        `npm run bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), Node.js ${process.version}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; median of ${options.runs} run(s) each\n\n`,
+        `npm run bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), Node.js ${process.version}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${load1.toFixed(2)} (1 min) ${load5.toFixed(2)} (5 min) at the start; median of ${options.runs} run(s) each\n\n`,
     );
-    for (const section of [() => programLoad(options.runs), () => planCommand(options.runs), () => bindings(options), () => fleet(options.runs)]) {
+    const summary: Summary = { bindings: {} };
+    const sections = [() => sdkLoad(options.runs, summary), () => programLoad(options.runs, summary), () => planCommand(options.runs, summary), () => bindings(options, summary), () => fleet(options.runs)];
+    if (options.npmTest) {
+        sections.push(() => npmTest(summary));
+    }
+    for (const section of sections) {
         process.stdout.write(`${await section()}\n\n`);
     }
+    process.stdout.write(`${issueTable(summary)}\n\nload average ${os.loadavg()[0].toFixed(2)} (1 min) at the end\n`);
 }
 
 if (require.main === module) {
