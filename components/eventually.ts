@@ -27,23 +27,77 @@ export function isPlain(value: unknown): boolean {
     return Array.isArray(value) ? value.every(isPlain) : Object.values(value).every(isPlain);
 }
 
+/** Where an Output or promise of the inputs stood: its value goes there once known. */
+class Placeholder {
+    constructor(public readonly index: number) {}
+}
+
+/**
+ * The inputs with each Output or promise replaced by a placeholder, pushed onto `pending`; plain parts
+ * as they are. Like `pulumi.output`, it descends into arrays and objects but not into Resources.
+ */
+function withPlaceholders(value: unknown, pending: pulumi.Input<unknown>[]): unknown {
+    if (value === null || typeof value !== "object" || pulumi.Resource.isInstance(value)) {
+        return value;
+    }
+    if (pulumi.Output.isInstance(value) || typeof (value as { then?: unknown }).then === "function") {
+        pending.push(value as pulumi.Input<unknown>);
+        return new Placeholder(pending.length - 1);
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => withPlaceholders(item, pending));
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withPlaceholders(item, pending)]));
+}
+
+/** The inputs again, each placeholder replaced by the known value of what it stood for. */
+function filledIn(template: unknown, known: unknown[]): unknown {
+    if (template instanceof Placeholder) {
+        return known[template.index];
+    }
+    if (template === null || typeof template !== "object" || pulumi.Resource.isInstance(template)) {
+        return template;
+    }
+    if (Array.isArray(template)) {
+        return template.map((item) => filledIn(item, known));
+    }
+    return Object.fromEntries(Object.entries(template).map(([key, item]) => [key, filledIn(item, known)]));
+}
+
+/**
+ * The known values of Outputs and promises, in one Output: one apply on each, chained, where
+ * `pulumi.all` would first copy every Output into a new one and apply on the copy.
+ */
+function allKnown(pending: pulumi.Input<unknown>[], known: unknown[] = []): pulumi.Output<unknown[]> {
+    const [first, ...rest] = pending;
+    const next = pulumi.Output.isInstance(first) ? first : pulumi.output(first);
+    return next.apply((value) => (rest.length === 0 ? [...known, value] : allKnown(rest, [...known, value]))) as pulumi.Output<unknown[]>;
+}
+
 /**
  * Computes from the inputs: at once when they are all plain (an error is thrown at once too), else
- * once they are all known.
+ * once their Outputs and promises are all known.
  */
 export function settle<T extends object, R>(inputs: T, compute: (known: pulumi.Unwrap<T>) => R): Eventually<R> {
-    if (isPlain(inputs)) {
+    const pending: pulumi.Input<unknown>[] = [];
+    const template = withPlaceholders(inputs, pending);
+    if (pending.length === 0) {
         return compute(inputs as pulumi.Unwrap<T>);
     }
     return new Later(
-        pulumi.output(inputs).apply((known): Outcome<R> => {
+        allKnown(pending).apply((known): Outcome<R> => {
             try {
-                return { value: compute(known as pulumi.Unwrap<T>) };
+                return { value: compute(filledIn(template, known) as pulumi.Unwrap<T>) };
             } catch (error) {
                 return { error };
             }
         }) as pulumi.Output<Outcome<R>>,
     );
+}
+
+/** A value known now or later as an Output: the Output itself when it is one (wrapping it again would copy it). */
+export function asOutput<T>(value: T | pulumi.Output<T>): pulumi.Output<T> {
+    return pulumi.Output.isInstance(value) ? (value as pulumi.Output<T>) : (pulumi.output(value as T) as pulumi.Output<T>);
 }
 
 /**

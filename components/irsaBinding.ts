@@ -6,7 +6,7 @@ import { resolveAddon } from "./bindingAddon";
 import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
-import { select, settle } from "./eventually";
+import { asOutput, select, settle } from "./eventually";
 import { identityHash } from "./identity";
 import { podIdentityTrustStatements } from "./policy";
 import { irsaServiceAccountAnnotations } from "./serviceAccount";
@@ -178,10 +178,13 @@ export class IrsaBinding extends pulumi.ComponentResource {
         this.serviceAccount = pods.serviceAccount;
         this.serviceAccountPatch = pods.serviceAccountPatch;
         this.serviceAccountAnnotations = roleArn.apply((knownRoleArn) => irsaServiceAccountAnnotations(knownRoleArn));
-        this.serviceAccountName = pulumi.output(select(plan, (known) => known.serviceAccountName));
-        this.namespace = pulumi.output(select(plan, (known) => known.namespace));
+        // Plain when the arguments are: registered as they are, and wrapped once (asOutput) for the public fields.
+        const serviceAccountName = select(plan, (known) => known.serviceAccountName);
+        const namespace = select(plan, (known) => known.namespace);
+        this.serviceAccountName = asOutput(serviceAccountName);
+        this.namespace = asOutput(namespace);
         this.deployment = pods.deployment;
-        this.trustPolicy = pulumi.output(trustPolicy);
+        this.trustPolicy = asOutput(trustPolicy);
         this.requiredTrustStatements = args.roleArn === undefined ? undefined : this.trustPolicy.apply(statementsOfPolicy);
         this.eksAddon = eksAddon.plan && createEksAddon(this, name, eksAddon.plan, { serviceAccountRoleArn: roleArn }, args.tags, permissions);
         // The plain values; the child resources are in the state already, and serialising them costs a lookup each.
@@ -189,9 +192,9 @@ export class IrsaBinding extends pulumi.ComponentResource {
             roleArn: this.roleArn,
             roleName: this.roleName,
             serviceAccountAnnotations: this.serviceAccountAnnotations,
-            serviceAccountName: this.serviceAccountName,
-            namespace: this.namespace,
-            trustPolicy: this.trustPolicy,
+            serviceAccountName,
+            namespace,
+            trustPolicy,
             requiredTrustStatements: this.requiredTrustStatements,
         });
     }

@@ -7,7 +7,7 @@ import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { awsContextOf } from "./awsContext";
-import { isPlain, select, settle } from "./eventually";
+import { asOutput, isPlain, select, settle } from "./eventually";
 import { identityHash } from "./identity";
 import { targetRoleTrustPolicy, webIdentityTrustStatements } from "./policy";
 import { checkPolicyStatements, PolicyStatementArgs, policyStatementsDocument } from "./permissions";
@@ -325,11 +325,15 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         this.associations = associations;
         this.serviceAccount = pods.serviceAccount;
         this.serviceAccountPatch = pods.serviceAccountPatch;
-        this.serviceAccountAnnotations = pulumi.output<{ [key: string]: string }>({});
-        this.serviceAccountName = pulumi.output(select(plan, (known) => known.serviceAccountName));
-        this.namespace = pulumi.output(select(plan, (known) => known.namespace));
+        const serviceAccountAnnotations: { [key: string]: string } = {};
+        this.serviceAccountAnnotations = pulumi.output(serviceAccountAnnotations);
+        // Plain when the arguments are: registered as they are, and wrapped once (asOutput) for the public fields.
+        const serviceAccountName = select(plan, (known) => known.serviceAccountName);
+        const namespace = select(plan, (known) => known.namespace);
+        this.serviceAccountName = asOutput(serviceAccountName);
+        this.namespace = asOutput(namespace);
         this.deployment = pods.deployment;
-        this.trustPolicy = pulumi.output(trustPolicy);
+        this.trustPolicy = asOutput(trustPolicy);
         this.requiredTrustStatements = args.roleArn === undefined ? undefined : this.trustPolicy.apply(statementsOfPolicy);
         this.targetRoleTrustPolicy = hasTarget
             ? pulumi.jsonStringify(pulumi.all([roleArn, ...associations.map((each) => each.externalId)]).apply(([roleArn, ...externalIds]) => targetRoleTrustPolicy(roleArn, externalIds)))
@@ -338,10 +342,10 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         this.registerOutputs({
             roleArn: this.roleArn,
             roleName: this.roleName,
-            serviceAccountAnnotations: this.serviceAccountAnnotations,
-            serviceAccountName: this.serviceAccountName,
-            namespace: this.namespace,
-            trustPolicy: this.trustPolicy,
+            serviceAccountAnnotations,
+            serviceAccountName,
+            namespace,
+            trustPolicy,
             targetRoleTrustPolicy: this.targetRoleTrustPolicy,
             requiredTrustStatements: this.requiredTrustStatements,
         });

@@ -25,6 +25,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import type { BindingsMeasurement } from "./offline/benchBindings";
 import { runLikeLanguageHost } from "./offline/languageHost";
 import { loadStackConfig } from "./offline/stackConfig";
 
@@ -245,6 +246,15 @@ async function bindingsRun(tool: "pulumi" | "cdk", kind: string, count: number):
     return { milliseconds: result.milliseconds, maxRssKiB: result.maxRssKiB, resources: result.registered ?? result.resources ?? 0 };
 }
 
+/** What the SDK creates for one binding: a run of its own (counting costs time), N bindings, divided by N. */
+async function sdkWorkPerBinding(kind: string, count: number): Promise<string> {
+    const run = await runProcess(process.execPath, ["--conditions=eks-irsa-source", "-r", "ts-node/register/transpile-only", path.join(__dirname, "offline", "benchBindings.ts"), kind, String(count), "--count"]);
+    if (run.code !== 0) throw new Error(`counting ${kind} x${count} failed:\n${run.stderr}`);
+    const counted = JSON.parse(run.stdout.trim().split("\n").pop()!) as BindingsMeasurement;
+    const each = (total: number): string => (total / count).toFixed(1);
+    return `per binding (N = ${count}): ${each(counted.registered)} resources, ${each(counted.outputs)} Outputs, ${each(counted.applies)} applies, ${each(counted.promises)} SDK promises (each with a stack trace)`;
+}
+
 /** Installs the pinned CDK into the cache, once. Undefined when it is there; else why it is not. */
 async function installCdk(): Promise<string | undefined> {
     if (fs.existsSync(path.join(cdkDir, "node_modules", "aws-cdk-lib", "package.json"))) {
@@ -289,7 +299,7 @@ async function bindings(options: BenchOptions, summary: Summary): Promise<string
             `t${largest}/t${smallest} ${ratio(of[largest].milliseconds, of[smallest].milliseconds)}, each binding past ${smallest}: ${((of[largest].milliseconds - of[smallest].milliseconds) / (largest - smallest)).toFixed(1)} ms and ${((of[largest].maxRssKiB - of[smallest].maxRssKiB) / (largest - smallest) / 1024).toFixed(2)} MiB`;
         const ours = figures.pulumi;
         summary.bindings[kind] = { ours: ours[largest].milliseconds, cdk: figures.cdk[largest]?.milliseconds, count: largest };
-        lines.push(`ours: ${marginal(ours)}`);
+        lines.push(`ours: ${marginal(ours)}`, `      ${await sdkWorkPerBinding(kind, smallest)}`);
         if (cdkProblem === undefined) {
             const cdk = figures.cdk;
             lines.push(`CDK:  ${marginal(cdk)}`);
