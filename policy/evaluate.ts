@@ -2,7 +2,8 @@
  * Runs the pack's policies on resources given as plain values, as the analyzer server
  * (@pulumi/policy's server.js) runs them on what the engine sends: the same enforcement level
  * resolution (the pack config's level, then the policy's, then the pack's), the same per-policy
- * config, resource policies per resource and stack policies once over all, `notApplicable` and
+ * config, resource policies per resource and stack policies once over all (a policy may be both),
+ * one `stackTags` object for the whole evaluation as for one deployment, `notApplicable` and
  * values unknown during preview handled alike. For the offline plan and the tests; the pack
  * itself never loads it.
  */
@@ -134,6 +135,8 @@ export async function evaluatePolicies(
     const packLevel = options.packEnforcementLevel ?? "advisory";
     const findings: Finding[] = [];
     const stackResources = toPolicyResources(resources);
+    // The server hands every call of one deployment the same stackTags object; rules that remember a deployment key on it.
+    const stackTags: ReadonlyMap<string, string> = new Map();
     for (const policy of policies) {
         const level = levelOf(config, policy, packLevel);
         if (level === "disabled") {
@@ -148,7 +151,7 @@ export async function evaluatePolicies(
                     urn: resource.urn,
                     name: resource.name,
                     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: resource.parent },
-                    stackTags: new Map(),
+                    stackTags,
                     isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
                     asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
                     getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
@@ -159,10 +162,12 @@ export async function evaluatePolicies(
                     await run(policy, findings, resource.urn, () => validation(args, report));
                 }
             }
-        } else if (isStackPolicy(policy)) {
+        }
+        // A policy may validate both each resource and the stack: the server runs both, the stack at the end.
+        if (isStackPolicy(policy)) {
             const args: StackValidationArgs = {
                 resources: stackResources,
-                stackTags: new Map(),
+                stackTags,
                 getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
                 notApplicable,
             };

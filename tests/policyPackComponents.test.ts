@@ -132,6 +132,8 @@ describe("policy pack: the components in each mode", () => {
                 ["workload-role-no-administrator-policy", "mandatory"],
             ],
         );
-        assert.match(findings[1].message, new RegExp(`aws:iam/role:Role "guarded\\d+" is a workload role .* attaches arn:aws:iam::aws:policy/AdministratorAccess`));
+        // Reported once, at the first resource that opens the path (the role, by its inline statements), where `pulumi up` stops.
+        assert.match(findings[1].message, new RegExp(`aws:iam/role:Role "guarded\\d+" is a workload role .*the administrator path "every-action" .*inlinePolicies\\[\\d\\] \\(statements\\) Statement\\[0\\] grants every action`));
+        assert.equal(findings[1].urn, findings[0].urn, "on the role itself");
     });
 });

@@ -14,7 +14,8 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 import { packName, policies } from "../policy/pack";
-import { document, irsaStatement, issuer } from "./policyPackFixtures";
+import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
+import { account, document, irsaStatement, issuer, providerArn } from "./policyPackFixtures";
 import { projectDir } from "./stackFiles";
 
 const policyDir = path.join(projectDir, "policy");
@@ -213,6 +214,86 @@ describe("policy pack: the analyzer server the CLI starts", function () {
         assert.match(on(native.getUrn()), /aws-native:iam:Role "native" is a workload role .*"iam-policy-write"/);
         assert.match(on(cloudControl.getUrn()), /aws:cloudcontrol\/resource:Resource "cc" is a workload role .*"iam-policy-write"/);
         assert.match(on(cfn.getUrn()), /template resource "Pods" \(AWS::IAM::Role\) is a workload role .*"every-action"/);
+    });
+
+    it("pulumi up --skip-preview: each grant is refused at its own Analyze, before the engine creates it, judged against the roles analyzed before it", async () => {
+        // One deployment, as the engine runs it: ConfigureStack when it loads the pack, then Analyze per
+        // resource after Check (autonamed names set, every input resolved), dependencies first.
+        await call(client, "configureStack", new analyzerProto.AnalyzerStackConfigureRequest().setStack("prod").setProject("guarded").setDryRun(false));
+        const analyze = async (type: string, name: string, props: Record<string, unknown>): Promise<Diagnostic[]> =>
+            diagnostics(await call(client, "analyze", analyzeRequest("prod", type, name, props))).filter(({ policy }) => policy === "workload-role-no-administrator-policy");
+        const urn = (type: string, name: string): string => `urn:pulumi:prod::guarded::${type}::${name}`;
+        const workloadTrust = document(irsaStatement());
+        const lambdaTrust = document({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+        // The evaluator decides who can hold each role.
+        const sa = { [`${issuer}:sub`]: "system:serviceaccount:apps:api", [`${issuer}:aud`]: "sts.amazonaws.com" };
+        assert.equal(await allowedByTrustPolicy(workloadTrust as never, { principal: providerArn, action: "sts:AssumeRoleWithWebIdentity", roleArn: `arn:aws:iam::${account}:role/api-7f3a1c2`, context: sa }), true);
+        assert.equal(await allowedByTrustPolicy(lambdaTrust as never, { principal: providerArn, action: "sts:AssumeRoleWithWebIdentity", roleArn: `arn:aws:iam::${account}:role/fn-0b9e4d1`, context: sa }), false);
+
+        // An update stops at its first mandatory violation; each case below has its own workload role.
+        for (const name of ["api", "batch", "jobs", "keys", "reader"]) {
+            assert.deepEqual(await analyze("aws:iam/role:Role", name, { name: `${name}-7f3a1c2`, assumeRolePolicy: JSON.stringify(workloadTrust) }), []);
+        }
+        assert.deepEqual(await analyze("aws:iam/role:Role", "fn", { name: "fn-0b9e4d1", assumeRolePolicy: JSON.stringify(lambdaTrust) }), []);
+
+        // An AWS-managed administrator policy attached by the role's autonamed name.
+        const admin = await analyze("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-admin", { role: "api-7f3a1c2", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+        assert.deepEqual(admin.map(({ level, urn: at }) => [level, at]), [["mandatory", urn("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-admin")]]);
+        assert.match(admin[0].message, /aws:iam\/role:Role "api" is a workload role \(pods assume it through IRSA or EKS Pod Identity\) and the administrator path "every-action"/);
+
+        // A customer-managed policy, analyzed before the attachment that takes its ARN.
+        const everything = document({ Effect: "Allow", Action: "*", Resource: "*" });
+        assert.equal(await allowedByIdentityPolicy(everything as never, { action: "iam:CreateUser", resource: `arn:aws:iam::${account}:user/intruder` }), true);
+        assert.deepEqual(await analyze("aws:iam/policy:Policy", "everything", { name: "everything-5d2c9a0", policy: JSON.stringify(everything) }), []);
+        const customer = await analyze("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "batch-everything", { role: "batch-7f3a1c2", policyArn: `arn:aws:iam::${account}:policy/everything-5d2c9a0` });
+        assert.equal(customer.length, 1);
+        assert.match(customer[0].message, /attaches aws:iam\/policy:Policy "everything" Statement\[0\] grants every action/);
+
+        // A path made of two grants is refused at the one that completes it.
+        const passRole = document({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" });
+        const runInstances = document({ Effect: "Allow", Action: "ec2:RunInstances", Resource: "*" });
+        assert.equal(await allowedByIdentityPolicy(passRole as never, { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/any-other`, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), true);
+        assert.deepEqual(await analyze("aws:iam/rolePolicy:RolePolicy", "jobs-pass", { name: "pass", role: "jobs-7f3a1c2", policy: JSON.stringify(passRole) }), []);
+        const completed = await analyze("aws-native:iam:RolePolicy", "jobs-run", { policyName: "run", roleName: "jobs-7f3a1c2", policyDocument: runInstances });
+        assert.deepEqual(completed.map(({ urn: at }) => at), [urn("aws-native:iam:RolePolicy", "jobs-run")]);
+        assert.match(completed[0].message, /the escalation path "pass-role-compute"/);
+
+        // Through CloudControl, and to a role the deployment has not shown (it could be a workload role).
+        const cloudControl = await analyze("aws:cloudcontrol/resource:Resource", "keys-cc", { typeName: "AWS::IAM::RolePolicy", desiredState: JSON.stringify({ RoleName: "keys-7f3a1c2", PolicyName: "keys", PolicyDocument: document({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }) }) });
+        assert.match(cloudControl[0].message, /the escalation path "user-credentials"/);
+        const elsewhere = await analyze("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "elsewhere", { role: "made-elsewhere", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
+        assert.match(elsewhere[0].message, /the role made-elsewhere is a workload role \(it is not a role of this stack, so its trust cannot be read and it could be a workload role\)/);
+
+        // Near misses: administrator rights on the Lambda role, a narrow grant on the workload role.
+        assert.deepEqual(await analyze("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "fn-admin", { role: "fn-0b9e4d1", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }), []);
+        const read = document({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" });
+        assert.equal(await allowedByIdentityPolicy(read as never, { action: "s3:PutObject", resource: "arn:aws:s3:::reports/x" }), false);
+        assert.deepEqual(await analyze("aws:iam/rolePolicy:RolePolicy", "reader-read", { name: "read", role: "reader-7f3a1c2", policy: JSON.stringify(read) }), []);
+
+        // The Lambda role handed to pods as a Pod Identity target role: the association is refused.
+        const association = await analyze("aws:eks/podIdentityAssociation:PodIdentityAssociation", "fn-pods", {
+            clusterName: "apps",
+            namespace: "apps",
+            serviceAccount: "api",
+            roleArn: `arn:aws:iam::${account}:role/api-7f3a1c2`,
+            targetRoleArn: `arn:aws:iam::${account}:role/fn-0b9e4d1`,
+        });
+        assert.ok(association.length > 0 && association.every(({ urn: at }) => at === urn("aws:eks/podIdentityAssociation:PodIdentityAssociation", "fn-pods")));
+        assert.match(association.map(({ message }) => message).join("\n"), /aws:iam\/role:Role "fn" is a workload role \(aws:eks\/podIdentityAssociation:PodIdentityAssociation "fn-pods" gives its credentials to pods .*"every-action"/);
+
+        // The stack pass at the end repeats none of them.
+        const all = [
+            stackResource("aws:iam/role:Role", "api", { name: "api-7f3a1c2", assumeRolePolicy: JSON.stringify(workloadTrust) }),
+            stackResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-admin", { role: "api-7f3a1c2", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+        ];
+        const atEnd = diagnostics(await call(client, "analyzeStack", new analyzerProto.AnalyzeStackRequest().setResourcesList(all)));
+        assert.deepEqual(atEnd.filter(({ policy }) => policy === "workload-role-no-administrator-policy"), []);
+    });
+
+    it("a new deployment (ConfigureStack) forgets the last one's roles", async () => {
+        await call(client, "configureStack", new analyzerProto.AnalyzerStackConfigureRequest().setStack("prod").setProject("guarded").setDryRun(false));
+        const found = diagnostics(await call(client, "analyze", analyzeRequest("prod", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "fn-admin", { role: "fn-0b9e4d1", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })));
+        assert.match(found.map(({ message }) => message).join("\n"), /the role fn-0b9e4d1 is a workload role \(it is not a role of this stack/);
     });
 
     it("Configure: the pack config changes a policy's level and settings", async () => {

@@ -5,12 +5,12 @@
  */
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { describePath, isMandatoryPath } from "@eks-irsa/components/iam";
 import { IndexedStatement } from "../documents";
 import { readResource, readStack, StackGrants, StackResource } from "../grants";
 import { defaultAdministratorPolicyNames, serviceWildcardActionProblems, wildcardActionProblems } from "../permissions";
 import { describeProblem, documentProblems } from "../trust";
-import { judgeWorkloadRoles } from "../workloads";
+import { deploymentMemory, workloadViolations } from "../deployment";
+import { JudgementOptions } from "../workloads";
 
 /** The documents a resource holds itself: a role's inline policies, a policy's document, a template's. */
 function documentsOf(resource: StackResource): { label: string; document: unknown }[] {
@@ -56,43 +56,57 @@ export const inlineServiceWildcardRule = documentRule(
     serviceWildcardActionProblems,
 );
 
+type WorkloadRuleConfig = { policyNames?: string[]; allowedPolicyNames?: string[] };
+
+function judgementOptions(config: WorkloadRuleConfig): JudgementOptions {
+    return {
+        forbiddenPolicyNames: config.policyNames ?? defaultAdministratorPolicyNames,
+        allowedBroadPolicyNames: config.allowedPolicyNames ?? [],
+    };
+}
+
+/**
+ * A rule on workload roles' grants. Over the whole stack at the end of a preview or update; with the
+ * mandatory paths also at each resource, so `pulumi up` (`--skip-preview` included) refuses a grant
+ * before the engine creates it (policy/deployment.ts). The stack pass reports only what no resource
+ * pass of the same deployment reported, so a violation is reported once.
+ */
 function workloadRule(
     name: string,
     description: string,
     enforcementLevel: EnforcementLevel,
     configSchema: StackValidationPolicy["configSchema"],
     mandatoryPaths: boolean,
-): StackValidationPolicy {
+): StackValidationPolicy & Partial<Pick<ResourceValidationPolicy, "validateResource">> {
     return {
         name,
         description,
         enforcementLevel,
         configSchema,
         validateStack: (args, reportViolation) => {
-            const config = args.getConfig<{ policyNames?: string[]; allowedPolicyNames?: string[] }>();
             const stack = readStack(args.resources.map((resource) => ({ ...resource, propertyDependencies: resource.propertyDependencies as never })));
-            const judged = judgeWorkloadRoles(stack, {
-                forbiddenPolicyNames: config.policyNames ?? defaultAdministratorPolicyNames,
-                allowedBroadPolicyNames: config.allowedPolicyNames ?? [],
-            });
-            for (const role of judged) {
-                for (const { finding, urn } of role.findings.filter((each) => isMandatoryPath(each.finding.path) === mandatoryPaths)) {
-                    reportViolation(`${role.role} is a workload role (${role.reason}) and ${describePath(finding)}; grant the workload the actions it needs on the resources it names instead`, urn);
-                }
-                if (mandatoryPaths) {
-                    for (const { label, urn, why } of role.unreadable) {
-                        reportViolation(`${role.role} is a workload role (${role.reason}) and ${label} ${why}; a workload role's grants must be ones the pack can judge`, urn);
-                    }
+            const memory = deploymentMemory(args.stackTags);
+            for (const violation of workloadViolations(stack, judgementOptions(args.getConfig<WorkloadRuleConfig>()), mandatoryPaths)) {
+                if (!mandatoryPaths || !memory.wasReported(violation)) {
+                    reportViolation(violation.message, violation.urn);
                 }
             }
         },
+        ...(mandatoryPaths && {
+            validateResource: (args, reportViolation) => {
+                const resource = { type: args.type, name: args.name, urn: args.urn, props: args.props, propertyDependencies: {} };
+                for (const { message } of deploymentMemory(args.stackTags).analyze(resource, judgementOptions(args.getConfig<WorkloadRuleConfig>()))) {
+                    reportViolation(message, args.urn);
+                }
+            },
+        }),
     };
 }
 
 /** Administrator power, or a path to it, for pods. */
 export const workloadAdministratorPolicyRule = workloadRule(
     "workload-role-no-administrator-policy",
-    "A role that pods can hold (it trusts an IAM OIDC provider or pods.eks.amazonaws.com, a Pod Identity association names it, or its trust is not known) may not be granted administrator power or a path of the escalation model (IAM policy writes, iam:PassRole with compute, sts:AssumeRole or user credentials for principals it does not name, ...), through any policy, attachment, CloudControl resource or CloudFormation template; a grant the pack cannot read is refused too.",
+    "A role that pods can hold (it trusts an IAM OIDC provider or pods.eks.amazonaws.com, a Pod Identity association names it, or its trust is not known) may not be granted administrator power or a path of the escalation model (IAM policy writes, iam:PassRole with compute, sts:AssumeRole or user credentials for principals it does not name, ...), through any policy, attachment, CloudControl resource or CloudFormation template; a grant the pack cannot read is refused too. Judged at each resource as the update reaches it (so `pulumi up` refuses the grant before creating it) and over the whole stack.",
     "mandatory",
     {
         properties: {
