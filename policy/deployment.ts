@@ -53,9 +53,9 @@ export class DeploymentMemory {
     private readonly reported = new Set<string>();
 
     /**
-     * Remembers a resource and returns the mandatory violations it introduces: the ones of the roles it
+     * Remembers a resource and returns the mandatory violations it brings: the ones of the roles it
      * touches (its own, the ones its grants name, the ones its associations hand to pods) that the
-     * deployment without it would not have. A grant to a role the deployment has not shown is judged
+     * deployment without it would not have, or would have without its part. A grant to a role the deployment has not shown is judged
      * as a grant to a workload role, as the stack rule judges a role the stack does not hold.
      */
     analyze(resource: StackResource, options: JudgementOptions): WorkloadViolation[] {
@@ -80,9 +80,9 @@ export class DeploymentMemory {
             policies: all.policies.filter((policy) => policy.urn !== without),
             associations: all.associations.filter((association) => association.urn !== without),
         });
-        // A path already open without this resource was refused where it opened; more evidence for it is not a new violation.
-        const before = new Set(workloadViolations(scoped(resource.urn), options, true).map((violation) => violation.key));
-        const introduced = workloadViolations(scoped(), options, true).filter((violation) => !before.has(violation.key) && !this.reported.has(violation.key));
+        // New, or changed by this resource: a path it opens, one it adds a grant to, a role it hands to pods.
+        const before = new Set(workloadViolations(scoped(resource.urn), options, true).map((violation) => violation.message));
+        const introduced = workloadViolations(scoped(), options, true).filter((violation) => !before.has(violation.message));
         const unique = [...new Map(introduced.map((violation) => [violation.key, { ...violation, urn: resource.urn }])).values()];
         unique.forEach((violation) => this.reported.add(violation.key));
         return unique;

@@ -130,10 +130,13 @@ describe("policy pack: the components in each mode", () => {
             [
                 ["iam-inline-policy-no-wildcard-action", "mandatory"],
                 ["workload-role-no-administrator-policy", "mandatory"],
+                ["workload-role-no-administrator-policy", "mandatory"],
             ],
         );
-        // Reported once, at the first resource that opens the path (the role, by its inline statements), where `pulumi up` stops.
+        // At each resource that grants it, where `pulumi up` stops: the role (its inline statements), then the attachment.
         assert.match(findings[1].message, new RegExp(`aws:iam/role:Role "guarded\\d+" is a workload role .*the administrator path "every-action" .*inlinePolicies\\[\\d\\] \\(statements\\) Statement\\[0\\] grants every action`));
         assert.equal(findings[1].urn, findings[0].urn, "on the role itself");
+        assert.match(findings[2].message, /attaches arn:aws:iam::aws:policy\/AdministratorAccess/);
+        assert.match(findings[2].urn ?? "", /RolePolicyAttachment/);
     });
 });

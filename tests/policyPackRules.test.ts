@@ -310,11 +310,15 @@ describe("policy pack: a stack of bad resources", () => {
     });
 
     it("administrator and broad policies on workload roles, by attachment or managedPolicyArns, judged by their documents", () => {
-        const administrator = findingsOf(findings, "workload-role-no-administrator-policy");
-        assert.equal(administrator.length, 3);
-        assert.match(administrator[0], /^mandatory: aws:iam\/role:Role "workload" is a workload role \(pods assume it through IRSA or EKS Pod Identity\) and the administrator path "every-action" .*RolePolicy "star" Statement\[0\] grants every action \(\*\); .*RolePolicyAttachment "admin" policyArn attaches arn:aws:iam::aws:policy\/AdministratorAccess/);
-        assert.match(administrator[1], /^mandatory: aws:iam\/role:Role "workload" .* the administrator path "most-services" .*inlinePolicies\[0\] \(everything\) Statement\[0\]/);
-        assert.match(administrator[2], /^mandatory: aws:iam\/role:Role "legacy" .* the administrator path "most-services" .*managedPolicyArns attaches arn:aws:iam::aws:policy\/PowerUserAccess/);
+        // Reported at each resource that opens a path or adds a grant to one, in the order the engine analyzes them.
+        const administrator = findings.filter((finding) => finding.policyName === "workload-role-no-administrator-policy").map((finding) => ({ urn: finding.urn, line: findingsOf([finding], finding.policyName)[0] }));
+        const on = (name: string): string[] => administrator.filter(({ urn }) => urn?.endsWith(`::${name}`)).map(({ line }) => line);
+        assert.equal(administrator.length, 4);
+        assert.match(on("workload").join("\n"), /^mandatory: aws:iam\/role:Role "workload" is a workload role \(pods assume it through IRSA or EKS Pod Identity\) and the administrator path "most-services" .*inlinePolicies\[0\] \(everything\) Statement\[0\]/);
+        assert.match(on("star").join("\n"), /^mandatory: aws:iam\/role:Role "workload" is a workload role .*the administrator path "every-action" .*RolePolicy "star" Statement\[0\] grants every action \(\*\)/);
+        assert.match(on("admin").join("\n"), /^mandatory: aws:iam\/role:Role "workload" .*the administrator path "every-action" .*RolePolicy "star" Statement\[0\] grants every action \(\*\); .*RolePolicyAttachment "admin" policyArn attaches arn:aws:iam::aws:policy\/AdministratorAccess/);
+        assert.match(on("legacy").join("\n"), /^mandatory: aws:iam\/role:Role "legacy" .* the administrator path "most-services" .*managedPolicyArns attaches arn:aws:iam::aws:policy\/PowerUserAccess/);
+        assert.deepEqual(on("all-of-s3"), [], "s3:* on a role that is already administrator adds no administrator path");
         assert.equal(findings.find((finding) => finding.policyName === "workload-role-no-administrator-policy" && finding.message.includes("PowerUserAccess"))?.urn, "urn:pulumi:prod::guarded::aws:iam/role:Role::legacy");
         const broad = findingsOf(findings, "workload-role-no-full-access-policy");
         assert.ok(broad.some((line) => /^advisory: aws:iam\/role:Role "storage" .*the broad path "service-wide".*"s3-full" policyArn attaches arn:aws:iam::aws:policy\/AmazonS3FullAccess/.test(line)), broad.join("\n"));
