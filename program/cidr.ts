@@ -75,3 +75,13 @@ export function subnetLayout(vpcCidr: string, zoneCount: number): ZoneSubnets[] 
         public: formatCidr(subnet(publicQuarter, 3, zone)),
     }));
 }
+
+/** Whether an IPv4 address (`a.b.c.d`) lies inside the block. */
+export function cidrContains(block: Cidr, address: string): boolean {
+    const host = parseCidr(`${address}/32`);
+    if (host === undefined) {
+        return false;
+    }
+    const size = blockSize(block.prefixLength);
+    return Math.floor(host.address / size) === Math.floor(block.address / size);
+}
