@@ -31,11 +31,10 @@ export function accountFindings(needs: StackNeeds, facts: AccountFacts): Finding
 
 /** Whether the deployer reaches the cluster after this update, and whether its listing would fail the update. */
 export function clusterAccessFindings(needs: StackNeeds, facts: AccountFacts): Finding[] {
-    const { principalArn, principalNote } = facts.deployer;
-    const pathKnown = principalNote === undefined;
-    const listedAdmin = needs.adminArns.some((arn) => namesPrincipal(arn, principalArn, pathKnown));
-    const listedViewer = needs.viewerArns.some((arn) => namesPrincipal(arn, principalArn, pathKnown));
-    const others = needs.adminArns.filter((arn) => !namesPrincipal(arn, principalArn, pathKnown));
+    const { principalArn } = facts.deployer;
+    const listedAdmin = needs.adminArns.some((arn) => namesPrincipal(arn, principalArn));
+    const listedViewer = needs.viewerArns.some((arn) => namesPrincipal(arn, principalArn));
+    const others = needs.adminArns.filter((arn) => !namesPrincipal(arn, principalArn));
     if (!/:(role|user)\//.test(principalArn)) {
         return [{ level: "error", check: "cluster access", message: `${principalArn} is not an IAM role or user, so no access entry can name it: every Kubernetes object would fail with Unauthorized; deploy with a role listed in ${adminKey}`, key: adminKey }];
     }
@@ -80,7 +79,7 @@ export function clusterAccessFindings(needs: StackNeeds, facts: AccountFacts): F
                 : { level: "warning", check: "cluster access", key: adminKey, message: `could not list the access entries of ${needs.clusterName} (${cluster.accessEntries.reason}): unless ${principalArn} has one, every Kubernetes object fails with Unauthorized` },
         ];
     }
-    const entry = cluster.accessEntries.value.find((candidate) => namesPrincipal(candidate.principalArn, principalArn, pathKnown));
+    const entry = cluster.accessEntries.value.find((candidate) => namesPrincipal(candidate.principalArn, principalArn));
     if (entry === undefined) {
         if (listedAdmin) {
             return [{ level: "ok", check: "cluster access", message: `${principalArn} is in ${adminKey}: this update creates its access entry before any Kubernetes object` }];
@@ -106,12 +105,19 @@ export function clusterAccessFindings(needs: StackNeeds, facts: AccountFacts): F
 export function listedPrincipalFindings(needs: StackNeeds, facts: AccountFacts): Finding[] {
     const listed: [string, string][] = [...needs.adminArns.map((arn): [string, string] => [arn, adminKey]), ...needs.viewerArns.map((arn): [string, string] => [arn, viewerKey])];
     return listed.flatMap(([arn, key]): Finding[] => {
-        const exists = facts.principals[arn];
-        if (exists === undefined || (exists.ok && exists.value)) {
+        const iamArn = facts.principals[arn];
+        if (iamArn === undefined) {
             return [];
         }
-        return exists.ok
-            ? [{ level: "error", check: "cluster access", key, message: `IAM has no principal ${arn}: EKS refuses its access entry, failing the update; correct or remove it` }]
-            : [{ level: "warning", check: "cluster access", key, message: `could not check that ${arn} exists (${exists.reason})` }];
+        if (!iamArn.ok) {
+            return [{ level: "warning", check: "cluster access", key, message: `could not check that ${arn} exists (${iamArn.reason})` }];
+        }
+        if (iamArn.value === undefined) {
+            return [{ level: "error", check: "cluster access", key, message: `IAM has no principal ${arn}: EKS refuses its access entry, failing the update; correct or remove it` }];
+        }
+        const withoutPath = arn.split("/").length === 2;
+        return iamArn.value === arn || withoutPath
+            ? []
+            : [{ level: "warning", check: "cluster access", key, message: `${arn} has another path than IAM's ${iamArn.value}: name the role as IAM does, or without its path` }];
     });
 }

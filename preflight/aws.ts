@@ -73,7 +73,7 @@ export async function readDeployer(clients: PreflightClients, region: string, pr
             const role = await attempt(async () => (await clients.iam.send(new GetRoleCommand({ RoleName: caller.roleName }))).Role?.Arn);
             return role.ok && role.value !== undefined
                 ? { account, callerArn, principalArn: role.value }
-                : { account, callerArn, principalArn: withoutPath, principalNote: `the role's path is not known (iam:GetRole: ${role.ok ? "no ARN" : role.reason}); the lists are matched by the role's name` };
+                : { account, callerArn, principalArn: withoutPath, principalNote: `the role's path is not known (iam:GetRole: ${role.ok ? "no ARN" : role.reason}); an access entry may name the role without it` };
         }
         case "user":
         case "role":
@@ -93,12 +93,11 @@ async function readAccessEntries(clients: PreflightClients, clusterName: string,
             principals.push(...(page.accessEntries ?? []));
             nextToken = page.nextToken;
         } while (nextToken !== undefined);
-        const pathKnown = deployer.principalNote === undefined;
         return Promise.all(
             principals.map(async (principalArn) => ({
                 principalArn,
                 // Only the deployer's own entry matters here: one more call for it, none for the others.
-                clusterAdmin: namesPrincipal(principalArn, deployer.principalArn, pathKnown)
+                clusterAdmin: namesPrincipal(principalArn, deployer.principalArn)
                     ? await attempt(async () => {
                           const page = await clients.eks.send(new ListAssociatedAccessPoliciesCommand({ clusterName, principalArn }));
                           return (page.associatedAccessPolicies ?? []).some((policy) => policy.policyArn?.endsWith(`/${accessPolicyNames.admin}`) && policy.accessScope?.type !== "namespace");
@@ -178,18 +177,16 @@ async function readBucket(clients: PreflightClients, bucket: string, account: st
     }
 }
 
-/** Whether IAM knows a role or user of the deployer's account (other accounts' principals are not read). */
-async function readPrincipal(clients: PreflightClients, arn: string): Promise<Readout<boolean>> {
+/** A role or user of the deployer's account as IAM has it (other accounts' principals are not read): its ARN, or undefined. */
+async function readPrincipal(clients: PreflightClients, arn: string): Promise<Readout<string | undefined>> {
     const name = nameOfPrincipalArn(arn);
     try {
         if (arn.split(":")[5]?.startsWith("user/")) {
-            await clients.iam.send(new GetUserCommand({ UserName: name }));
-        } else {
-            await clients.iam.send(new GetRoleCommand({ RoleName: name }));
+            return known((await clients.iam.send(new GetUserCommand({ UserName: name }))).User?.Arn ?? arn);
         }
-        return known(true);
+        return known((await clients.iam.send(new GetRoleCommand({ RoleName: name }))).Role?.Arn ?? arn);
     } catch (error) {
-        return /NoSuchEntity/.test(errorName(error)) ? known(false) : unknown(reasonOf(error));
+        return /NoSuchEntity/.test(errorName(error)) ? known(undefined) : unknown(reasonOf(error));
     }
 }
 

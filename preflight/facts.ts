@@ -54,6 +54,6 @@ export interface AccountFacts {
     addonVersions: Partial<Record<AddonName, Readout<string[]>>>;
     /** The existing bucket's ownership, when the stack names one. */
     bucket?: Readout<BucketOwnership>;
-    /** Per principal of `clusterAdminArns` and `clusterViewerArns`, whether IAM knows it. */
-    principals: Record<string, Readout<boolean>>;
+    /** Per principal of `clusterAdminArns` and `clusterViewerArns` in the deployer's account, its ARN as IAM has it (path included), undefined when IAM has none. */
+    principals: Record<string, Readout<string | undefined>>;
 }

@@ -33,13 +33,11 @@ export function nameOfPrincipalArn(arn: string): string {
 }
 
 /**
- * Whether a listed ARN names the deployer. With the path known, the ARNs must be equal (EKS matches
- * them so); without it, the role's account and name decide.
+ * Whether two role or user ARNs name the same principal: the same account, kind and name. The path
+ * does not tell principals apart (IAM names are unique in an account), and an access entry may name
+ * a role with or without its path (EKS User Guide, "Create access entries"), but names one principal once.
  */
-export function namesPrincipal(listed: string, principalArn: string, pathKnown: boolean): boolean {
-    if (pathKnown) {
-        return listed === principalArn;
-    }
+export function namesPrincipal(listed: string, principalArn: string): boolean {
     const accountOf = (arn: string) => arn.split(":")[4];
     const kindOf = (arn: string) => arn.split(":")[5]?.split("/")[0];
     return accountOf(listed) === accountOf(principalArn) && kindOf(listed) === kindOf(principalArn) && nameOfPrincipalArn(listed) === nameOfPrincipalArn(principalArn);

@@ -155,6 +155,10 @@ describe("npm run preflight", () => {
         assert.equal(exitCode, 1);
         assert.equal(errors.length, 1);
         assert.match(errors[0], /github-actions-deployer creates cluster eks-irsa-prod, and EKS gives its creator an access entry; listed too, the stack's second entry for it fails with ResourceInUseException.*\(change eks-irsa:clusterAdminArns\)$/);
+        // Named without its path, it is the same principal to EKS: the same refusal.
+        const pathless = await preflight({ "eks-irsa:clusterViewerArns": [`arn:aws:iam::${account}:role/github-actions-deployer`] });
+        assert.equal(pathless.errors.length, 1);
+        assert.match(pathless.errors[0], /listed too, .*ResourceInUseException.*\(change eks-irsa:clusterViewerArns\)$/);
     });
 
     it("warns when after a first update nobody but the deployer reaches the cluster", async () => {
@@ -184,6 +188,14 @@ describe("npm run preflight", () => {
         const { errors } = await preflight();
         assert.equal(errors.length, 1);
         assert.match(errors[0], /access entry on eks-irsa-prod has no AmazonEKSClusterAdminPolicy: the stack's Kubernetes objects fail with Forbidden/);
+    });
+
+    it("warns of a listed role whose path is not IAM's", async () => {
+        const { warnings, errors } = await preflight({ "eks-irsa:clusterAdminArns": [`arn:aws:iam::${account}:role/admins/platform-admins`] });
+        assert.deepEqual(errors, []);
+        assert.deepEqual(warnings, [
+            `WARNING cluster access: arn:aws:iam::${account}:role/admins/platform-admins has another path than IAM's ${teamRole}: name the role as IAM does, or without its path (change eks-irsa:clusterAdminArns)`,
+        ]);
     });
 
     it("finds a listed principal IAM does not know", async () => {
