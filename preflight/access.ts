@@ -23,6 +23,17 @@ export function accountFindings(needs: StackNeeds, facts: AccountFacts): Finding
             { level: "error", check, key: "aws:allowedAccountIds", message: `the credentials are of account ${account}, which aws:allowedAccountIds (${needs.allowedAccountIds.join(", ")}) does not allow: the AWS provider refuses to run; use the stack's account's credentials` },
         ];
     }
+    if (needs.assumedRoleArns.length > 0) {
+        return [
+            who,
+            {
+                level: "warning",
+                check,
+                key: "aws:assumeRoles",
+                message: `the AWS provider assumes ${needs.assumedRoleArns.join(", then ")}: that role creates the cluster and gets the creator's entry, not ${principalArn}; the access checks below are of ${principalArn}, run the preflight as that role to check it`,
+            },
+        ];
+    }
     if (/:root$/.test(callerArn)) {
         return [who, { level: "warning", check, message: "the account's root user is deploying: use an IAM role (a CI role, an SSO role), and list it in eks-irsa:clusterAdminArns" }];
     }

@@ -13,6 +13,8 @@ export interface StackNeeds {
     region: string;
     /** `aws:allowedAccountIds`: the AWS provider refuses any other account. Empty: any. */
     allowedAccountIds: string[];
+    /** The roles the AWS provider assumes (`aws:assumeRoles`, `aws:assumeRole`): then they, not the caller, create the cluster. */
+    assumedRoleArns: string[];
     clusterName: string;
     kubernetesVersion: string;
     /** Which mechanism's parts the update has: the OIDC provider, the Pod Identity agent (both during a switch). */
@@ -31,6 +33,21 @@ export function addonsOf(plan: IdentityPlan): AddonName[] {
     return ["vpc-cni", "kube-proxy", "coredns", ...(plan.podIdentityAgent ? (["eks-pod-identity-agent"] as const) : [])];
 }
 
+/** The role ARNs of the AWS provider's `assumeRoles` (a list) or `assumeRole` (one), as the CLI passes them (JSON). */
+export function assumedRoleArnsOf(merged: Record<string, string>): string[] {
+    const entries = [merged["aws:assumeRoles"], merged["aws:assumeRole"]].flatMap((value) => {
+        if (value === undefined) {
+            return [];
+        }
+        const parsed = JSON.parse(value) as unknown;
+        return Array.isArray(parsed) ? parsed : [parsed];
+    });
+    return entries.flatMap((entry) => {
+        const roleArn = (entry as { roleArn?: unknown } | null)?.roleArn;
+        return typeof roleArn === "string" ? [roleArn] : [];
+    });
+}
+
 /** A stack's needs from its merged config (as the CLI passes it) and the program's parse of it. */
 export function stackNeeds(stack: string, merged: Record<string, string>, config: ProgramConfig): StackNeeds {
     const allowed = merged["aws:allowedAccountIds"];
@@ -39,6 +56,7 @@ export function stackNeeds(stack: string, merged: Record<string, string>, config
         stack,
         region: merged["aws:region"] ?? "",
         allowedAccountIds: allowed === undefined ? [] : (JSON.parse(allowed) as unknown[]).map(String),
+        assumedRoleArns: assumedRoleArnsOf(merged),
         clusterName: config.clusterName,
         kubernetesVersion: config.kubernetesVersion,
         identity,

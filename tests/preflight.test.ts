@@ -150,6 +150,13 @@ describe("npm run preflight", () => {
         ]);
     });
 
+    it("warns that the access checks are of the caller when the AWS provider assumes a role", async () => {
+        const { warnings } = await preflight({ "aws:assumeRoles": [{ roleArn: `arn:aws:iam::${account}:role/deployer-target` }] });
+        assert.deepEqual(warnings, [
+            `WARNING deployer: the AWS provider assumes arn:aws:iam::${account}:role/deployer-target: that role creates the cluster and gets the creator's entry, not ${deployerRole}; the access checks below are of ${deployerRole}, run the preflight as that role to check it (change aws:assumeRoles)`,
+        ]);
+    });
+
     it("refuses the creator listed in clusterAdminArns (EKS already gives it its entry: ResourceInUseException)", async () => {
         const { errors, exitCode } = await preflight({ "eks-irsa:clusterAdminArns": [teamRole, deployerRole] });
         assert.equal(exitCode, 1);
