@@ -12,8 +12,8 @@ new PodIdentityBinding("daily-reports", {
     serviceAccountName: "daily-reports",
     serviceAccountMode: "none",
     s3Read: { bucketArns: [bucketArn] },
-    // A session policy needs EKS to leave the sessions untagged: the trust then names the clusters, not the
-    // ServiceAccounts, and the associations alone decide which ServiceAccounts get the role.
+    // A session policy needs EKS to leave the sessions untagged: the trust then names this account only, and
+    // the associations alone decide which clusters and ServiceAccounts get the role.
     disableSessionTags: true,
     sessionPolicyStatements: [{ actions: ["s3:GetObject"], resources: [`${bucketArn}/daily/*`] }],
 });
