@@ -135,8 +135,11 @@ export interface BindingArgs {
      */
     s3Read?: S3ReadArgs;
     /**
-     * ARNs of further managed policies to attach to the role. Broad AWS-managed policies
-     * (`AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess`, any `*FullAccess`) need `allowBroadPermissions`.
+     * ARNs of further managed policies to attach to the role. Each is judged by its document with the
+     * escalation model the policy pack uses: AWS-managed ones by the table derived from AWS's published
+     * documents, customer-managed ones by their default version, read from IAM (`aws.iam.getPolicy`)
+     * before the role is created. One that opens a path (administrator, escalation or broad, such as
+     * `AdministratorAccess`, `IAMFullAccess`, any `*FullAccess`) needs `allowBroadPermissions`.
      * @default []
      */
     policyArns?: pulumi.Input<string>[];

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-import { describePath, describePathKind, GrantStatement, managedPolicyCapabilities, managedPolicyTableSource, PathFinding, pathsOf, statementCapabilities } from "./iam";
+import { describePath, describePathKind, GrantStatement, grantStatementsOf, managedPolicyCapabilities, managedPolicyTableSource, PathFinding, pathsOf, statementCapabilities } from "./iam";
 import { PolicyConditions, PolicyDocument, PolicyStatement } from "./policy";
 
 /** A condition of a policy statement, as `aws.iam.getPolicyDocument` writes it. */
@@ -98,7 +98,7 @@ export function isBroadAction(action: string): boolean {
 /**
  * Whether an AWS-managed policy's document opens a path of the escalation model (administrator,
  * escalation or broad), or the policy is not one the table of AWS-managed policies knows.
- * Customer-managed policies are not judged: their documents are not known here.
+ * Customer-managed policies are judged by their documents once read (checkCustomerManagedPolicy).
  */
 export function isBroadManagedPolicy(policyArn: string): boolean {
     const judged = managedPolicyCapabilities(policyArn);
@@ -118,6 +118,24 @@ export function checkManagedPolicyBreadth(field: string, policyArn: string, allo
     return findings.length === 0
         ? undefined
         : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, opens ${findings.map((finding) => describePathKind(finding.path)).join(", and ")}; name the actions in policyStatements, or ${broadOptIn}`;
+}
+
+/**
+ * The problem of a customer-managed policy of `policyArns`, judged by its document (the default
+ * version, as IAM holds it) with the escalation model the pack uses: a path it opens needs
+ * `allowBroadPermissions`, and a document that cannot be read is refused, since what it grants
+ * cannot be judged.
+ */
+export function checkCustomerManagedPolicy(field: string, policyArn: string, document: unknown, allowBroadPermissions: boolean): string | undefined {
+    if (allowBroadPermissions) {
+        return undefined;
+    }
+    const read = grantStatementsOf(document, `${field} ${policyArn} `);
+    if ("error" in read) {
+        return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, ${read.error}, so what it grants cannot be judged; fix the policy, or ${broadOptIn}`;
+    }
+    const findings = pathsOf(read.statements.flatMap(statementCapabilities));
+    return findings.length === 0 ? undefined : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, opens ${pathProblem(findings)}`;
 }
 
 /** The first problem of one statement: its actions, resources and conditions. */

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { BindingArgs, BindingShape, defaultReaderName } from "./bindingArgs";
 import { BindingPlan, s3ReadPolicyName, statementsPolicyName } from "./bindingPlan";
+import { judgedCustomerPolicies } from "./customerPolicies";
 import { Eventually, select, selectWith } from "./eventually";
 import { defaultReaderImage, defaultReaderIntervalSeconds, defaultReaderReplicas, identityHashAnnotation, readerDeployment } from "./reader";
 import { createServiceAccountObjects, ServiceAccountObjects } from "./serviceAccount";
@@ -49,6 +50,9 @@ export function createBindingRole(
     if (options.statementsPolicy) {
         inlinePolicies.push({ name: statementsPolicyName, policy: select(plan, (known) => known.statementsPolicy!) });
     }
+    const policyArns = (args.policyArns ?? []).map((_, index) => select(plan, (known) => known.policyArns[index]));
+    // The role waits for the customer-managed policies' judgement, so a refused one creates nothing.
+    const customerPolicies = judgedCustomerPolicies(parent, policyArns, args.allowBroadPermissions ?? false);
     const role = new aws.iam.Role(
         name,
         {
@@ -56,7 +60,7 @@ export function createBindingRole(
             namePrefix: args.roleNamePrefix,
             path: args.rolePath ?? "/",
             description: args.description ?? select(plan, (known) => known.description),
-            assumeRolePolicy: trustPolicy,
+            assumeRolePolicy: customerPolicies === undefined ? trustPolicy : pulumi.all([trustPolicy, customerPolicies]).apply(([policy]) => policy),
             // The role's inline policies are these and no others: one added out of band is removed on the next update
             // (an empty block says "none"). Carried by the role itself, they cost no resource of their own.
             inlinePolicies: inlinePolicies.length > 0 ? inlinePolicies : [{}],
@@ -66,9 +70,7 @@ export function createBindingRole(
         },
         opts,
     );
-    const attachments = (args.policyArns ?? []).map(
-        (_, index) => new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn: select(plan, (known) => known.policyArns[index]) }, opts),
-    );
+    const attachments = policyArns.map((policyArn, index) => new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: role.name, policyArn }, opts));
     return { role, roleArn: role.arn, roleName: role.name, permissions: [role, ...attachments] };
 }
 

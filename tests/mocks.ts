@@ -18,6 +18,11 @@ const engine = createMockEngine({ accountId: mockAccountId, region: mockRegion }
 
 export const registered: RegisteredResource[] = engine.registered;
 
+/** Makes IAM hold a customer-managed policy with this document as its default version, for `aws.iam.getPolicy`. */
+export function mockCustomerPolicy(policyArn: string, document: unknown): void {
+    engine.customerPolicies.set(policyArn, JSON.stringify(document));
+}
+
 pulumi.runtime.setMocks(engine.mocks, "eks-irsa", "test", false);
 
 /** The value of an Output, once known. */

@@ -41,6 +41,8 @@ export interface MockEngineOptions {
 export interface MockEngine {
     mocks: pulumi.runtime.Mocks;
     registered: RegisteredResource[];
+    /** Customer-managed policies IAM holds, by ARN: their default version's document (JSON), for `aws.iam.getPolicy`. */
+    customerPolicies: Map<string, string>;
 }
 
 function stringInput(inputs: Record<string, unknown>, key: string): string | undefined {
@@ -85,6 +87,7 @@ function mockKubeconfig(clusterName: string, region: string): Record<string, unk
 export function createMockEngine(options: MockEngineOptions): MockEngine {
     const { accountId, region } = options;
     const registered: RegisteredResource[] = [];
+    const customerPolicies = new Map<string, string>();
 
     /** The name the provider would give the resource: its own, or the logical name with a random suffix. */
     const physicalNameOf = (name: string, inputs: Record<string, unknown>): string => stringInput(inputs, "name") ?? `${name}-${sentinels.randomSuffix}`;
@@ -186,6 +189,15 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
                     const kubernetesVersion = String(args.inputs.kubernetesVersion);
                     return { ...args.inputs, version: `mock-${addonName}-for-${kubernetesVersion}`, id: `${addonName}-${kubernetesVersion}` };
                 }
+                case "aws:iam/getPolicy:getPolicy": {
+                    const policyArn = String(args.inputs.arn);
+                    const policy = customerPolicies.get(policyArn);
+                    if (policy === undefined) {
+                        // As IAM answers for a policy that does not exist.
+                        throw new Error(`reading IAM Policy (${policyArn}): NoSuchEntity: Policy ${policyArn} does not exist or is not attachable.`);
+                    }
+                    return { arn: policyArn, id: policyArn, name: policyArn.slice(policyArn.lastIndexOf("/") + 1), path: "/", policy };
+                }
                 case "aws:s3/getBucket:getBucket": {
                     const bucket = String(args.inputs.bucket);
                     return { bucket, arn: `arn:aws:s3:::${bucket}`, id: bucket, region };
@@ -195,5 +207,5 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
             }
         },
     };
-    return { mocks, registered };
+    return { mocks, registered, customerPolicies };
 }
