@@ -43,6 +43,29 @@ describe("policy pack: nodes, wherever they start", () => {
         assert.deepEqual(await findings("eks-node-group-imds", fine, resource(stack, "aws:autoscaling/group:Group", "asg", { launchTemplate: { name: "fine" } })), []);
     });
 
+    it("the eks provider's node groups: self-managed ones and a cluster's default node group are refused by the input to change; a ManagedNodeGroup is judged by the template it names", async () => {
+        // @pulumi/eks 4.3.0 writes their launch configuration or template without metadata options, and no input sets them.
+        assert.match((await findings("eks-node-group-imds", resource(stack, "eks:index:NodeGroup", "v1", { clusterName: "c" })))[0], /^mandatory: eks:index:NodeGroup "v1" starts its nodes from a launch configuration the eks provider writes without metadata options/);
+        assert.match((await findings("eks-node-group-imds", resource(stack, "eks:index:NodeGroupV2", "v2", { clusterName: "c" })))[0], /^mandatory: eks:index:NodeGroupV2 "v2" starts its nodes from a launch template the eks provider writes without metadata options/);
+        const withDefaultNodes = resource(stack, "eks:index:Cluster", "with-default", { endpointPublicAccess: false, enabledClusterLogTypes: ["audit"] });
+        assert.match((await findings("eks-node-group-imds", withDefaultNodes))[0], /^mandatory: eks:index:Cluster "with-default" has a default node group .*set skipDefaultNodeGroup true/);
+        for (const [name, props] of [
+            ["skipped", { skipDefaultNodeGroup: true }],
+            ["fargate", { fargate: true }],
+            ["auto-mode", { autoMode: { enabled: true } }],
+        ] as const) {
+            assert.deepEqual(await findings("eks-node-group-imds", resource(stack, "eks:index:Cluster", name, { endpointPublicAccess: false, enabledClusterLogTypes: ["audit"], ...props })), [], name);
+        }
+        const untemplated = resource(stack, "eks:index:ManagedNodeGroup", "managed", { cluster: "c", enableIMDSv2: true });
+        assert.match((await findings("eks-node-group-imds", untemplated))[0], /"managed" has no launch template.*with enableIMDSv2 the eks provider writes one with a hop limit of 2/);
+        const hop2 = resource(stack, "aws:ec2/launchTemplate:LaunchTemplate", "hop2", { ...hopping, id: "lt-hop2" });
+        const named = resource(stack, "eks:index:ManagedNodeGroup", "named", { cluster: "c", launchTemplate: { id: "lt-hop2", version: "1" } });
+        assert.match((await findings("eks-node-group-imds", hop2, named))[0], /eks:index:ManagedNodeGroup "named" launches from aws:ec2\/launchTemplate:LaunchTemplate "hop2": metadataOptions.httpPutResponseHopLimit is 2/);
+        const hop1 = resource(stack, "aws:ec2/launchTemplate:LaunchTemplate", "hop1", { ...good, id: "lt-hop1" });
+        const nearMiss = resource(stack, "eks:index:ManagedNodeGroup", "near-miss", { cluster: "c", launchTemplate: { id: "lt-hop1", version: "1" } });
+        assert.deepEqual(await findings("eks-node-group-imds", hop1, nearMiss), []);
+    });
+
     it("Karpenter EC2NodeClass: a hop limit of 2 or optional tokens is refused; its defaults and hop limit 1 pass", async () => {
         const nodeClass = (metadataOptions?: Record<string, unknown>) =>
             resource(stack, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "default", { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", spec: { amiSelectorTerms: [{ alias: "al2023@latest" }], ...(metadataOptions && { metadataOptions }) } });

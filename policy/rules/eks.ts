@@ -20,6 +20,8 @@ const nodeClassTypes = ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kuberne
 /** Things that start nodes from a template, and the properties that name it. */
 const nodeStarters: Record<string, { template: string[][]; byId: string[][]; byName: string[][] }> = {
     "aws:eks/nodeGroup:NodeGroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
+    // Without a launchTemplate the eks provider writes one only for enableIMDSv2, with a hop limit of 2.
+    "eks:index:ManagedNodeGroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
     "aws-native:eks:Nodegroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
     "aws:autoscaling/group:Group": {
         template: [["launchTemplate"], ["mixedInstancesPolicy"], ["launchConfiguration"]],
@@ -93,13 +95,53 @@ function templatesOf(starter: PolicyResource, templates: PolicyResource[]): Poli
     );
 }
 
+const providerNodeGroupRemedy =
+    'use an eks:index:ManagedNodeGroup, aws.eks.NodeGroup or aws.autoscaling.Group with a launch template whose metadataOptions set httpTokens "required" and httpPutResponseHopLimit 1';
+
+/**
+ * The node groups of the eks provider (`@pulumi/eks` 4.3.0, nodejs/eks/nodes/nodegroup.ts) whose nodes
+ * start from a template the provider writes without metadata options, which none of their inputs can
+ * set: `NodeGroup` from a launch configuration, `NodeGroupV2` and a cluster's default node group (one
+ * unless skipDefaultNodeGroup, fargate or Auto Mode) from a launch template. Their nodes keep the
+ * AMI's defaults (IMDSv1 on Amazon Linux 2, a hop limit of 2 on the EKS AMIs), so pods reach the node
+ * role's credentials. The templates themselves are children the engine analyzes too; this names the
+ * input to change, and holds where only the component is seen (a plan under mocks).
+ */
+function providerNodeGroupProblem(resource: PolicyResource): string | undefined {
+    const written = "without metadata options (none of its inputs sets them), so its nodes keep the AMI's: IMDSv1 or a hop limit of 2, and pods reach the node role's credentials";
+    switch (resource.type) {
+        case "eks:index:NodeGroup":
+            return `${resourceLabel(resource)} starts its nodes from a launch configuration the eks provider writes ${written}; ${providerNodeGroupRemedy}`;
+        case "eks:index:NodeGroupV2":
+            return `${resourceLabel(resource)} starts its nodes from a launch template the eks provider writes ${written}; ${providerNodeGroupRemedy}`;
+        case "eks:index:Cluster": {
+            // Fail closed: a value not known yet may be a default node group.
+            const noDefaultNodeGroup = knownOr(
+                () => plain(resource.props.skipDefaultNodeGroup) === true || Boolean(plain(resource.props.fargate)) || plain(at(resource.props, "autoMode", "enabled")) === true,
+                false,
+            );
+            return noDefaultNodeGroup
+                ? undefined
+                : `${resourceLabel(resource)} has a default node group (a NodeGroupV2) whose launch template the eks provider writes ${written}; set skipDefaultNodeGroup true and ${providerNodeGroupRemedy}`;
+        }
+        default:
+            return undefined;
+    }
+}
+
 /** Node groups and Auto Scaling groups: IMDSv2 only, hop limit 1, from every template they name. */
 export const nodeGroupImdsRule: StackValidationPolicy = {
     name: "eks-node-group-imds",
     description:
-        "Every EKS managed node group and every Auto Scaling group (self-managed nodes) must launch from a launch template that requires IMDSv2 and sets the metadata hop limit to 1: otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity.",
+        "Every EKS managed node group and every Auto Scaling group (self-managed nodes), the eks provider's node groups included, must launch from a launch template that requires IMDSv2 and sets the metadata hop limit to 1: otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
+        for (const resource of args.resources) {
+            const problem = providerNodeGroupProblem(resource);
+            if (problem !== undefined) {
+                reportViolation(problem, resource.urn);
+            }
+        }
         const templates = args.resources.filter((resource) => templateMetadataPaths[resource.type] !== undefined);
         for (const starter of args.resources.filter((resource) => nodeStarters[resource.type] !== undefined)) {
             const shape = nodeStarters[starter.type];
@@ -107,7 +149,9 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
             const hasTemplate = shape.template.some(([key]) => knownOr(() => starter.props[key] !== undefined && starter.props[key] !== null, true));
             if (!hasTemplate) {
                 reportViolation(
-                    `${resourceLabel(starter)} has no launch template, so its nodes get the metadata settings of a template this stack does not control; ` +
+                    `${resourceLabel(starter)} has no launch template, so its nodes get the metadata settings of a template this stack does not control` +
+                        (starter.type === "eks:index:ManagedNodeGroup" ? " (with enableIMDSv2 the eks provider writes one with a hop limit of 2)" : "") +
+                        "; " +
                         'give it a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
                     starter.urn,
                 );
