@@ -29,7 +29,7 @@ export function judgedCustomerPolicies(parent: pulumi.Resource, policyArns: pulu
                     return undefined;
                 }
                 return aws.iam.getPolicyOutput({ arn: policyArn }, { parent }).policy.apply((document) => {
-                    const problem = checkCustomerManagedPolicy(`policyArns[${index}]`, policyArn, document, false);
+                    const problem = checkCustomerManagedPolicy(`policyArns[${index}]`, policyArn, document);
                     if (problem !== undefined) {
                         throw new pulumi.ResourceError(problem, parent);
                     }

@@ -122,14 +122,11 @@ export function checkManagedPolicyBreadth(field: string, policyArn: string, allo
 
 /**
  * The problem of a customer-managed policy of `policyArns`, judged by its document (the default
- * version, as IAM holds it) with the escalation model the pack uses: a path it opens needs
- * `allowBroadPermissions`, and a document that cannot be read is refused, since what it grants
- * cannot be judged.
+ * version, as IAM holds it) with the escalation model the pack uses: a path it opens, or a document
+ * that cannot be read (what it grants cannot be judged), is a problem. Only bindings without
+ * `allowBroadPermissions` ask, so the opt-in is the caller's (judgedCustomerPolicies).
  */
-export function checkCustomerManagedPolicy(field: string, policyArn: string, document: unknown, allowBroadPermissions: boolean): string | undefined {
-    if (allowBroadPermissions) {
-        return undefined;
-    }
+export function checkCustomerManagedPolicy(field: string, policyArn: string, document: unknown): string | undefined {
     const read = grantStatementsOf(document, `${field} ${policyArn} `);
     if ("error" in read) {
         return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, ${read.error}, so what it grants cannot be judged; fix the policy, or ${broadOptIn}`;
