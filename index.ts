@@ -2,10 +2,14 @@
  * The Pulumi program: reads and validates the stack's configuration, creates its resources, and
  * exports what a platform engineer needs to reach the cluster and check the reader.
  */
+import { mapOnlyTypeScriptFrames } from "@eks-irsa/components";
 import * as pulumi from "@pulumi/pulumi";
 
 import { configWarnings, loadConfig } from "./program/config";
 import { createInfrastructure } from "./program/infrastructure";
+
+// Before any resource: the SDK formats a stack trace for each promise it creates (components/stackTraces.ts).
+mapOnlyTypeScriptFrames();
 
 const config = loadConfig();
 for (const warning of configWarnings(config)) {

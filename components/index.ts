@@ -22,3 +22,5 @@ export type { ShardableCluster, TrustGroup } from "./fleet/sharding";
 export { mergeWorkload, oidcProviderQuota, planFleet } from "./fleet/plan";
 export type { FleetPlan, PlannedRole, PlannedWorkload } from "./fleet/plan";
 export type { PodIdentityClusterArgs } from "./podIdentityBinding";
+export { mapOnlyTypeScriptFrames, narrowedFormatter, typeScriptFramesOnly } from "./stackTraces";
+export type { StackTraceFormatter } from "./stackTraces";

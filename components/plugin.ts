@@ -5,6 +5,10 @@
 import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
 
 import { pulumiComponents, pulumiPackageName } from "./pulumiPackage";
+import { mapOnlyTypeScriptFrames } from "./stackTraces";
+
+// Before any Construct: the SDK formats a stack trace for each promise it creates (stackTraces.ts).
+mapOnlyTypeScriptFrames();
 
 // Pulumi's plugin runner awaits what the entry point exports, and reports a failure to serve.
 export = componentProviderHost({ name: pulumiPackageName, components: pulumiComponents });

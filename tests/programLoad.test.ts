@@ -116,6 +116,13 @@ describe("pulumi up after npm ci: the language host loads the program, with no b
         }
     });
 
+    it("narrows the source mapping of stack traces to the TypeScript frames, first thing in the program (a program that does not keeps ts-node's, which rewrites every frame)", () => {
+        for (const stack of stacks) {
+            assert.equal(runs[stack].report!.stackTraces, "typescript-frames-only", stack);
+        }
+        assert.equal(probe.report!.stackTraces, "every-frame");
+    });
+
     it("transpiles only, as Pulumi.yaml's tsconfig says: type checking is npm test's", () => {
         assert.equal(readRuntimeOptions(copy).tsconfig, "tsconfig.deploy.json");
         for (const stack of stacks) {

@@ -15,6 +15,11 @@ import * as path from "node:path";
 
 import type * as pulumi from "@pulumi/pulumi";
 
+import { mapOnlyTypeScriptFrames } from "../components/stackTraces";
+
+// As the program and the plugin do: the SDK's stack trace per promise maps only the TypeScript frames.
+mapOnlyTypeScriptFrames();
+
 /**
  * Unhandled rejections: mocha re-emits them on the process and, without another listener, they
  * vanish. Those the tests provoke on purpose are components refusing a value once an Output is known

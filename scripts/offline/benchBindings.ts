@@ -3,10 +3,13 @@
  * Pulumi stack under the mock engine, timed until the engine has registered every resource. Prints
  * one JSON line: the time, the registered resources, and the memory before and at the peak.
  *
- *   node --conditions=eks-irsa-source -r ts-node/register/transpile-only benchBindings.ts <irsa|pod-identity> <N> [--count]
+ *   node --conditions=eks-irsa-source -r ts-node/register/transpile-only benchBindings.ts <irsa|pod-identity> <N> [--count] [--map-all-frames]
  *
- * With --count (a run of its own, since counting costs time), it also counts the Outputs, applies and
- * promises the SDK creates for the bindings.
+ * The bindings run as this repository's program runs them, with only the TypeScript frames of the
+ * SDK's stack traces source-mapped (components/stackTraces.ts); --map-all-frames leaves ts-node's
+ * source-map support rewriting every frame, as in a program that does not narrow it. With --count (a
+ * run of its own, since counting costs time), it also counts the Outputs, applies and promises the SDK
+ * creates for the bindings.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -16,6 +19,7 @@ import { createMockEngine, sentinels } from "./mocks";
 export interface BindingsMeasurement {
     kind: string;
     count: number;
+    framesMapped: FramesMapped;
     /** From the first constructor call until every registration is in. */
     milliseconds: number;
     registered: number;
@@ -65,11 +69,18 @@ function countSdkWork(): { outputs: number; applies: number; promises: number } 
 export const benchBucketArn = "arn:aws:s3:::reports";
 export const benchOidcProviderArn = `arn:aws:iam::${sentinels.accountId}:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/${sentinels.oidcIssuerId}`;
 
-async function main(kind: string, count: number, countWork: boolean): Promise<BindingsMeasurement> {
+/** Which stack frames ts-node's source-map support rewrites: only the TypeScript ones, as the program installs it, or all of them, its default. */
+export type FramesMapped = "typescript" | "all";
+
+async function main(kind: string, count: number, countWork: boolean, framesMapped: FramesMapped): Promise<BindingsMeasurement> {
     const engine = createMockEngine({ accountId: sentinels.accountId, region: "us-west-2" });
     await pulumi.runtime.setMocks(engine.mocks, "eks-irsa-bench", "bench", false);
     // Loaded (and compiled) before the clock starts: only the bindings are measured.
-    const { IrsaBinding, PodIdentityBinding } = await import("@eks-irsa/components");
+    const { IrsaBinding, PodIdentityBinding, mapOnlyTypeScriptFrames } = await import("@eks-irsa/components");
+    if (framesMapped === "typescript") {
+        // As this repository's program and plugin run the components (components/stackTraces.ts).
+        mapOnlyTypeScriptFrames();
+    }
     const rssBeforeKiB = Math.round(process.memoryUsage().rss / 1024);
     const counts = countWork ? countSdkWork() : { outputs: 0, applies: 0, promises: 0 };
     const started = process.hrtime.bigint();
@@ -93,6 +104,7 @@ async function main(kind: string, count: number, countWork: boolean): Promise<Bi
     return {
         kind,
         count,
+        framesMapped,
         milliseconds: Number(process.hrtime.bigint() - started) / 1e6,
         registered: engine.registered.length,
         rssBeforeKiB,
@@ -102,12 +114,12 @@ async function main(kind: string, count: number, countWork: boolean): Promise<Bi
 }
 
 if (require.main === module) {
-    const [kind, countText, countFlag] = process.argv.slice(2);
-    if ((kind !== "irsa" && kind !== "pod-identity") || !/^\d+$/.test(countText ?? "") || (countFlag !== undefined && countFlag !== "--count")) {
-        process.stderr.write("usage: benchBindings.ts <irsa|pod-identity> <N> [--count]\n");
+    const [kind, countText, ...flags] = process.argv.slice(2);
+    if ((kind !== "irsa" && kind !== "pod-identity") || !/^\d+$/.test(countText ?? "") || flags.some((flag) => flag !== "--count" && flag !== "--map-all-frames")) {
+        process.stderr.write("usage: benchBindings.ts <irsa|pod-identity> <N> [--count] [--map-all-frames]\n");
         process.exit(2);
     }
-    main(kind, Number(countText), countFlag === "--count").then(
+    main(kind, Number(countText), flags.includes("--count"), flags.includes("--map-all-frames") ? "all" : "typescript").then(
         (measurement) => {
             process.stdout.write(`${JSON.stringify(measurement)}\n`);
             process.exit(0);

@@ -29,7 +29,9 @@ function providerArnOf(index: number): string {
 async function main(workloads: number, clusters: number): Promise<FleetMeasurement> {
     const engine = createMockEngine({ accountId: sentinels.accountId, region: "us-west-2" });
     await pulumi.runtime.setMocks(engine.mocks, "eks-irsa-bench", "bench", false);
-    const { WorkloadIdentities } = await import("@eks-irsa/components");
+    const { WorkloadIdentities, mapOnlyTypeScriptFrames } = await import("@eks-irsa/components");
+    // As this repository's program runs the components (components/stackTraces.ts).
+    mapOnlyTypeScriptFrames();
     const started = process.hrtime.bigint();
     await pulumi.runtime.runInPulumiStack(async () => {
         // Each workload reads its own prefix; the fleet creates roles only (the charts own the ServiceAccounts).

@@ -74,6 +74,8 @@ export interface LanguageHostReport {
     outputs: Record<string, string>;
     /** How the language host set up ts-node. */
     tsNode: { transpileOnly: boolean; configFile: string | undefined; noCheck: boolean; transpiler: "swc" | "typescript" } | undefined;
+    /** Who formats stack traces once the program has run (see components/stackTraces.ts): its formatter, ts-node's source-map support alone, or V8. */
+    stackTraces: "typescript-frames-only" | "every-frame" | "v8";
     execArgv: string[];
     /** Where `@eks-irsa/components` resolves from the project, if anywhere. */
     components: string | undefined;

@@ -107,6 +107,10 @@ async function main() {
             // The transpiler ts-node was set up with, and whose compiler this process actually loaded.
             transpiler: tsNode.options.swc === true && Object.keys(require.cache).some((file) => file.includes(`${path.sep}@swc${path.sep}core${path.sep}`)) ? "swc" : "typescript",
         },
+        // Who formats stack traces once the program has run: components/stackTraces.ts's formatter (which
+        // marks itself), another (ts-node's source-map support, rewriting every frame), or V8 alone.
+        stackTraces:
+            Error.prepareStackTrace === undefined ? "v8" : Symbol.for("eks-irsa.stackTraces.typeScriptFramesOnly") in Error.prepareStackTrace ? "typescript-frames-only" : "every-frame",
         execArgv: process.execArgv,
         components,
         milliseconds: Number(process.hrtime.bigint() - started) / 1e6,
