@@ -66,8 +66,47 @@ function writesOf(service: string): CatalogueAction[] {
     return writesByService.get(service) ?? writesByService.set(service, catalogueActions(service).filter(isWriteAction)).get(service)!;
 }
 
-/** The actions a statement grants: its patterns expanded, or, with NotAction, every action but those. */
-export function grantedActions(statement: GrantStatement): CatalogueAction[] {
+/** What a statement's action patterns (Action or NotAction) grant, worked out once for each set of patterns. */
+interface ActionAnalysis {
+    granted: CatalogueAction[];
+    /** The granted actions' names, lowercased. */
+    grantedNames: Set<string>;
+    coverage: { all: string[]; most: string[] };
+    /** The granted IAM actions that write permissions, and those of other services. */
+    iamPolicyWrites: string[];
+    resourcePolicyWrites: string[];
+}
+
+/**
+ * The analyses by patterns: the same few patterns recur in every role a stack, a fleet or a suite
+ * judges, and `*` alone is the whole catalogue. Bounded, since a pack runs for a whole preview.
+ */
+const analyses = new Map<string, ActionAnalysis>();
+const analysesKept = 512;
+
+function actionAnalysis(statement: GrantStatement): ActionAnalysis {
+    const key = JSON.stringify(statement.notActions !== undefined ? { notActions: statement.notActions } : { actions: statement.actions ?? [] });
+    const cached = analyses.get(key);
+    if (cached !== undefined) {
+        return cached;
+    }
+    const granted = expandStatementActions(statement);
+    const writes = (iam: boolean): string[] => granted.filter((action) => action.name.toLowerCase().startsWith("iam:") === iam && writesPermissions(action)).map((action) => action.name);
+    const analysis: ActionAnalysis = {
+        granted,
+        grantedNames: names(granted),
+        coverage: serviceCoverage(statement, granted),
+        iamPolicyWrites: writes(true),
+        resourcePolicyWrites: writes(false),
+    };
+    if (analyses.size >= analysesKept) {
+        analyses.clear();
+    }
+    analyses.set(key, analysis);
+    return analysis;
+}
+
+function expandStatementActions(statement: GrantStatement): CatalogueAction[] {
     if (statement.notActions !== undefined) {
         const excluded = names(statement.notActions.flatMap(expandActionPattern));
         return everyAction().filter((action) => !excluded.has(action.name.toLowerCase()));
@@ -79,10 +118,15 @@ export function grantedActions(statement: GrantStatement): CatalogueAction[] {
     return [...seen.values()];
 }
 
+/** The actions a statement grants: its patterns expanded, or, with NotAction, every action but those. */
+export function grantedActions(statement: GrantStatement): readonly CatalogueAction[] {
+    return actionAnalysis(statement).granted;
+}
+
 /** The actions granted through wildcards (or NotAction): the only ones that can add up to a whole service. */
-function wildcardGrantedActions(statement: GrantStatement): CatalogueAction[] {
+function wildcardGrantedActions(statement: GrantStatement, granted: CatalogueAction[]): CatalogueAction[] {
     if (statement.notActions !== undefined) {
-        return grantedActions(statement);
+        return granted;
     }
     return (statement.actions ?? []).filter((action) => /[*?]/.test(action)).flatMap(expandActionPattern);
 }
@@ -91,22 +135,22 @@ function wildcardGrantedActions(statement: GrantStatement): CatalogueAction[] {
  * The services of which a statement's wildcards grant every action, and those of which they grant
  * most of the actions that change something (reads alone, such as `s3:Get*`, are not "most").
  */
-function serviceCoverage(statement: GrantStatement): { all: string[]; most: string[] } {
+function serviceCoverage(statement: GrantStatement, granted: CatalogueAction[]): { all: string[]; most: string[] } {
     const byService = new Map<string, Set<string>>();
-    for (const action of wildcardGrantedActions(statement)) {
+    for (const action of wildcardGrantedActions(statement, granted)) {
         const service = action.name.split(":")[0].toLowerCase();
         (byService.get(service) ?? byService.set(service, new Set()).get(service)!).add(action.name.toLowerCase());
     }
     const all: string[] = [];
     const most: string[] = [];
-    for (const [service, granted] of byService) {
+    for (const [service, grantedOfService] of byService) {
         const actions = catalogueActions(service);
         if (actions.length === 0) {
             continue;
         }
         const writes = writesOf(service);
-        const grantedWrites = writes.filter((action) => granted.has(action.name.toLowerCase()));
-        if (granted.size === actions.length) {
+        const grantedWrites = writes.filter((action) => grantedOfService.has(action.name.toLowerCase()));
+        if (grantedOfService.size === actions.length) {
             all.push(service);
         } else if (writes.length > 0 && grantedWrites.length / writes.length > mostOfServiceShare) {
             most.push(service);
@@ -125,8 +169,7 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if (statement.effect !== "Allow") {
         return [];
     }
-    const granted = grantedActions(statement);
-    const grantedNames = names(granted);
+    const { grantedNames, coverage, iamPolicyWrites, resourcePolicyWrites } = actionAnalysis(statement);
     const resources = statement.resources ?? [];
     const resourceText = statement.notResources !== undefined ? `NotResource ${shown(statement.notResources)}` : `on ${shown(resources)}`;
     const unnamed = (shape?: ArnShape): boolean =>
@@ -138,7 +181,6 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
         capabilities.push({ id, evidence: `${statement.label} grants ${shown(actions)}${withResources ? ` ${resourceText}` : ""}` });
     };
 
-    const coverage = serviceCoverage(statement);
     const services = coverage.all.length > 0 ? servicesWithActions() : [];
     const written = statement.notActions !== undefined ? [`NotAction ${shown(statement.notActions)}`] : (statement.actions ?? []).filter((action) => /[*?]/.test(action));
     if (services.length > 0 && coverage.all.length === services.length) {
@@ -153,9 +195,8 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
             evidence: `${statement.label} grants all or most actions of ${shown(serviceWide)} (${shown(written)})`,
         });
     }
-    const iamPolicyWrites = granted.filter((action) => action.name.toLowerCase().startsWith("iam:") && writesPermissions(action));
     if (iamPolicyWrites.length > 0 && reachesAny(iamArnShape)) {
-        add("iam-policy-write", iamPolicyWrites.map((action) => action.name), true);
+        add("iam-policy-write", iamPolicyWrites, true);
     }
     if (grantedNames.has("iam:passrole") && unnamed(roleArnShape)) {
         add("pass-unnamed-role", ["iam:PassRole"], true);
@@ -183,9 +224,8 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if (clusterAccess.length > 0 && unnamed()) {
         add("cluster-access-write", clusterAccess, true);
     }
-    const resourcePolicyWrites = granted.filter((action) => !action.name.toLowerCase().startsWith("iam:") && writesPermissions(action));
     if (resourcePolicyWrites.length > 0 && unnamed()) {
-        add("resource-policy-write", resourcePolicyWrites.map((action) => action.name), true);
+        add("resource-policy-write", resourcePolicyWrites, true);
     }
     return capabilities;
 }

@@ -36,6 +36,10 @@ function servicesOf(pattern: string): string[] {
     return catalogueServices().filter((service) => service.startsWith(prefix));
 }
 
+/** Wildcard patterns already expanded: a role's policies, and a stack's roles, repeat the same few. */
+const expandedPatterns = new Map<string, CatalogueAction[]>();
+const expandedPatternsKept = 1024;
+
 /**
  * The catalogue's actions an action pattern grants (`s3:Get*`, `iam:**`, `*`, `s?:*`). A name the
  * catalogue does not know is kept as written, so that a list of actions still recognises it.
@@ -49,8 +53,17 @@ export function expandActionPattern(pattern: string): CatalogueAction[] {
     if (/^\*+$/.test(pattern)) {
         return everyAction();
     }
+    const cached = expandedPatterns.get(pattern);
+    if (cached !== undefined) {
+        return cached;
+    }
     const regex = iamPatternRegExp(pattern);
-    return servicesOf(pattern).flatMap((service) => catalogueActions(service).filter((action) => regex.test(action.name)));
+    const expanded = servicesOf(pattern).flatMap((service) => catalogueActions(service).filter((action) => regex.test(action.name)));
+    if (expandedPatterns.size >= expandedPatternsKept) {
+        expandedPatterns.clear();
+    }
+    expandedPatterns.set(pattern, expanded);
+    return expanded;
 }
 
 let allActions: CatalogueAction[] | undefined;
