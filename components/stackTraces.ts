@@ -30,16 +30,54 @@ function isCompiledTypeScript(frame: NodeJS.CallSite): boolean {
 }
 
 /**
+ * What a frame's line of a trace is made of, besides its position: the same key, the same line. The
+ * SDK's traces repeat the same few frames of a program thousands of times.
+ */
+function frameKey(frame: NodeJS.CallSite): string {
+    return [
+        frame.getFileName(),
+        frame.getLineNumber(),
+        frame.getColumnNumber(),
+        frame.getTypeName(),
+        frame.getFunctionName(),
+        frame.getMethodName(),
+        frame.isConstructor(),
+        frame.isToplevel(),
+        frame.isAsync(),
+        frame.isPromiseAll(),
+        frame.getPromiseIndex(),
+        frame.isEval(),
+    ].join("\u0000");
+}
+
+/** Lines of mapped frames kept by a formatter; more are mapped again, never wrongly. */
+const mappedLinesKept = 20000;
+
+/**
  * A formatter that formats the frames of compiled TypeScript as `mapped` does, and every other frame
- * as V8 does. `mapped` is given one frame at a time; the error's first line (`Name: message`, or
- * `Name [CODE]: message` for Node.js's errors) is `mapped`'s, whatever the frames.
+ * as V8 does. `mapped` is given one frame at a time (and each distinct frame once); the error's
+ * first line (`Name: message`, or `Name [CODE]: message` for Node.js's errors) is `mapped`'s,
+ * whatever the frames.
  */
 export function typeScriptFramesOnly(mapped: StackTraceFormatter): StackTraceFormatter {
+    const mappedLines = new Map<string, string>();
+    const mappedLine = (error: Error, frame: NodeJS.CallSite, header: string): string => {
+        const key = frameKey(frame);
+        let line = mappedLines.get(key);
+        if (line === undefined) {
+            line = String(mapped(error, [frame])).slice(header.length);
+            if (mappedLines.size >= mappedLinesKept) {
+                mappedLines.clear();
+            }
+            mappedLines.set(key, line);
+        }
+        return line;
+    };
     const formatter: StackTraceFormatter = (error, frames) => {
         const header = String(mapped(error, []));
         let trace = header;
         for (const frame of frames) {
-            trace += isCompiledTypeScript(frame) ? String(mapped(error, [frame])).slice(header.length) : `\n    at ${frame.toString()}`;
+            trace += isCompiledTypeScript(frame) ? mappedLine(error, frame, header) : `\n    at ${frame.toString()}`;
         }
         return trace;
     };

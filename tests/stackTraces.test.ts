@@ -84,18 +84,28 @@ describe("stack traces: source-mapped where the TypeScript is, as V8 prints them
         assert.equal((errorHere().stack ?? "").split("\n")[0], "Error: made here");
     });
 
-    it("formats each frame once, with the formatter it narrows given only the TypeScript frames", () => {
+    it("gives the formatter it narrows only the TypeScript frames, one at a time, and each distinct frame once", () => {
         const given: string[][] = [];
         const recording: StackTraceFormatter = (error, frames) => {
             given.push(frames.map((frame) => path.basename(frame.getFileName() ?? "")));
             return `${error.name}: ${error.message}${frames.map((frame) => `\n    at mapped ${path.basename(frame.getFileName() ?? "")}`).join("")}`;
         };
-        const stack = withFormatter(typeScriptFramesOnly(recording), sdkPromiseStack);
+        const narrowing = typeScriptFramesOnly(recording);
+        const traced = (): string => withFormatter(narrowing, sdkPromiseStack);
+        const stack = traced();
         const lines = stack.split("\n");
         assert.equal(lines[0], "Error: ");
         assert.match(lines[1], /^ {4}at Object\.debuggablePromise \(.*debuggable\.js:\d+:\d+\)$/);
         assert.ok(lines.includes("    at mapped stackTraces.test.ts"), stack);
         assert.ok(given.every((files) => files.length === 0 || (files.length === 1 && files[0].endsWith(".ts"))), JSON.stringify(given));
+        // The same call again: the same trace, without mapping a frame again (only the first line is asked for).
+        given.length = 0;
+        assert.equal(traced(), stack);
+        assert.deepEqual(given, [[]]);
+        // Another call site: its own frame is mapped.
+        const elsewhere = withFormatter(narrowing, () => sdkPromiseStack());
+        assert.notEqual(elsewhere, stack);
+        assert.ok(given.some((files) => files.length === 1), JSON.stringify(given));
     });
 
     it("installs once, and leaves a process without a formatter (JavaScript, no ts-node) to V8", () => {
