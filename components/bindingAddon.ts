@@ -135,6 +135,15 @@ export function withAddon<T extends BindingArgs>(args: T, selected: SelectedAddo
     };
 }
 
+/**
+ * How a binding's own arguments name entry `index` of its `policyArns` once the add-on's are merged
+ * in front of them (withAddon): `policyArns[i]` for the binding's own, `addon.<name>` for the add-on's.
+ */
+export function policyArnFieldOf(selected: SelectedAddon | undefined): (index: number) => string {
+    const fromAddon = selected?.permissions.policyArns.length ?? 0;
+    return (index) => (index < fromAddon ? `addon.${selected!.name} (its policy ${index})` : `policyArns[${index - fromAddon}]`);
+}
+
 /** The first required argument missing: one the engine let through (other languages' SDKs may not check). */
 function missingRequired(args: { [field: string]: unknown }, fields: string[], addon: SelectedAddon | undefined): string | undefined {
     const missing = fields.find((field) => args[field] === undefined || args[field] === null);

@@ -8,14 +8,30 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { awsManagedPolicyName } from "./iam";
-import { checkCustomerManagedPolicy } from "./permissions";
+import { checkCustomerManagedPolicy, customerPolicyReadProblem } from "./permissions";
+
+/** The document of a customer-managed policy as IAM holds it, or the read's error as the engine reports it. */
+async function readCustomerPolicy(parent: pulumi.Resource, policyArn: string): Promise<{ document: string } | { error: string }> {
+    try {
+        return { document: (await aws.iam.getPolicy({ arn: policyArn }, { parent })).policy };
+    } catch (error) {
+        return { error: error instanceof Error ? error.message : String(error) };
+    }
+}
 
 /**
  * The reads and judgements of the customer-managed entries of `policyArns`; it fails with a
- * ResourceError naming the entry and the paths its document opens. Undefined when no entry needs a
- * read (every one known and AWS-managed, or broad permissions allowed), so the common case costs nothing.
+ * ResourceError naming the entry and the paths its document opens, or that IAM did not give it
+ * (a policy that does not exist). Undefined when no entry needs a read (every one known and
+ * AWS-managed, or broad permissions allowed), so the common case costs nothing.
+ * @param fieldOf how the binding's arguments name entry `index` of `policyArns` (by default `policyArns[index]`)
  */
-export function judgedCustomerPolicies(parent: pulumi.Resource, policyArns: pulumi.Input<string>[], allowBroadPermissions: boolean): pulumi.Output<void> | undefined {
+export function judgedCustomerPolicies(
+    parent: pulumi.Resource,
+    policyArns: pulumi.Input<string>[],
+    allowBroadPermissions: boolean,
+    fieldOf: (index: number) => string = (index) => `policyArns[${index}]`,
+): pulumi.Output<void> | undefined {
     if (allowBroadPermissions) {
         return undefined;
     }
@@ -24,17 +40,16 @@ export function judgedCustomerPolicies(parent: pulumi.Resource, policyArns: pulu
             return [];
         }
         return [
-            pulumi.output(entry).apply((policyArn) => {
+            pulumi.output(entry).apply(async (policyArn) => {
                 if (awsManagedPolicyName(policyArn) !== undefined) {
                     return undefined;
                 }
-                return aws.iam.getPolicyOutput({ arn: policyArn }, { parent }).policy.apply((document) => {
-                    const problem = checkCustomerManagedPolicy(`policyArns[${index}]`, policyArn, document);
-                    if (problem !== undefined) {
-                        throw new pulumi.ResourceError(problem, parent);
-                    }
-                    return undefined;
-                });
+                const read = await readCustomerPolicy(parent, policyArn);
+                const problem = "error" in read ? customerPolicyReadProblem(fieldOf(index), policyArn, read.error) : checkCustomerManagedPolicy(fieldOf(index), policyArn, read.document);
+                if (problem !== undefined) {
+                    throw new pulumi.ResourceError(problem, parent);
+                }
+                return undefined;
             }),
         ];
     });

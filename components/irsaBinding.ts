@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { resolveAddon } from "./bindingAddon";
+import { policyArnFieldOf, resolveAddon } from "./bindingAddon";
 import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
@@ -164,7 +164,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
         });
         const trustPolicy = select(trust, (known) => known.policy);
 
-        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 });
+        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0, policyArnField: policyArnFieldOf(resolved.addon) });
         const pods = createBindingPods(this, name, args, shape, plan, {
             annotations: irsaServiceAccountAnnotations(roleArn),
             region: select(trust, (known) => known.region),

@@ -135,6 +135,28 @@ export function checkCustomerManagedPolicy(field: string, policyArn: string, doc
     return findings.length === 0 ? undefined : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, opens ${pathProblem(findings)}`;
 }
 
+/** The longest part of a read's error a message quotes: the provider's own sentence, not its whole trace. */
+const readDetailLimit = 300;
+
+/**
+ * The problem of a customer-managed policy of `policyArns` that IAM did not give (its
+ * `aws.iam.getPolicy` read failed): what cannot be read cannot be judged, so it is not attached.
+ * `detail` is the read's error as the engine reports it (empty when it says nothing); IAM's
+ * `NoSuchEntity` means no policy of that ARN exists (or it is not attachable).
+ */
+export function customerPolicyReadProblem(field: string, policyArn: string, detail: string): string {
+    const text = detail.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
+    const quoted = text.length > readDetailLimit ? `${text.slice(0, readDetailLimit)}...` : text;
+    const why = /NoSuchEntity|does not exist/i.test(text)
+        ? "IAM holds no policy of that ARN (NoSuchEntity), or none that can be attached"
+        : "its document could not be read from IAM (aws.iam.getPolicy failed)";
+    return (
+        `${field} ${JSON.stringify(policyArn)} is invalid: ${why}${quoted === "" ? "" : `: ${quoted}`}. ` +
+        "A customer-managed policy is judged by its document (its default version, read with iam:GetPolicy and iam:GetPolicyVersion) before the role is created, " +
+        `and one that cannot be read cannot be judged; check the ARN's account, path and name, pass the arn Output of a policy this stack creates, let the deployer read it, or ${broadOptIn}`
+    );
+}
+
 /** The first problem of one statement: its actions, resources and conditions. */
 export function checkPolicyStatement(field: string, statement: ResolvedPolicyStatement, allowBroadPermissions: boolean): string | undefined {
     const problem = (path: string, value: unknown, rule: string): string => `${field}.${path} ${JSON.stringify(value)} is invalid: ${rule}`;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { resolveAddon } from "./bindingAddon";
+import { policyArnFieldOf, resolveAddon } from "./bindingAddon";
 import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
@@ -270,7 +270,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             );
         }
 
-        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget });
+        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget, policyArnField: policyArnFieldOf(resolved.addon) });
         const subjects: { namespace: pulumi.Input<string>; serviceAccountName: pulumi.Input<string> }[] = [
             { namespace: select(plan, (known) => known.namespace), serviceAccountName: select(plan, (known) => known.serviceAccountName) },
             ...shape.additionalServiceAccounts,

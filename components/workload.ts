@@ -33,7 +33,7 @@ export function createBindingRole(
     args: BindingArgs,
     plan: Eventually<BindingPlan>,
     trustPolicy: pulumi.Input<string>,
-    options: { statementsPolicy: boolean },
+    options: { statementsPolicy: boolean; policyArnField?: (index: number) => string },
 ): BindingRole {
     const opts = { parent };
     if (args.roleArn !== undefined) {
@@ -52,7 +52,7 @@ export function createBindingRole(
     }
     const policyArns = (args.policyArns ?? []).map((_, index) => select(plan, (known) => known.policyArns[index]));
     // The role waits for the customer-managed policies' judgement, so a refused one creates nothing.
-    const customerPolicies = judgedCustomerPolicies(parent, policyArns, args.allowBroadPermissions ?? false);
+    const customerPolicies = judgedCustomerPolicies(parent, policyArns, args.allowBroadPermissions ?? false, options.policyArnField);
     const role = new aws.iam.Role(
         name,
         {

@@ -93,6 +93,19 @@ describe("customer-managed policies in policyArns, judged by their documents", (
         );
     });
 
+    it("refuses a policy IAM does not hold, naming the entry the binding was given, the rule and IAM's answer, before the role exists", async () => {
+        const missing = `arn:aws:iam::${mockAccountId}:policy/team/not-there`;
+        await assertRefused(
+            (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", missing] }), opts),
+            /policyArns\[1\] "arn:aws:iam::\d+:policy\/team\/not-there" is invalid: IAM holds no policy of that ARN \(NoSuchEntity\).*NoSuchEntity: Policy .* does not exist.*judged by its document .* before the role is created.*allowBroadPermissions/,
+        );
+        // Known only later, and behind an add-on's own policies: the entry is named as the binding's arguments name it.
+        await assertRefused(
+            (name, opts) => new PodIdentityBinding(name, { clusterName: "demo", addon: { ebsCsiDriver: {} }, serviceAccountMode: "none", reader: { enabled: false }, policyArns: [pulumi.output(missing)] }, opts),
+            /policyArns\[0\] "arn:aws:iam::\d+:policy\/team\/not-there" is invalid: IAM holds no policy of that ARN/,
+        );
+    });
+
     it("judges an ARN known only later (a policy of the same stack) once it is known", async () => {
         const everything = documentOf({ Effect: "Allow", NotAction: "sts:GetCallerIdentity", Resource: "*" });
         assert.equal(await allowedByIdentityPolicy(everything, { action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${mockAccountId}:role/any` }), true);

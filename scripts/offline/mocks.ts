@@ -193,8 +193,9 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
                     const policyArn = String(args.inputs.arn);
                     const policy = customerPolicies.get(policyArn);
                     if (policy === undefined) {
-                        // As IAM answers for a policy that does not exist.
-                        throw new Error(`reading IAM Policy (${policyArn}): NoSuchEntity: Policy ${policyArn} does not exist or is not attachable.`);
+                        // As IAM answers for a policy that does not exist; the engine hands the SDK the message as the gRPC error's details.
+                        const message = `invocation of aws:iam/getPolicy:getPolicy returned an error: reading IAM Policy (${policyArn}): NoSuchEntity: Policy ${policyArn} does not exist or is not attachable.`;
+                        throw Object.assign(new Error(message), { details: message });
                     }
                     return { arn: policyArn, id: policyArn, name: policyArn.slice(policyArn.lastIndexOf("/") + 1), path: "/", policy };
                 }
