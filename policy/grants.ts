@@ -377,3 +377,14 @@ export function linksTo(linkTo: RoleLink, role: { urn: string; label: string; re
     const ours = new Set(role.references.flatMap(referenceForms));
     return linkTo.references.flatMap(referenceForms).some((reference) => ours.has(reference));
 }
+
+/** The link of an attachment's policy: the ARN it names, or the reference it holds. */
+export function policyLinkOf(content: { policyArn: string; dependencies: string[] } | { policyReference: RoleLink }): RoleLink {
+    return "policyArn" in content ? { references: [content.policyArn], dependencies: content.dependencies, unknownReference: false } : content.policyReference;
+}
+
+/** The customer-managed policy of this stack an attachment names, if the stack holds it. */
+export function attachedStackPolicy(content: { policyArn: string; dependencies: string[] } | { policyReference: RoleLink }, stack: StackGrants): PolicyRecord | undefined {
+    const link = policyLinkOf(content);
+    return stack.policies.find((each) => linksTo(link, each));
+}

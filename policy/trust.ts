@@ -259,3 +259,50 @@ export function isWorkloadTrustPolicy(document: unknown): boolean {
         ({ statement }) => isAllow(statement) && (trustedIssuers(statement).length > 0 || isPodIdentityStatement(statement)),
     );
 }
+
+/** The AWS principals a trust policy lets call `sts:AssumeRole`: the ARNs it names, the accounts it names (`<id>` or `arn:...:root`), or anyone. */
+export interface AwsTrustees {
+    principals: string[];
+    accounts: string[];
+    /** A `*` principal (in any form) or NotPrincipal: every principal the identity policies let call it. */
+    anyone: boolean;
+}
+
+/**
+ * Who among AWS principals a trust policy admits to `sts:AssumeRole`, by its `Allow` statements and
+ * whatever their conditions (a condition is the caller's to meet, so it is not counted as a bound
+ * here). In the same account, a trust naming a principal's ARN admits it without an identity policy;
+ * one naming the account admits every principal whose identity policy allows the call. Undefined
+ * when the document cannot be read.
+ */
+export function awsTrusteesOf(document: unknown): AwsTrustees | undefined {
+    const parsed = parsePolicyDocument(document);
+    if ("error" in parsed) {
+        return undefined;
+    }
+    const trustees: AwsTrustees = { principals: [], accounts: [], anyone: false };
+    for (const { statement } of parsed.statements) {
+        if (!isAllow(statement) || !statementCoversAction(statement, "sts:AssumeRole")) {
+            continue;
+        }
+        if (statement.NotPrincipal !== undefined) {
+            trustees.anyone = true;
+            continue;
+        }
+        const principals = principalsOf(statement);
+        if (principals["*"] !== undefined) {
+            trustees.anyone = true;
+        }
+        for (const principal of principals.AWS ?? []) {
+            const account = /^(\d{12})$/.exec(principal)?.[1] ?? /^arn:[^:]+:iam::(\d{12}):root$/.exec(principal)?.[1];
+            if (principal === "*") {
+                trustees.anyone = true;
+            } else if (account !== undefined) {
+                trustees.accounts.push(account);
+            } else {
+                trustees.principals.push(principal);
+            }
+        }
+    }
+    return trustees;
+}

@@ -2,6 +2,7 @@
  * Which roles pods can hold, and what every grant to them opens in the escalation model shared
  * with the components (components/iam). A role is judged as a workload role when its trust admits
  * IRSA or EKS Pod Identity, when a Pod Identity association names it (as its role or target role),
+ * when pods reach it from such a role by role chaining (policy/chains.ts: the role may assume it),
  * and, failing closed, when its trust is not known (preview) or cannot be read, or when a grant
  * names a role this stack does not hold.
  */
@@ -16,7 +17,8 @@ import {
     pathsOf,
     statementCapabilities,
 } from "@eks-irsa/components/iam";
-import { GrantRecord, linksTo, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
+import { attachedStackPolicy, GrantRecord, linksTo, policyLinkOf, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
+import { chainedRoles, describeChain } from "./chains";
 import { isWorkloadTrustPolicy } from "./trust";
 import { parsePolicyDocument } from "./documents";
 
@@ -40,7 +42,8 @@ export interface JudgementOptions {
     allowedBroadPolicyNames: string[];
 }
 
-function workloadReason(role: RoleRecord, stack: StackGrants): string | undefined {
+/** Why pods hold a role themselves (its trust, an association, or a trust the pack cannot read), if they do. */
+function heldByPods(role: RoleRecord, stack: StackGrants): string | undefined {
     const association = stack.associations.find((each) => each.roles.some((link) => linksTo(link, role)));
     if (association !== undefined) {
         return `${association.label} gives its credentials to pods (roleArn or targetRoleArn)`;
@@ -82,7 +85,7 @@ function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRec
         const missing = content.exclusiveNames.filter((name) => !held.includes(name));
         return missing.length === 0 ? { capabilities: [] } : { capabilities: [], unreadable: `cannot be judged: it keeps inline policies ${JSON.stringify(missing)} that no policy resource of this stack holds, so their documents cannot be read` };
     }
-    const policyLink: RoleLink = "policyArn" in content ? { references: [content.policyArn], dependencies: content.dependencies, unknownReference: false } : content.policyReference;
+    const policyLink = policyLinkOf(content);
     if ("policyArn" in content) {
         const name = awsManagedPolicyName(content.policyArn);
         const managed = managedPolicyCapabilities(content.policyArn);
@@ -103,7 +106,7 @@ function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRec
             };
         }
     }
-    const policy = stack.policies.find((each) => linksTo(policyLink, each));
+    const policy = attachedStackPolicy(content, stack);
     if (policy === undefined) {
         return {
             capabilities: [],
@@ -121,11 +124,17 @@ export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions
     const judged = new Map<string, { judgement: WorkloadJudgement; capabilities: { capability: Capability; urn: string }[] }>();
     const entry = (key: string, role: string, reason: string) =>
         judged.get(key) ?? judged.set(key, { judgement: { role, reason, findings: [], unreadable: [] }, capabilities: [] }).get(key)!;
+    // Roles pods hold, and the roles of the stack those let them assume (role chaining), directly or through further roles.
+    const chained = chainedRoles(stack, (role) => heldByPods(role, stack));
+    const workloadReason = (role: RoleRecord): string | undefined => {
+        const chain = chained.get(role);
+        return heldByPods(role, stack) ?? (chain === undefined ? undefined : describeChain(chain));
+    };
     for (const grant of stack.grants) {
         const roles = stack.roles.filter((role) => linksTo(grant.role, role));
         const targets: { key: string; role: RoleRecord | undefined; label: string; reason: string }[] = [];
         for (const role of roles) {
-            const reason = workloadReason(role, stack);
+            const reason = workloadReason(role);
             if (reason !== undefined) {
                 targets.push({ key: `${role.urn} ${role.label}`, role, label: role.label, reason });
             }

@@ -169,3 +169,27 @@ export async function allowedCall(policy: PolicyDocument, action: string, resour
     }
     return result.overallResult === "Allowed";
 }
+
+/** A role of the stack asking to assume another: its own identity policies, and the target's trust policy. */
+export interface AssumeRoleRequest {
+    /** The calling role's ARN. */
+    caller: string;
+    /** The caller's identity policies (none: only the target's trust can let it in). */
+    callerPolicies: PolicyDocument[];
+    roleArn: string;
+    trustPolicy: PolicyDocument;
+}
+
+/** Whether IAM lets one role assume another (`sts:AssumeRole`), by the caller's identity policies and the target's trust together. */
+export function allowedToAssumeRole(request: AssumeRoleRequest): Promise<boolean> {
+    return decide(
+        {
+            request: { principal: request.caller, action: "sts:AssumeRole", resource: { resource: request.roleArn, accountId: accountOf(request.roleArn) }, contextVariables: {} },
+            identityPolicies: request.callerPolicies.map((policy, index) => ({ name: `Caller${index}`, policy })),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: request.trustPolicy,
+        },
+        false,
+    );
+}

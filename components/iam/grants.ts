@@ -15,7 +15,7 @@ import {
     runAsOtherRoleActions,
     userCredentialActions,
 } from "./escalation";
-import { ArnShape, coversUnnamed, everyAction, expandActionPattern, iamArnShape, isPattern, reaches, roleArnShape, userArnShape } from "./patterns";
+import { ArnShape, coversUnnamed, everyAction, expandActionPattern, iamArnShape, iamPatternMatches, isPattern, reaches, roleArnShape, userArnShape } from "./patterns";
 
 /** One statement of an identity policy, as both the components and the pack read it. */
 export interface GrantStatement {
@@ -228,6 +228,27 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
         add("resource-policy-write", resourcePolicyWrites, true);
     }
     return capabilities;
+}
+
+/** Whether a statement's actions (or, inverted, its NotAction) cover one action, in any spelling IAM reads (`sts:*`, `sts:AssumeRol?`, `*`). */
+export function grantsAction(statement: GrantStatement, action: string): boolean {
+    if (statement.notActions !== undefined) {
+        return !statement.notActions.some((pattern) => iamPatternMatches(pattern, action));
+    }
+    return (statement.actions ?? []).some((pattern) => iamPatternMatches(pattern, action));
+}
+
+/**
+ * The roles an `Allow` statement lets its holder assume by name: the exact role ARNs of a statement
+ * that grants `sts:AssumeRole` in any spelling. Patterns and NotResource are not named: they are the
+ * capability "assume-unnamed-role" (statementCapabilities); a named role is as powerful as what that
+ * role may do, which only the whole stack shows (the policy pack's role chaining).
+ */
+export function namedAssumableRoles(statement: GrantStatement): string[] {
+    if (statement.effect !== "Allow" || statement.notResources !== undefined || !grantsAction(statement, "sts:AssumeRole")) {
+        return [];
+    }
+    return (statement.resources ?? []).filter((resource) => !isPattern(resource) && reaches(resource, roleArnShape));
 }
 
 /** A path the grants of one role open, with the capabilities (and their evidence) it is made of. */
