@@ -63,8 +63,17 @@ function isRole(principal: string, role: RoleRecord): boolean {
 /** Who a role's trust admits among AWS principals; "unreadable" when it is not known (preview) or cannot be read, which admits anyone the identity policies let in. */
 type Trustees = ReturnType<typeof awsTrusteesOf> | "unreadable";
 
+/** The trustees of each role record, read once (a deployment's records are judged again at each resource). */
+const trusteesByRole = new WeakMap<RoleRecord, { trustees: Trustees }>();
+
 function trusteesOf(role: RoleRecord): Trustees {
-    return role.trust === unknown ? "unreadable" : (awsTrusteesOf(role.trust) ?? "unreadable");
+    const cached = trusteesByRole.get(role);
+    if (cached !== undefined) {
+        return cached.trustees;
+    }
+    const trustees: Trustees = role.trust === unknown ? "unreadable" : (awsTrusteesOf(role.trust) ?? "unreadable");
+    trusteesByRole.set(role, { trustees });
+    return trustees;
 }
 
 /** How a trust admits `from` to `sts:AssumeRole`: by naming it (alone enough), by its account (with an identity policy), or not at all. */

@@ -13,7 +13,7 @@
  */
 import { isMandatoryPath, describePath } from "@eks-irsa/components/iam";
 import { linksTo, readResource, StackGrants, StackResource } from "./grants";
-import { JudgementOptions, judgeWorkloadRoles } from "./workloads";
+import { JudgementOptions, judgeWorkloadRoles, rolesChainedWith } from "./workloads";
 
 /** One violation of the workload rules: its message, the resource it is reported on, and what it is about (a role and a path or an unreadable grant). */
 export interface WorkloadViolation {
@@ -68,12 +68,15 @@ export class DeploymentMemory {
             return [];
         }
         const all = this.merged();
-        const touched = all.roles.filter(
+        const direct = all.roles.filter(
             (role) =>
                 role.urn === resource.urn ||
                 own.grants.some((grant) => linksTo(grant.role, role)) ||
                 own.associations.some((association) => association.roles.some((link) => linksTo(link, role))),
         );
+        // With the roles chained with them (one may assume another), so a chain this resource opens or extends is judged here too.
+        const chained = rolesChainedWith(all, direct);
+        const touched = [...direct, ...chained.filter((role) => !direct.includes(role))];
         const scoped = (without?: string): StackGrants => ({
             roles: touched.filter((role) => role.urn !== without),
             grants: all.grants.filter((grant) => grant.urn !== without && (grant.urn === resource.urn || touched.some((role) => linksTo(grant.role, role)))),

@@ -48,13 +48,43 @@ function heldByPods(role: RoleRecord, stack: StackGrants): string | undefined {
     if (association !== undefined) {
         return `${association.label} gives its credentials to pods (roleArn or targetRoleArn)`;
     }
-    if (role.trust === unknown) {
-        return "its trust policy is not known yet (preview), so it could be a workload role";
+    return trustReason(role);
+}
+
+/** What a role's trust alone says, read once per role record (the deployment's records are judged again at each resource). */
+const trustReasons = new WeakMap<RoleRecord, { reason: string | undefined }>();
+
+function trustReason(role: RoleRecord): string | undefined {
+    const cached = trustReasons.get(role);
+    if (cached !== undefined) {
+        return cached.reason;
     }
-    if ("error" in parsePolicyDocument(role.trust)) {
-        return "its trust policy cannot be read, so it could be a workload role";
+    const reason =
+        role.trust === unknown
+            ? "its trust policy is not known yet (preview), so it could be a workload role"
+            : "error" in parsePolicyDocument(role.trust)
+              ? "its trust policy cannot be read, so it could be a workload role"
+              : isWorkloadTrustPolicy(role.trust)
+                ? "pods assume it through IRSA or EKS Pod Identity"
+                : undefined;
+    trustReasons.set(role, { reason });
+    return reason;
+}
+
+/**
+ * The roles on every chain (policy/chains.ts) that passes through one of these roles: where it
+ * starts, the roles on the way and the one it reaches. A deployment's judgement at one resource
+ * needs them, or it could not see a chain to, or from, the roles that resource touches.
+ */
+export function rolesChainedWith(stack: StackGrants, roles: readonly RoleRecord[]): RoleRecord[] {
+    const members = new Set<RoleRecord>();
+    for (const [target, chain] of chainedRoles(stack, (role) => heldByPods(role, stack))) {
+        const onChain = [chain.origin.role, ...chain.steps.map((step) => step.to), target];
+        if (onChain.some((role) => roles.includes(role))) {
+            onChain.forEach((role) => members.add(role));
+        }
     }
-    return isWorkloadTrustPolicy(role.trust) ? "pods assume it through IRSA or EKS Pod Identity" : undefined;
+    return [...members];
 }
 
 function linkText(link: RoleLink): string {

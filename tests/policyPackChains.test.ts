@@ -72,6 +72,15 @@ describe("policy pack: role chaining from a workload role to a powerful role of 
         assert.match(found[0], /^mandatory: aws:iam\/role:Role "admin" is a workload role \(pods reach it by role chaining from aws:iam\/role:Role "api".*\) and .*attaches arn:aws:iam::aws:policy\/AdministratorAccess/);
     });
 
+    it("is refused at the resource that opens the chain, as the update reaches it (before the engine creates it), not only at the end", async () => {
+        // The engine analyzes the admin role first, then the workload's policy that opens the chain: the violation is that policy's.
+        const opener = resource(stack, "aws:iam/rolePolicy:RolePolicy", "api-assume", { role: "api", name: "assume", policy: JSON.stringify(assume("sts:AssumeRole", "admin")) });
+        const findings = await evaluatePolicies(policies, [stackRole("admin", trustOf(accountRoot), admin), workload(), opener]);
+        const chained = findings.filter((finding) => finding.policyName === "workload-role-no-administrator-policy");
+        assert.deepEqual(chained.map((finding) => [finding.enforcementLevel, finding.urn]), [["mandatory", opener.urn]]);
+        assert.match(chained[0].message, /"admin" is a workload role \(pods reach it by role chaining from aws:iam\/role:Role "api".*aws:iam\/rolePolicy:RolePolicy "api-assume" Statement\[0\] allows sts:AssumeRole/);
+    });
+
     it("near misses: a named narrow role; a named admin role whose trust admits only a service, or another account", async () => {
         const policy = assume("sts:AssumeRole", "reader", "admin");
         // The narrow role: pods may assume it, and it reads one bucket and nothing else.
