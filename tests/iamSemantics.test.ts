@@ -11,6 +11,7 @@ import {
     expandActionPattern,
     identityProviderActions,
     managedPolicyCapabilities,
+    namedAssumableRoles,
     pathsOf,
     roleArnShape,
     runAsOtherRoleActions,
@@ -64,6 +65,22 @@ describe("IAM semantics: action patterns by the catalogue", () => {
         for (const named of [`arn:aws:iam::${account}:role/app`, "arn:aws:s3:::bucket/*", `arn:aws:iam::${account}:user/*`, "arn:aws:ec2:*:*:instance/*"]) {
             assert.ok(!coversUnnamed(named, roleArnShape), named);
         }
+    });
+
+    it("tells the roles a statement lets its holder assume by name, in any spelling of sts:AssumeRole", async () => {
+        const target = `arn:aws:iam::${account}:role/admin`;
+        for (const actions of [["sts:AssumeRole"], ["sts:AssumeRol?"], ["STS:*"], ["sts:AssumeRole*"], ["*"]]) {
+            const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: [target, "arn:aws:s3:::b"] }] } as PolicyDocument;
+            assert.equal(await allowedByIdentityPolicy(document, { action: "sts:AssumeRole", resource: target }), true, actions[0]);
+            assert.deepEqual(namedAssumableRoles({ label: "s", effect: "Allow", actions, resources: [target, "arn:aws:s3:::b"] }), [target], actions[0]);
+        }
+        // Near misses: another action of STS, a Deny, NotAction without it, patterns (which are the path "assume-any-role").
+        const read = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Resource: target }] } as PolicyDocument;
+        assert.equal(await allowedByIdentityPolicy(read, { action: "sts:AssumeRole", resource: target }), false);
+        assert.deepEqual(namedAssumableRoles({ label: "s", effect: "Allow", actions: ["sts:AssumeRoleWithWebIdentity"], resources: [target] }), []);
+        assert.deepEqual(namedAssumableRoles({ label: "s", effect: "Deny", actions: ["sts:AssumeRole"], resources: [target] }), []);
+        assert.deepEqual(namedAssumableRoles({ label: "s", effect: "Allow", notActions: ["sts:*"], resources: [target] }), []);
+        assert.deepEqual(namedAssumableRoles({ label: "s", effect: "Allow", actions: ["sts:AssumeRole"], resources: [`arn:aws:iam::${account}:role/adm?n`] }), []);
     });
 
     it("names only actions the catalogue has in the escalation model", async () => {
