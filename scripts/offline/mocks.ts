@@ -6,7 +6,11 @@
  * Values only the cloud knows are sentinels: they pass the components' validation (a 12-digit
  * account, a 32-character issuer ID) and are distinctive enough for the plan to swap them for markers.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 import * as pulumi from "@pulumi/pulumi";
+import { parseAllDocuments } from "yaml";
 
 /** The sentinels the engine puts where the cloud would put values only it knows. */
 export const sentinels = {
@@ -48,6 +52,47 @@ export interface MockEngine {
 function stringInput(inputs: Record<string, unknown>, key: string): string | undefined {
     const value = inputs[key];
     return typeof value === "string" ? value : undefined;
+}
+
+/** The objects of YAML text, one per document (empty documents dropped). */
+function yamlObjects(text: string): Record<string, unknown>[] {
+    return parseAllDocuments(text)
+        .map((document) => document.toJS() as unknown)
+        .filter((value): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value));
+}
+
+function asList(value: unknown): unknown[] {
+    return value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The children the kubernetes provider registers for a `kubernetes:yaml/v2:ConfigGroup` (`objs`,
+ * `yaml`, `files`) or `ConfigFile` (`file`): each object as a resource of type
+ * `kubernetes:<group/version>:<Kind>` (`core/v1` for the core group), named
+ * `<resourcePrefix, by default the component's name>-[<namespace>/]<name>`. Files are read from the
+ * working directory, as the provider reads them from the program's. No other type has any.
+ */
+export function yamlChildren(type: string, name: string, inputs: Record<string, unknown>): Omit<RegisteredResource, "provider">[] {
+    if (type !== "kubernetes:yaml/v2:ConfigGroup" && type !== "kubernetes:yaml/v2:ConfigFile") {
+        return [];
+    }
+    const files = [...asList(inputs.files), ...asList(inputs.file)].filter((file): file is string => typeof file === "string");
+    const objects = [
+        ...asList(inputs.objs).filter((value): value is Record<string, unknown> => typeof value === "object" && value !== null),
+        ...asList(inputs.yaml).filter((text): text is string => typeof text === "string").flatMap(yamlObjects),
+        ...files.flatMap((file) => yamlObjects(fs.readFileSync(path.resolve(file), "utf8"))),
+    ];
+    const prefix = stringInput(inputs, "resourcePrefix") ?? name;
+    return objects.flatMap((object) => {
+        const apiVersion = object.apiVersion;
+        const kind = object.kind;
+        const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+        if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof metadata.name !== "string") {
+            return [];
+        }
+        const namespace = typeof metadata.namespace === "string" ? `${metadata.namespace}/` : "";
+        return [{ type: `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`, name: `${prefix === "" ? "" : `${prefix}-`}${namespace}${metadata.name}`, inputs: object }];
+    });
 }
 
 /** The OIDC issuer of a mocked EKS cluster, without its scheme. */
@@ -154,6 +199,8 @@ export function createMockEngine(options: MockEngineOptions): MockEngine {
     const mocks: pulumi.runtime.Mocks = {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
             registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, ...(args.id ? { readId: args.id } : {}) });
+            // The kubernetes provider's yaml/v2 components register their objects themselves (Construct); the engine would hear of each.
+            registered.push(...yamlChildren(args.type, args.name, args.inputs).map((child) => ({ ...child, provider: args.provider })));
             const state = stateOf(args.type, args.name, args.inputs);
             // A bucket's ID is its name; other IDs only need to be unique.
             return { id: typeof state.bucket === "string" ? state.bucket : `${args.name}-id`, state };
