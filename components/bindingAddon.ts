@@ -5,9 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { BindingArgs, checkKnownEntries, failOn, firstProblem, resolvedStatements } from "./bindingArgs";
-import { isPlain } from "./eventually";
-import { checkManagedPolicyBreadth, checkPolicyStatements } from "./permissions";
+import { AddonEntries, BindingArgs, failOn } from "./bindingArgs";
 import { AddonArgs } from "./addons/args";
 import { privateCaIssuer } from "./addons/certificates";
 import { fsxLustreCsiDriver, fsxOpenZfsCsiDriver } from "./addons/fsx";
@@ -107,20 +105,14 @@ export function selectAddon(addon: AddonArgs | undefined): SelectedAddon | undef
 
 /**
  * The binding's arguments with the add-on's filled in: its namespace and ServiceAccount where the
- * binding gives none, its managed policies and statements before the binding's own. The binding's
- * own statements and policies keep its own `allowBroadPermissions` (checked here, before merging):
- * the add-on's opt-in for the reads AWS cannot scope covers the add-on's statements only.
+ * binding gives none, its managed policies and statements before the binding's own. The merged
+ * `allowBroadPermissions` stays the binding's own: the add-on's opt-in (for the reads AWS cannot
+ * scope) covers the add-on's entries only, which `entries` tells checkBindingShape apart.
  */
-export function withAddon<T extends BindingArgs>(args: T, selected: SelectedAddon | undefined): { args: T; problem?: string } {
+export function withAddon<T extends BindingArgs>(args: T, selected: SelectedAddon | undefined): { args: T; entries?: AddonEntries } {
     if (selected === undefined) {
         return { args };
     }
-    const own = args.policyStatements ?? [];
-    const ownBroad = args.allowBroadPermissions ?? false;
-    const problem = firstProblem(
-        () => (isPlain(own) ? checkPolicyStatements("policyStatements", resolvedStatements(own as never), ownBroad) : undefined),
-        () => checkKnownEntries("policyArns", args.policyArns ?? [], (field, arn) => checkManagedPolicyBreadth(field, arn, ownBroad)),
-    );
     const { permissions } = selected;
     return {
         args: {
@@ -128,20 +120,16 @@ export function withAddon<T extends BindingArgs>(args: T, selected: SelectedAddo
             namespace: args.namespace ?? permissions.serviceAccount.namespace,
             serviceAccountName: args.serviceAccountName ?? permissions.serviceAccount.serviceAccountName,
             policyArns: [...permissions.policyArns, ...(args.policyArns ?? [])],
-            policyStatements: [...permissions.policyStatements, ...own],
-            allowBroadPermissions: (args.allowBroadPermissions ?? false) || (permissions.allowBroadPermissions ?? false),
+            policyStatements: [...permissions.policyStatements, ...(args.policyStatements ?? [])],
+            allowBroadPermissions: args.allowBroadPermissions ?? false,
         },
-        problem,
+        entries: {
+            name: selected.name,
+            policyArns: permissions.policyArns.length,
+            policyStatements: permissions.policyStatements.length,
+            allowBroadPermissions: permissions.allowBroadPermissions ?? false,
+        },
     };
-}
-
-/**
- * How a binding's own arguments name entry `index` of its `policyArns` once the add-on's are merged
- * in front of them (withAddon): `policyArns[i]` for the binding's own, `addon.<name>` for the add-on's.
- */
-export function policyArnFieldOf(selected: SelectedAddon | undefined): (index: number) => string {
-    const fromAddon = selected?.permissions.policyArns.length ?? 0;
-    return (index) => (index < fromAddon ? `addon.${selected!.name} (its policy ${index})` : `policyArns[${index - fromAddon}]`);
 }
 
 /** The first required argument missing: one the engine let through (other languages' SDKs may not check). */
@@ -155,11 +143,14 @@ function missingRequired(args: { [field: string]: unknown }, fields: string[], a
 }
 
 /**
- * A binding's arguments with its `addon` applied, checked: a bad `addon`, a missing required
- * argument, and the binding's own statements beyond its own `allowBroadPermissions` fail at once,
- * as errors of the component.
+ * A binding's arguments with its `addon` applied: a bad `addon` or a missing required argument fails
+ * at once, as an error of the component. The permissions are checked by checkBindingShape, with `entries`.
  */
-export function resolveAddon<T extends BindingArgs>(parent: pulumi.Resource, args: T, required: string[]): { args: T; addon: SelectedAddon | undefined } {
+export function resolveAddon<T extends BindingArgs>(
+    parent: pulumi.Resource,
+    args: T,
+    required: string[],
+): { args: T; addon: SelectedAddon | undefined; entries: AddonEntries | undefined } {
     let addon: SelectedAddon | undefined;
     try {
         addon = selectAddon(args.addon);
@@ -174,6 +165,6 @@ export function resolveAddon<T extends BindingArgs>(parent: pulumi.Resource, arg
     if (args.eksAddon !== undefined && args.serviceAccountMode === undefined) {
         merged.args = { ...merged.args, serviceAccountMode: "none" };
     }
-    failOn(parent, missingRequired(merged.args as unknown as { [field: string]: unknown }, ["namespace", "serviceAccountName", ...required], addon) ?? merged.problem);
-    return { args: merged.args, addon };
+    failOn(parent, missingRequired(merged.args as unknown as { [field: string]: unknown }, ["namespace", "serviceAccountName", ...required], addon));
+    return { args: merged.args, addon, entries: merged.entries };
 }

@@ -150,8 +150,10 @@ export interface BindingArgs {
      */
     policyStatements?: PolicyStatementArgs[];
     /**
-     * The opt-in for broad permissions: `*` actions or resources in `policyStatements`, and broad
-     * AWS-managed policies in `policyArns`. Some controllers need them for actions AWS cannot scope.
+     * The opt-in for broad permissions: `*` actions or resources in `policyStatements`, paths of the
+     * escalation model, and broad managed policies in `policyArns`. Some controllers need them for
+     * actions AWS cannot scope. An `addon` brings its own opt-in for its own permissions only: this
+     * one alone covers the binding's `policyArns` and `policyStatements`, and what they add to the add-on's.
      * @default false
      */
     allowBroadPermissions?: boolean;
@@ -254,20 +256,83 @@ export function defaultReaderName(serviceAccountName: string): string {
     return `${serviceAccountName.replace(/\./g, "-").slice(0, 56).replace(/-+$/, "")}-reader`;
 }
 
+/**
+ * The add-on's part of a binding's arguments once merged in (withAddon): its managed policies and
+ * statements come first, under the add-on's own opt-in, which covers them and nothing else.
+ */
+export interface AddonEntries {
+    /** The add-on's name in the catalogue, as `addon.<name>` names it. */
+    name: string;
+    /** How many of the merged `policyArns` are the add-on's (the first ones). */
+    policyArns: number;
+    /** How many of the merged `policyStatements` are the add-on's (the first ones). */
+    policyStatements: number;
+    /** The add-on's opt-in for broad permissions, for its own entries. */
+    allowBroadPermissions: boolean;
+}
+
 /** What the plain arguments settle about a binding before anything is known of its Outputs. */
 export interface BindingShape {
     mode: ServiceAccountMode;
     readerEnabled: boolean;
     keyPrefixes: string[];
     additionalServiceAccounts: ServiceAccountSubject[];
+    /** The binding's own opt-in: for its own `policyArns` and `policyStatements`. */
     allowBroadPermissions: boolean;
+    /** The add-on's entries at the front of `policyArns` and `policyStatements`; undefined without `addon`. */
+    addon: AddonEntries | undefined;
+}
+
+/**
+ * How a binding's arguments name entry `index` of its merged `policyArns`: `addon.<name> (its policy i)`
+ * for the add-on's, `policyArns[i]` for the binding's own.
+ */
+export function policyArnFieldOf(addon: AddonEntries | undefined): (index: number) => string {
+    const fromAddon = addon?.policyArns ?? 0;
+    return (index) => (index < fromAddon ? `addon.${addon!.name} (its policy ${index})` : `policyArns[${index - fromAddon}]`);
+}
+
+/** Whether entry `index` of the merged `policyArns` may be broad: the add-on's opt-in for its own, the binding's for the rest. */
+export function broadPolicyArnAllowed(shape: BindingShape): (index: number) => boolean {
+    const fromAddon = shape.addon?.policyArns ?? 0;
+    return (index) => (index < fromAddon ? shape.addon!.allowBroadPermissions : shape.allowBroadPermissions);
+}
+
+/** The first problem of the known entries of the merged `policyArns`: a malformed ARN, or a broad AWS-managed policy beyond its opt-in. */
+export function checkPolicyArns(policyArns: readonly pulumi.Input<string>[], shape: BindingShape): string | undefined {
+    const fieldOf = policyArnFieldOf(shape.addon);
+    const broadAllowed = broadPolicyArnAllowed(shape);
+    for (const [index, policyArn] of policyArns.entries()) {
+        const problem = checkIfKnown(fieldOf(index), policyArn, (field, arn) => checkManagedPolicyArn(field, arn) ?? checkManagedPolicyBreadth(field, arn, broadAllowed(index)));
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The first problem of the merged `policyStatements`: the add-on's under its opt-in, the binding's own
+ * under the binding's, and without it, any path the binding's own open together with the add-on's
+ * that the add-on's alone do not.
+ */
+export function checkBindingStatements(statements: readonly ResolvedPolicyStatement[], shape: BindingShape): string | undefined {
+    if (shape.addon === undefined) {
+        return checkPolicyStatements("policyStatements", statements, shape.allowBroadPermissions);
+    }
+    const label = `the statements of addon.${shape.addon.name}`;
+    const fromAddon = statements.slice(0, shape.addon.policyStatements);
+    return (
+        checkPolicyStatements(label, fromAddon, shape.addon.allowBroadPermissions) ??
+        checkPolicyStatements("policyStatements", statements.slice(shape.addon.policyStatements), shape.allowBroadPermissions, { label, statements: fromAddon })
+    );
 }
 
 /**
  * Checks what can be checked at once: every plain argument, and every plain entry of a list. Bad
  * input then fails before the first resource is registered; Outputs are checked once known.
  */
-export function checkBindingShape(args: BindingArgs): { shape: BindingShape; problem?: string } {
+export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { shape: BindingShape; problem?: string } {
     const mode = (args.serviceAccountMode ?? defaultServiceAccountMode) as ServiceAccountMode;
     const readerEnabled = args.reader?.enabled ?? (args.s3Read !== undefined && managesKubernetes(mode));
     const shape: BindingShape = {
@@ -276,6 +341,7 @@ export function checkBindingShape(args: BindingArgs): { shape: BindingShape; pro
         keyPrefixes: args.s3Read?.keyPrefixes ?? [],
         additionalServiceAccounts: args.additionalServiceAccounts ?? [],
         allowBroadPermissions: args.allowBroadPermissions ?? false,
+        addon,
     };
     const allowPatterns = args.allowServiceAccountPatterns ?? false;
     const statements = args.policyStatements ?? [];
@@ -311,10 +377,9 @@ export function checkBindingShape(args: BindingArgs): { shape: BindingShape; pro
         () => (args.s3Read !== undefined && args.s3Read.bucketArns.length === 0 ? "s3Read.bucketArns is invalid: it must name at least one entry" : undefined),
         () => checkKnownEntries("s3Read.bucketArns", args.s3Read?.bucketArns ?? [], checkBucketArn),
         () => checkKnownEntries("s3Read.kmsKeyArns", args.s3Read?.kmsKeyArns ?? [], checkKmsKeyArn),
-        () => checkKnownEntries("policyArns", args.policyArns ?? [], checkManagedPolicyArn),
-        () => checkKnownEntries("policyArns", args.policyArns ?? [], (field, arn) => checkManagedPolicyBreadth(field, arn, shape.allowBroadPermissions)),
+        () => checkPolicyArns(args.policyArns ?? [], shape),
         () => checkIfKnown("permissionsBoundaryArn", args.permissionsBoundaryArn, checkManagedPolicyArn),
-        () => (isPlain(statements) ? checkPolicyStatements("policyStatements", resolvedStatements(statements as never), shape.allowBroadPermissions) : undefined),
+        () => (isPlain(statements) ? checkBindingStatements(resolvedStatements(statements as never), shape) : undefined),
         () => checkList("restartDeploymentNames", args.restartDeploymentNames ?? [], checkWorkloadName, { nonEmpty: false }),
         () =>
             (args.restartDeploymentNames ?? []).length > 0 && !managesKubernetes(mode)

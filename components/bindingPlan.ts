@@ -5,9 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { BindingArgs, BindingShape, checkKnownEntries, checkIfKnown, failOn, firstProblem, KnownSharedInputs, resolvedStatements, sharedInputs } from "./bindingArgs";
+import { BindingArgs, BindingShape, checkBindingStatements, checkIfKnown, checkPolicyArns, failOn, firstProblem, KnownSharedInputs, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { Eventually, settle } from "./eventually";
-import { checkManagedPolicyBreadth, checkPolicyStatements, policyStatementsDocument } from "./permissions";
+import { policyStatementsDocument } from "./permissions";
 import { assumeTargetRolePolicy, PolicyDocument, policyLength, s3ReadPolicy } from "./policy";
 import { ReadLocation } from "./reader";
 import { serviceAccountSubject } from "./subjects";
@@ -59,10 +59,11 @@ export function planPermissions(
         },
         () => (options.s3Read ? checkList("s3Read.bucketArns", known.bucketArns, checkBucketArn, { nonEmpty: true }) : undefined),
         () => checkList("s3Read.kmsKeyArns", known.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false }),
+        () => checkPolicyArns(known.policyArns, shape),
+        // Entries are checked one by one above (named as the binding's arguments name them); this adds duplicates.
         () => checkList("policyArns", known.policyArns, checkManagedPolicyArn, { nonEmpty: false }),
-        () => checkKnownEntries("policyArns", known.policyArns, (field, arn) => checkManagedPolicyBreadth(field, arn, shape.allowBroadPermissions)),
         () => checkIfKnown("permissionsBoundaryArn", known.permissionsBoundaryArn, checkManagedPolicyArn),
-        () => checkPolicyStatements("policyStatements", statements, shape.allowBroadPermissions),
+        () => checkBindingStatements(statements, shape),
         () => {
             if (inlineLength <= inlinePolicyLengthLimit) {
                 return undefined;

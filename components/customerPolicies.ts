@@ -23,20 +23,18 @@ async function readCustomerPolicy(parent: pulumi.Resource, policyArn: string): P
  * The reads and judgements of the customer-managed entries of `policyArns`; it fails with a
  * ResourceError naming the entry and the paths its document opens, or that IAM did not give it
  * (a policy that does not exist). Undefined when no entry needs a read (every one known and
- * AWS-managed, or broad permissions allowed), so the common case costs nothing.
- * @param fieldOf how the binding's arguments name entry `index` of `policyArns` (by default `policyArns[index]`)
+ * AWS-managed, or broad permissions allowed for it), so the common case costs nothing.
+ * @param broadAllowed whether entry `index` may be broad: its opt-in (an add-on's entries have their own)
+ * @param fieldOf how the binding's arguments name entry `index` of `policyArns`
  */
 export function judgedCustomerPolicies(
     parent: pulumi.Resource,
     policyArns: pulumi.Input<string>[],
-    allowBroadPermissions: boolean,
-    fieldOf: (index: number) => string = (index) => `policyArns[${index}]`,
+    broadAllowed: (index: number) => boolean,
+    fieldOf: (index: number) => string,
 ): pulumi.Output<void> | undefined {
-    if (allowBroadPermissions) {
-        return undefined;
-    }
     const judged = policyArns.flatMap((entry, index) => {
-        if (typeof entry === "string" && awsManagedPolicyName(entry) !== undefined) {
+        if (broadAllowed(index) || (typeof entry === "string" && awsManagedPolicyName(entry) !== undefined)) {
             return [];
         }
         return [

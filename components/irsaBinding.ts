@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { policyArnFieldOf, resolveAddon } from "./bindingAddon";
+import { resolveAddon } from "./bindingAddon";
 import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
@@ -105,7 +105,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
         const audience = args.audience ?? defaultAudience;
         const lengthLimit = args.trustPolicyLengthLimit ?? defaultTrustPolicyLengthLimit;
         const additionalProviderArns = args.additionalOidcProviderArns ?? [];
-        const { shape, problem } = checkBindingShape(args);
+        const { shape, problem } = checkBindingShape(args, resolved.entries);
         const checkProviderIfKnown = (field: string, arn: pulumi.Input<string>): string | undefined => (typeof arn === "string" ? checkOidcProviderArn(field, arn) : undefined);
         failOn(
             this,
@@ -164,7 +164,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
         });
         const trustPolicy = select(trust, (known) => known.policy);
 
-        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0, policyArnField: policyArnFieldOf(resolved.addon) });
+        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0, shape });
         const pods = createBindingPods(this, name, args, shape, plan, {
             annotations: irsaServiceAccountAnnotations(roleArn),
             region: select(trust, (known) => known.region),

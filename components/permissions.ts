@@ -213,8 +213,20 @@ export function checkPolicyStatement(field: string, statement: ResolvedPolicySta
     return undefined;
 }
 
-/** The first problem of a list of statements. */
-export function checkPolicyStatements(field: string, statements: readonly ResolvedPolicyStatement[], allowBroadPermissions: boolean): string | undefined {
+/** Statements granted beside a list, under an opt-in of their own (an add-on's), and how messages name them. */
+export interface StatementsBeside {
+    /** How a message names them, e.g. `the statements of addon.karpenter`. */
+    label: string;
+    statements: readonly ResolvedPolicyStatement[];
+}
+
+/**
+ * The first problem of a list of statements. Without `allowBroadPermissions`, paths its statements
+ * open together (iam:PassRole in one, ec2:RunInstances in another) are problems too; and with
+ * `beside`, so are paths they open together with those statements that the beside statements alone
+ * do not: the beside statements' opt-in covers what they grant, not what the list adds to it.
+ */
+export function checkPolicyStatements(field: string, statements: readonly ResolvedPolicyStatement[], allowBroadPermissions: boolean, beside?: StatementsBeside): string | undefined {
     for (const [index, statement] of statements.entries()) {
         const problem = checkPolicyStatement(`${field}[${index}]`, statement, allowBroadPermissions);
         if (problem !== undefined) {
@@ -224,7 +236,16 @@ export function checkPolicyStatements(field: string, statements: readonly Resolv
     if (allowBroadPermissions) {
         return undefined;
     }
-    // Paths made of several statements: iam:PassRole in one, ec2:RunInstances in another.
-    const findings = pathsOf(statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${field}[${index}]`, statement))));
-    return findings.length === 0 ? undefined : `${field} is invalid: its statements together open ${pathProblem(findings)}`;
+    const capabilities = statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${field}[${index}]`, statement)));
+    const findings = pathsOf(capabilities);
+    if (findings.length > 0) {
+        return `${field} is invalid: its statements together open ${pathProblem(findings)}`;
+    }
+    if (beside === undefined || statements.length === 0) {
+        return undefined;
+    }
+    const besideCapabilities = beside.statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${beside.label}[${index}]`, statement)));
+    const openedBeside = new Set(pathsOf(besideCapabilities).map((finding) => finding.path.id));
+    const added = pathsOf([...besideCapabilities, ...capabilities]).filter((finding) => !openedBeside.has(finding.path.id));
+    return added.length === 0 ? undefined : `${field} is invalid: its statements together with ${beside.label} open ${pathProblem(added)}`;
 }

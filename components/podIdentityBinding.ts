@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { policyArnFieldOf, resolveAddon } from "./bindingAddon";
+import { resolveAddon } from "./bindingAddon";
 import { createEksAddon, planEksAddon } from "./eksAddon";
 import { BindingArgs, checkBindingShape, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
@@ -172,7 +172,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         const clusterField = (index: number): string =>
             index === 0 ? "clusterName" : index <= additionalNames.length ? `additionalClusterNames[${index - 1}]` : `additionalClusters[${index - 1 - additionalNames.length}].clusterName`;
         const regionField = (index: number): string => (index === 0 ? "clusterRegion" : `additionalClusters[${index - 1 - additionalNames.length}].region`);
-        const { shape, problem } = checkBindingShape(args);
+        const { shape, problem } = checkBindingShape(args, resolved.entries);
         const hasTarget = args.targetRoleArn !== undefined;
         const sessionTags = !(args.disableSessionTags ?? false);
         const sessionStatements = args.sessionPolicyStatements ?? [];
@@ -270,7 +270,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             );
         }
 
-        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget, policyArnField: policyArnFieldOf(resolved.addon) });
+        const { role, roleArn, roleName, permissions } = createBindingRole(this, name, args, plan, trustPolicy, { statementsPolicy: (args.policyStatements ?? []).length > 0 || hasTarget, shape });
         const subjects: { namespace: pulumi.Input<string>; serviceAccountName: pulumi.Input<string> }[] = [
             { namespace: select(plan, (known) => known.namespace), serviceAccountName: select(plan, (known) => known.serviceAccountName) },
             ...shape.additionalServiceAccounts,

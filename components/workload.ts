@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { BindingArgs, BindingShape, defaultReaderName } from "./bindingArgs";
+import { BindingArgs, BindingShape, broadPolicyArnAllowed, defaultReaderName, policyArnFieldOf } from "./bindingArgs";
 import { BindingPlan, s3ReadPolicyName, statementsPolicyName } from "./bindingPlan";
 import { judgedCustomerPolicies } from "./customerPolicies";
 import { Eventually, select, selectWith } from "./eventually";
@@ -33,7 +33,7 @@ export function createBindingRole(
     args: BindingArgs,
     plan: Eventually<BindingPlan>,
     trustPolicy: pulumi.Input<string>,
-    options: { statementsPolicy: boolean; policyArnField?: (index: number) => string },
+    options: { statementsPolicy: boolean; shape: BindingShape },
 ): BindingRole {
     const opts = { parent };
     if (args.roleArn !== undefined) {
@@ -52,7 +52,7 @@ export function createBindingRole(
     }
     const policyArns = (args.policyArns ?? []).map((_, index) => select(plan, (known) => known.policyArns[index]));
     // The role waits for the customer-managed policies' judgement, so a refused one creates nothing.
-    const customerPolicies = judgedCustomerPolicies(parent, policyArns, args.allowBroadPermissions ?? false, options.policyArnField);
+    const customerPolicies = judgedCustomerPolicies(parent, policyArns, broadPolicyArnAllowed(options.shape), policyArnFieldOf(options.shape.addon));
     const role = new aws.iam.Role(
         name,
         {

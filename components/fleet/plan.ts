@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 import { AddonInputError, selectAddon, SelectedAddon, withAddon } from "../bindingAddon";
-import { BindingArgs, checkBindingShape } from "../bindingArgs";
+import { AddonEntries, BindingArgs, checkBindingShape } from "../bindingArgs";
 import { isPlain } from "../eventually";
 import { ServiceAccountSubject } from "../subjects";
 import { defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit } from "../trust";
@@ -139,9 +139,11 @@ function checkClusterKeys(field: string, keys: readonly string[], known: readonl
 
 /**
  * The workload with its `addon` applied as the bindings apply theirs (the same functions): the add-on's
- * permissions first, its ServiceAccount where the workload names none. The bindings then get the result, without `addon`.
+ * permissions first, its ServiceAccount where the workload names none, and which entries are the
+ * add-on's, whose opt-in covers them alone. The fleet checks and places the result; its bindings get
+ * the workload's own permissions and `addon`, and merge and judge them as any binding does.
  */
-function applyAddon(named: string, workload: FleetWorkloadArgs): { workload: FleetWorkloadArgs; problem?: string } {
+function applyAddon(named: string, workload: FleetWorkloadArgs): { workload: FleetWorkloadArgs; entries?: AddonEntries; problem?: string } {
     let selected: SelectedAddon | undefined;
     try {
         selected = selectAddon(workload.addon);
@@ -152,11 +154,11 @@ function applyAddon(named: string, workload: FleetWorkloadArgs): { workload: Fle
         throw error;
     }
     const merged = withAddon({ ...workload, addon: undefined } as FleetWorkloadArgs & BindingArgs, selected);
-    return { workload: merged.args as FleetWorkloadArgs, problem: merged.problem === undefined ? undefined : `${named}: ${merged.problem}` };
+    return { workload: merged.args as FleetWorkloadArgs, entries: merged.entries };
 }
 
 /** The first problem of a workload merged with the defaults, its field names as the workload's. */
-function checkWorkload(field: string, workload: FleetWorkloadArgs, clusterKeys: readonly string[]): string | undefined {
+function checkWorkload(field: string, workload: FleetWorkloadArgs, clusterKeys: readonly string[], addon: AddonEntries | undefined): string | undefined {
     const named = `${field} (${workload.name})`;
     if (workload.namespace === undefined) {
         return `${named}.namespace is missing: give the workload's namespace, or defaults.namespace`;
@@ -173,7 +175,7 @@ function checkWorkload(field: string, workload: FleetWorkloadArgs, clusterKeys: 
     if (plainProblem !== undefined) {
         return plainProblem;
     }
-    const { problem } = checkBindingShape(bindingArgsOf(workload));
+    const { problem } = checkBindingShape(bindingArgsOf(workload), addon);
     return problem === undefined ? undefined : `${named}: ${problem}`;
 }
 
@@ -239,12 +241,13 @@ export function planFleet(args: WorkloadIdentitiesArgs): { plan?: FleetPlan; pro
         if (earlier !== index) {
             return { problem: `${field}.name ${JSON.stringify(given.name)} is invalid: workloads[${earlier}] has that name already; each workload's name is its key` };
         }
-        const withItsAddon = applyAddon(`${field} (${given.name})`, mergeWorkload(defaults, given));
+        const withDefaults = mergeWorkload(defaults, given);
+        const withItsAddon = applyAddon(`${field} (${given.name})`, withDefaults);
         if (withItsAddon.problem !== undefined) {
             return { problem: withItsAddon.problem };
         }
         const workload = withItsAddon.workload;
-        const problem = checkWorkload(field, workload, clusterKeys);
+        const problem = checkWorkload(field, workload, clusterKeys, withItsAddon.entries);
         if (problem !== undefined) {
             return { problem };
         }
@@ -302,7 +305,8 @@ export function planFleet(args: WorkloadIdentitiesArgs): { plan?: FleetPlan; pro
         }
         workloads.push({
             name: given.name,
-            bindingArgs: bindingArgsOf(workload),
+            // The add-on's ServiceAccount as the fleet placed it; its permissions merged again by each binding, under their own opt-ins.
+            bindingArgs: { ...bindingArgsOf(workload), policyArns: withDefaults.policyArns, policyStatements: withDefaults.policyStatements, addon: withDefaults.addon },
             namespace: workload.namespace as string,
             serviceAccountName: workload.serviceAccountName as string,
             serviceAccountMode: workload.serviceAccountMode ?? "create",

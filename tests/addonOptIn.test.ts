@@ -1,0 +1,198 @@
+/**
+ * An add-on's `allowBroadPermissions` covers the add-on's own permissions and nothing else: the
+ * binding's (or fleet workload's) own `policyArns` and `policyStatements`, known at once or only as
+ * Outputs, customer-managed or AWS-managed, stay under the binding's own opt-in. Whether a document
+ * grants something is decided by the IAM evaluator, never by the code under test.
+ */
+import * as assert from "node:assert/strict";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { addons, IrsaBinding, IrsaBindingArgs, PodIdentityBinding, PolicyDocument, WorkloadIdentities, WorkloadIdentitiesArgs } from "../components/index";
+import { checkPolicyStatements, policyStatementsDocument, ResolvedPolicyStatement } from "../components/permissions";
+import { allowedByIdentityPolicy } from "./iamEvaluator";
+import { inlinePolicyOf } from "./inlinePolicies";
+import { mockAccountId, mockCustomerPolicy, registered, settled, uniqueName, valueOf } from "./mocks";
+
+const issuer = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+const oidcProviderArn = `arn:aws:iam::${mockAccountId}:oidc-provider/${issuer}`;
+const administratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
+/** Add-ons whose catalogue functions set `allowBroadPermissions` for reads AWS cannot scope. */
+const optedInAddons: { label: string; addon: IrsaBindingArgs["addon"] }[] = [
+    { label: "clusterAutoscaler", addon: { clusterAutoscaler: { clusterName: "apps" } } },
+    {
+        label: "karpenter",
+        addon: { karpenter: { clusterName: "apps", nodeRoleArn: `arn:aws:iam::${mockAccountId}:role/karpenter-node`, interruptionQueueArn: `arn:aws:sqs:us-west-2:${mockAccountId}:apps` } },
+    },
+];
+
+function documentOf(...statements: Record<string, unknown>[]): PolicyDocument {
+    return { Version: "2012-10-17", Statement: statements } as unknown as PolicyDocument;
+}
+
+/** A customer-managed policy IAM holds with this document. */
+function customerPolicy(name: string, document: unknown): string {
+    const arn = `arn:aws:iam::${mockAccountId}:policy/${name}`;
+    mockCustomerPolicy(arn, document);
+    return arn;
+}
+
+/** Options that hand back the inputs of each role the component makes: they wait for every check of Outputs and reads. */
+function watchingRoles(): { opts: pulumi.ComponentResourceOptions; roleInputs: pulumi.Output<unknown>[] } {
+    const roleInputs: pulumi.Output<unknown>[] = [];
+    return {
+        opts: {
+            transformations: [
+                ({ type, props }) => {
+                    if (type === "aws:iam/role:Role") {
+                        roleInputs.push(pulumi.output(props));
+                    }
+                    return undefined;
+                },
+            ],
+        },
+        roleInputs,
+    };
+}
+
+function grantsRegisteredUnder(name: string): string[] {
+    return registered
+        .filter((each) => each.name.startsWith(name) && (each.type === "aws:iam/role:Role" || each.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"))
+        .map((each) => each.type);
+}
+
+/** A binding (or fleet) refused once its Outputs or reads are known: an error naming the field, and no role or attachment registered. */
+async function assertRefusedLater(construct: (name: string, opts: pulumi.ComponentResourceOptions) => unknown, message: RegExp): Promise<void> {
+    const name = uniqueName("optin");
+    const { opts, roleInputs } = watchingRoles();
+    construct(name, opts);
+    assert.ok(roleInputs.length > 0, "the component made a role to watch");
+    const outcomes = await Promise.allSettled(roleInputs.map(valueOf));
+    const reasons = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as unknown] : []));
+    assert.ok(
+        reasons.some((reason) => reason instanceof pulumi.ResourceError && message.test(reason.message)),
+        `refused with ${message}; got ${reasons.map((reason) => (reason instanceof Error ? reason.message : String(reason))).join(" | ") || "no error"}`,
+    );
+    await settled();
+    assert.deepEqual(grantsRegisteredUnder(name), [], "nothing that grants is created");
+}
+
+describe("an add-on's opt-in for broad permissions covers the add-on's own permissions only", function () {
+    this.timeout(60000);
+
+    const administrator = documentOf({ Effect: "Allow", Action: "*", Resource: "*" });
+
+    before(async () => {
+        assert.equal(await allowedByIdentityPolicy(administrator, { action: "iam:CreateUser", resource: `arn:aws:iam::${mockAccountId}:user/intruder` }), true);
+    });
+
+    for (const { label, addon } of optedInAddons) {
+        it(`refuses a customer-managed administrator policy of the binding's own beside addon.${label}, naming policyArns[0]`, async () => {
+            await assertRefusedLater(
+                (name, opts) => new IrsaBinding(name, { oidcProviderArn, addon, policyArns: [customerPolicy(`${name}-admin`, administrator)] }, opts),
+                /(?:^|: )policyArns\[0\] "arn:aws:iam::\d+:policy\/optin\d+-admin" is invalid: its document, as IAM holds it, opens the administrator path "every-action"/,
+            );
+            await assertRefusedLater(
+                (name, opts) => new PodIdentityBinding(name, { clusterName: "apps", addon, policyArns: [pulumi.output(customerPolicy(`${name}-admin`, administrator))] }, opts),
+                /(?:^|: )policyArns\[0\] .* opens the administrator path "every-action"/,
+            );
+        });
+    }
+
+    it("refuses the binding's own AWS-managed administrator policy and broad statements beside an add-on when they are Outputs", async () => {
+        const addon = optedInAddons[0].addon;
+        await assertRefusedLater(
+            (name, opts) => new IrsaBinding(name, { oidcProviderArn, addon, policyArns: [pulumi.output(administratorAccess)] }, opts),
+            /(?:^|: )policyArns\[0\] "arn:aws:iam::aws:policy\/AdministratorAccess" is invalid: its document, as AWS publishes it, opens the administrator path/,
+        );
+        await assertRefusedLater(
+            (name, opts) => new IrsaBinding(name, { oidcProviderArn, addon, policyStatements: [{ actions: ["s3:GetObject"], resources: [pulumi.output("*")] }] }, opts),
+            /(?:^|: )policyStatements\[0\]\.resources\[0\] "\*" is invalid: it grants the actions on every resource/,
+        );
+        const passAnyRole = [{ actions: ["iam:PassRole"], resources: [pulumi.output(`arn:aws:iam::${mockAccountId}:role/*`)] }];
+        assert.equal(
+            await allowedByIdentityPolicy(documentOf({ Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${mockAccountId}:role/*` }), {
+                action: "iam:PassRole",
+                resource: `arn:aws:iam::${mockAccountId}:role/admin`,
+            }),
+            true,
+        );
+        await assertRefusedLater(
+            (name, opts) => new PodIdentityBinding(name, { clusterName: "apps", addon: optedInAddons[1].addon, policyStatements: passAnyRole }, opts),
+            /(?:^|: )policyStatements\[0\]\.actions\[0\] "iam:PassRole" is invalid: it opens the broad path "pass-any-role"/,
+        );
+    });
+
+    it("still grants what the binding's own opt-in allows beside the add-on, and a narrow customer-managed policy without it", async () => {
+        const addon = optedInAddons[0].addon;
+        const own = new IrsaBinding(uniqueName("optin-own"), { oidcProviderArn, addon, allowBroadPermissions: true, policyArns: [pulumi.output(administratorAccess)] });
+        assert.match(await valueOf(own.roleArn), /^arn:aws:iam::/);
+
+        const readReports = documentOf({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports-bucket/*" });
+        assert.equal(await allowedByIdentityPolicy(readReports, { action: "iam:CreateUser", resource: `arn:aws:iam::${mockAccountId}:user/intruder` }), false);
+        const name = uniqueName("optin-narrow");
+        const narrow = new IrsaBinding(name, { oidcProviderArn, addon, policyArns: [customerPolicy(`${name}-read`, readReports)] });
+        assert.match(await valueOf(narrow.roleArn), /^arn:aws:iam::/);
+        await settled();
+        assert.deepEqual(
+            registered.filter((each) => each.name.startsWith(`${name}-policy-`)).map((each) => each.inputs.policyArn),
+            [...addons.clusterAutoscaler({ clusterName: "apps" }).policyArns, `arn:aws:iam::${mockAccountId}:policy/${name}-read`],
+        );
+    });
+
+    it("judges the binding's own statements together with the add-on's: a path they open only together is refused", async () => {
+        // An add-on that may pass roles it does not name, under its own opt-in; the binding's own statement starts compute.
+        const addonStatements: ResolvedPolicyStatement[] = [{ actions: ["iam:PassRole"], resources: [`arn:aws:iam::${mockAccountId}:role/*`], conditions: [] }];
+        const createFunction: ResolvedPolicyStatement[] = [{ actions: ["lambda:CreateFunction"], resources: [`arn:aws:lambda:us-west-2:${mockAccountId}:function:reports`], conditions: [] }];
+        const together = policyStatementsDocument([...addonStatements, ...createFunction]);
+        assert.equal(await allowedByIdentityPolicy(together, { action: "iam:PassRole", resource: `arn:aws:iam::${mockAccountId}:role/admin` }), true);
+        assert.equal(await allowedByIdentityPolicy(together, { action: "lambda:CreateFunction", resource: `arn:aws:lambda:us-west-2:${mockAccountId}:function:reports` }), true);
+
+        const beside = { label: "the statements of addon.example", statements: addonStatements };
+        assert.equal(checkPolicyStatements("policyStatements", createFunction, false), undefined, "alone, creating one named function is no path");
+        assert.match(
+            checkPolicyStatements("policyStatements", createFunction, false, beside) ?? "",
+            /^policyStatements is invalid: its statements together with the statements of addon\.example open the escalation path "pass-role-compute"/,
+        );
+        assert.equal(checkPolicyStatements("policyStatements", createFunction, true, beside), undefined, "the binding's own opt-in allows it");
+        const readReports: ResolvedPolicyStatement[] = [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::reports-bucket/*"], conditions: [] }];
+        assert.equal(checkPolicyStatements("policyStatements", readReports, false, beside), undefined, "what the add-on opened alone is its own opt-in's");
+    });
+
+    it("holds in a WorkloadIdentities fleet: a workload's own policies stay under its own opt-in, and its bindings get the add-on's permissions", async () => {
+        const fleetArgs = (name: string, own: Partial<WorkloadIdentitiesArgs["workloads"][number]>): WorkloadIdentitiesArgs => ({
+            clusters: [
+                { name: "blue", oidcProviderArn },
+                { name: "green", podIdentityClusterName: "green" },
+            ],
+            workloads: [{ name: "autoscaler", addon: optedInAddons[0].addon, ...own }],
+            roleNamePrefix: `${name}-`,
+        });
+        await assertRefusedLater(
+            (name, opts) => new WorkloadIdentities(name, fleetArgs(name, { policyArns: [customerPolicy(`${name}-admin`, administrator)] }), opts),
+            /(?:^|: )policyArns\[0\] "arn:aws:iam::\d+:policy\/optin\d+-admin" is invalid: its document, as IAM holds it, opens the administrator path "every-action"/,
+        );
+        await assertRefusedLater(
+            (name, opts) => new WorkloadIdentities(name, fleetArgs(name, { policyArns: [pulumi.output(administratorAccess)] }), opts),
+            /(?:^|: )policyArns\[0\] "arn:aws:iam::aws:policy\/AdministratorAccess" is invalid/,
+        );
+
+        const name = uniqueName("optin-fleet");
+        const fleet = new WorkloadIdentities(name, fleetArgs(name, { policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"] }));
+        const summary = await valueOf(fleet.summary);
+        await settled();
+        assert.equal(summary.rolesCreated, 2);
+        for (const role of summary.roles) {
+            const registeredRole = registered.find((each) => each.type === "aws:iam/role:Role" && each.name.startsWith(`${name}-`) && each.inputs.name === role.roleName);
+            assert.ok(registeredRole, role.roleName);
+            const statements = inlinePolicyOf(registeredRole.inputs, "statements");
+            assert.equal(await allowedByIdentityPolicy(statements, {
+                action: "autoscaling:SetDesiredCapacity",
+                resource: `arn:aws:autoscaling:us-west-2:${mockAccountId}:autoScalingGroup:12345678-1234-1234-1234-123456789012:autoScalingGroupName/apps-nodes`,
+                context: { "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true", "aws:ResourceTag/k8s.io/cluster-autoscaler/apps": "owned" },
+            }), true, role.roleName);
+        }
+        const attached = registered.filter((each) => each.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && each.name.startsWith(`${name}-`)).map((each) => each.inputs.policyArn);
+        assert.deepEqual(attached, ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"]);
+    });
+});
