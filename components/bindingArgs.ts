@@ -144,8 +144,10 @@ export interface BindingArgs {
      */
     policyArns?: pulumi.Input<string>[];
     /**
-     * `Allow` statements of an inline policy, for permissions beyond `s3Read`. A `*` action
-     * (`*` or `service:*`) or a `*` resource needs `allowBroadPermissions`.
+     * `Allow` statements of an inline policy, for permissions beyond `s3Read`. An action pattern that
+     * opens a path of the escalation model (`*`, `service:*`, `iam:**`...), a `*` resource, or one whose
+     * names are all wildcards (`arn:aws:s3:::*`, `arn:aws:secretsmanager:*:*:secret:*`, unless a
+     * condition on the resources' tags bounds it) needs `allowBroadPermissions`.
      * @default []
      */
     policyStatements?: PolicyStatementArgs[];

@@ -4,7 +4,19 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-import { describePath, describePathKind, GrantStatement, grantStatementsOf, managedPolicyCapabilities, managedPolicyTableSource, PathFinding, pathsOf, statementCapabilities } from "./iam";
+import {
+    describePath,
+    describePathKind,
+    grantedActions,
+    GrantStatement,
+    grantStatementsOf,
+    managedPolicyCapabilities,
+    managedPolicyTableSource,
+    PathFinding,
+    pathsOf,
+    statementCapabilities,
+    unnamedResourcesOf,
+} from "./iam";
 import { PolicyConditions, PolicyDocument, PolicyStatement } from "./policy";
 
 /** A condition of a policy statement, as `aws.iam.getPolicyDocument` writes it. */
@@ -83,6 +95,20 @@ const broadOptIn = "set allowBroadPermissions to true to grant it on purpose";
 /** A typed statement as the escalation model reads it. */
 function grantStatementOf(label: string, statement: ResolvedPolicyStatement): GrantStatement {
     return { label, effect: "Allow", actions: statement.actions, resources: statement.resources };
+}
+
+/**
+ * Whether a condition narrows which resources a statement reaches: a positive string or ARN comparison
+ * (no `IfExists`, which admits resources without the key, and not `ForAllValues`, which an empty set
+ * satisfies) of a key of the resources or the request (`aws:ResourceTag/...`, `aws:RequestTag/...`,
+ * or a service's own key such as `ec2:CreateAction`), with values that are neither policy variables
+ * nor wildcards alone. Keys of the principal or the connection (`aws:PrincipalAccount`,
+ * `aws:SecureTransport`...) hold for every request of the pod and narrow nothing.
+ */
+function boundsResources(condition: ResolvedPolicyCondition): boolean {
+    const positive = /^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/.test(condition.test);
+    const ofResources = !/^aws:/i.test(condition.variable) || /^aws:(?:ResourceTag|RequestTag)\//i.test(condition.variable);
+    return positive && ofResources && condition.values.length > 0 && condition.values.every((value) => !value.includes("${") && !/^[*?]*$/.test(value));
 }
 
 /** The paths a grant opens, as one sentence each, with what to do instead. */
@@ -191,6 +217,20 @@ export function checkPolicyStatement(field: string, statement: ResolvedPolicySta
         const everyResource = statement.resources.indexOf("*");
         if (everyResource >= 0) {
             return problem(`resources[${everyResource}]`, "*", `it grants the actions on every resource of the account; name the ARNs, or ${broadOptIn} (for actions AWS cannot scope to a resource)`);
+        }
+        if (!(statement.conditions ?? []).some(boundsResources)) {
+            const granted = grantedActions(grantStatementOf(field, statement));
+            for (const [index, resource] of statement.resources.entries()) {
+                const unnamed = unnamedResourcesOf(resource, granted);
+                if (unnamed !== undefined) {
+                    return problem(
+                        `resources[${index}]`,
+                        resource,
+                        `its names are all wildcards, so it matches every ${unnamed.resourceType} resource of the account (those ${unnamed.action} acts on), as "*" does; ` +
+                            `name the resources or the start of their names, bound the statement with a condition on their tags, or ${broadOptIn}`,
+                    );
+                }
+            }
         }
     }
     const seen = new Set<string>();

@@ -109,6 +109,11 @@ describe("an add-on's opt-in for broad permissions covers the add-on's own permi
             (name, opts) => new IrsaBinding(name, { oidcProviderArn, addon, policyStatements: [{ actions: ["s3:GetObject"], resources: [pulumi.output("*")] }] }, opts),
             /(?:^|: )policyStatements\[0\]\.resources\[0\] "\*" is invalid: it grants the actions on every resource/,
         );
+        await assertRefusedLater(
+            (name, opts) =>
+                new IrsaBinding(name, { oidcProviderArn, addon, policyStatements: [{ actions: ["secretsmanager:GetSecretValue"], resources: [pulumi.output("arn:aws:secretsmanager:*:*:secret:*")] }] }, opts),
+            /(?:^|: )policyStatements\[0\]\.resources\[0\] "arn:aws:secretsmanager:\*:\*:secret:\*" is invalid: its names are all wildcards/,
+        );
         const passAnyRole = [{ actions: ["iam:PassRole"], resources: [pulumi.output(`arn:aws:iam::${mockAccountId}:role/*`)] }];
         assert.equal(
             await allowedByIdentityPolicy(documentOf({ Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${mockAccountId}:role/*` }), {

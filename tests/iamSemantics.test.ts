@@ -141,6 +141,61 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
         assert.equal(checkPolicyStatements("policyStatements", [statement(["s3:Get*", "s3:List*"], [bucket, `${bucket}/*`])], false), undefined);
     });
 
+    it("refuses a resource whose names are all wildcards as it refuses \"*\": it reaches every resource of its type", async () => {
+        const unnamed: [string, string, string][] = [
+            ["s3:GetObject", "arn:aws:s3:::*/*", "arn:aws:s3:::payroll-exports/2026/salaries.csv"],
+            ["s3:GetObject", "arn:aws:s3:::?*", "arn:aws:s3:::payroll-exports/2026/salaries.csv"],
+            ["secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:*", `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf`],
+            ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${account}:secret:*`, `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf`],
+            ["ssm:GetParameter", "arn:aws:ssm:*:*:parameter/*", `arn:aws:ssm:us-east-1:${account}:parameter/prod/db/password`],
+            ["kms:Decrypt", "arn:aws:kms:*:*:key/*", `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
+            ["dynamodb:DeleteItem", "arn:aws:dynamodb:*:*:table/*", `arn:aws:dynamodb:us-east-1:${account}:table/orders`],
+            ["sqs:SendMessage", "arn:aws:sqs:*:*:*", `arn:aws:sqs:us-east-1:${account}:billing`],
+        ];
+        for (const [action, resource, someoneElses] of unnamed) {
+            const granted = statement([action], [resource]);
+            assert.equal(await allowedByIdentityPolicy(documentOf(granted), { action, resource: someoneElses }), true, `${action} on ${resource} reaches ${someoneElses}`);
+            assert.match(
+                checkPolicyStatements("policyStatements", [granted], false) ?? "",
+                /^policyStatements\[0\]\.resources\[0\] ".*" is invalid: its names are all wildcards, so it matches every [a-z0-9-]+:[a-z-]+ resource of the account/,
+                `${action} on ${resource}`,
+            );
+            assert.equal(checkPolicyStatements("policyStatements", [granted], true), undefined, "the opt-in allows it");
+        }
+
+        // Conditions that hold for every request of the pod bound nothing.
+        const secrets = "arn:aws:secretsmanager:*:*:secret:*";
+        const vacuous: ResolvedPolicyStatement["conditions"][] = [
+            [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [account] }],
+            [{ test: "Bool", variable: "aws:SecureTransport", values: ["true"] }],
+            [{ test: "StringLike", variable: "aws:ResourceTag/team", values: ["*"] }],
+            [{ test: "StringEqualsIfExists", variable: "aws:ResourceTag/team", values: ["payments"] }],
+            [{ test: "StringEquals", variable: "aws:ResourceTag/team", values: ["${aws:PrincipalTag/team}"] }],
+        ];
+        for (const conditions of vacuous) {
+            const granted = statement(["secretsmanager:GetSecretValue"], [secrets], conditions);
+            const untagged = `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf`;
+            const context = { "aws:PrincipalAccount": account, "aws:SecureTransport": "true", "aws:ResourceTag/team": "payments", "aws:PrincipalTag/team": "payments" };
+            assert.equal(await allowedByIdentityPolicy(documentOf(granted), { action: "secretsmanager:GetSecretValue", resource: untagged, context }), true, JSON.stringify(conditions));
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /resources\[0\] .* its names are all wildcards/, JSON.stringify(conditions));
+        }
+    });
+
+    it("near misses of wildcard names stay allowed: the start of a name, a condition on the resources' tags, and actions that make new resources", async () => {
+        const prefixed = statement(["s3:GetObject"], ["arn:aws:s3:::reports-*/*"]);
+        assert.equal(checkPolicyStatements("policyStatements", [prefixed], false), undefined);
+        assert.equal(await allowedByIdentityPolicy(documentOf(prefixed), { action: "s3:GetObject", resource: "arn:aws:s3:::payroll-exports/salaries.csv" }), false);
+
+        const tagged = statement(["secretsmanager:GetSecretValue"], ["arn:aws:secretsmanager:*:*:secret:*"], [{ test: "StringEquals", variable: "aws:ResourceTag/team", values: ["payments"] }]);
+        assert.equal(checkPolicyStatements("policyStatements", [tagged], false), undefined);
+        const secret = `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf`;
+        assert.equal(await allowedByIdentityPolicy(documentOf(tagged), { action: "secretsmanager:GetSecretValue", resource: secret, context: { "aws:ResourceTag/team": "billing" } }), false);
+        assert.equal(await allowedByIdentityPolicy(documentOf(tagged), { action: "secretsmanager:GetSecretValue", resource: secret, context: { "aws:ResourceTag/team": "payments" } }), true);
+
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ec2:RunInstances"], [`arn:aws:ec2:us-east-1:${account}:instance/*`, `arn:aws:ec2:us-east-1:${account}:volume/*`])], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["sqs:CreateQueue"], [`arn:aws:sqs:us-east-1:${account}:*`])], false), undefined);
+    });
+
     it("judges paths made of several statements together", () => {
         const capabilities = [
             ...statementCapabilities({ label: "Statement[0]", effect: "Allow", actions: ["iam:PassRole"], resources: ["*"] }),

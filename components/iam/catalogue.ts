@@ -13,11 +13,19 @@ export interface CatalogueAction {
     name: string;
     /** The access levels, such as `Write` and `Permissions management`. */
     accessLevels: string[];
+    /** The keys of the resource types it acts on, in its service's resource types (empty: only `"*"`). */
+    resourceTypes?: string[];
 }
 
 interface ActionData {
     name: string;
     accessLevel: string;
+    resourceTypes?: { name: string }[];
+}
+
+interface ResourceTypeData {
+    /** The ARN format, with `${Partition}`, `${Region}`, `${Account}` and the names as variables. */
+    arn: string;
 }
 
 let dataDirectory: string | undefined;
@@ -49,10 +57,33 @@ export function catalogueActions(service: string): CatalogueAction[] {
         actions = Object.values(data).map((action) => ({
             name: `${key}:${action.name}`,
             accessLevels: action.accessLevel.split(",").map((level) => level.trim()),
+            resourceTypes: (action.resourceTypes ?? []).map((type) => type.name.toLowerCase()),
         }));
     }
     actionsByService.set(key, actions);
     return actions;
+}
+
+const resourceArnsByService = new Map<string, Map<string, string>>();
+
+/**
+ * The ARN format of one resource type of a service (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`),
+ * as the Service Authorization Reference gives it; undefined for a type the catalogue does not know.
+ */
+export function catalogueResourceArn(service: string, resourceType: string): string | undefined {
+    const key = service.toLowerCase();
+    let formats = resourceArnsByService.get(key);
+    if (formats === undefined) {
+        formats = new Map();
+        if (catalogueServices().includes(key)) {
+            const data = JSON.parse(fs.readFileSync(dataPath("resourceTypes", `${key}.json`), "utf8")) as Record<string, ResourceTypeData>;
+            for (const [type, details] of Object.entries(data)) {
+                formats.set(type.toLowerCase(), details.arn);
+            }
+        }
+        resourceArnsByService.set(key, formats);
+    }
+    return formats.get(resourceType.toLowerCase());
 }
 
 /** The version of the catalogue, for the table derived with it. */

@@ -8,3 +8,4 @@ export * from "./escalation";
 export * from "./grants";
 export * from "./managedPolicies";
 export * from "./patterns";
+export * from "./resources";
