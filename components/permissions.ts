@@ -100,14 +100,15 @@ function grantStatementOf(label: string, statement: ResolvedPolicyStatement): Gr
 /**
  * Whether a condition narrows which resources a statement reaches: a positive string or ARN comparison
  * (no `IfExists`, which admits resources without the key, and not `ForAllValues`, which an empty set
- * satisfies) of a key of the resources or the request (`aws:ResourceTag/...`, `aws:RequestTag/...`,
- * or a service's own key such as `ec2:CreateAction`), with values that are neither policy variables
- * nor wildcards alone. Keys of the principal or the connection (`aws:PrincipalAccount`,
- * `aws:SecureTransport`...) hold for every request of the pod and narrow nothing.
+ * satisfies) of the resources' tags or the tags the request sets (`aws:ResourceTag/...`,
+ * `aws:RequestTag/...`, a service's own `ec2:ResourceTag/...`, `s3:ExistingObjectTag/...`), or of
+ * `ec2:CreateAction` (tags only while creating), with values that are neither policy variables nor
+ * wildcards alone. Keys of the principal, the connection or the request's form (`aws:PrincipalAccount`,
+ * `aws:SecureTransport`, `s3:authType`...) hold for every request of the pod and narrow nothing.
  */
 function boundsResources(condition: ResolvedPolicyCondition): boolean {
     const positive = /^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/.test(condition.test);
-    const ofResources = !/^aws:/i.test(condition.variable) || /^aws:(?:ResourceTag|RequestTag)\//i.test(condition.variable);
+    const ofResources = /^[a-z0-9-]+:(?:ResourceTag|RequestTag|ExistingObjectTag|BucketTag)\/./i.test(condition.variable) || /^ec2:CreateAction$/i.test(condition.variable);
     return positive && ofResources && condition.values.length > 0 && condition.values.every((value) => !value.includes("${") && !/^[*?]*$/.test(value));
 }
 

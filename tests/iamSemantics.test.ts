@@ -179,6 +179,13 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
             assert.equal(await allowedByIdentityPolicy(documentOf(granted), { action: "secretsmanager:GetSecretValue", resource: untagged, context }), true, JSON.stringify(conditions));
             assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /resources\[0\] .* its names are all wildcards/, JSON.stringify(conditions));
         }
+        // A key of the request's form holds for every request an SDK makes.
+        const everyObject = statement(["s3:GetObject"], ["arn:aws:s3:::*/*"], [{ test: "StringEquals", variable: "s3:authType", values: ["REST-HEADER"] }]);
+        assert.equal(
+            await allowedByIdentityPolicy(documentOf(everyObject), { action: "s3:GetObject", resource: "arn:aws:s3:::payroll-exports/salaries.csv", context: { "s3:authType": "REST-HEADER" } }),
+            true,
+        );
+        assert.match(checkPolicyStatements("policyStatements", [everyObject], false) ?? "", /resources\[0\] .* its names are all wildcards/);
     });
 
     it("near misses of wildcard names stay allowed: the start of a name, a condition on the resources' tags, and actions that make new resources", async () => {
