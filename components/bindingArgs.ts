@@ -18,6 +18,7 @@ import {
     checkList,
     checkManagedPolicyArn,
     checkNamespace,
+    checkPlainBoolean,
     checkRoleArn,
     checkRoleDescription,
     checkRoleName,
@@ -139,7 +140,8 @@ export interface BindingArgs {
      * escalation model the policy pack uses: AWS-managed ones by the table derived from AWS's published
      * documents, customer-managed ones by their default version, read from IAM (`aws.iam.getPolicy`)
      * before the role is created. One that opens a path (administrator, escalation or broad, such as
-     * `AdministratorAccess`, `IAMFullAccess`, any `*FullAccess`) needs `allowBroadPermissions`.
+     * `AdministratorAccess`, `IAMFullAccess`, any `*FullAccess`) needs `allowBroadPermissions`, and so
+     * does a customer-managed one that reaches every resource as `policyStatements` may not.
      * @default []
      */
     policyArns?: pulumi.Input<string>[];
@@ -348,6 +350,9 @@ export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { sh
     const allowPatterns = args.allowServiceAccountPatterns ?? false;
     const statements = args.policyStatements ?? [];
     const problem = firstProblem(
+        () => checkPlainBoolean("allowBroadPermissions", args.allowBroadPermissions),
+        () => checkPlainBoolean("allowServiceAccountPatterns", args.allowServiceAccountPatterns),
+        () => checkPlainBoolean("reader.enabled", args.reader?.enabled),
         () => checkIfKnown("namespace", args.namespace, checkNamespace),
         () => checkIfKnown("serviceAccountName", args.serviceAccountName, checkServiceAccountName),
         () => checkServiceAccountMode("serviceAccountMode", mode),
@@ -436,3 +441,11 @@ export function sharedInputs(args: BindingArgs) {
 
 /** The shared arguments, known. */
 export type KnownSharedInputs = pulumi.Unwrap<ReturnType<typeof sharedInputs>>;
+
+/**
+ * The problem of the binding's own ServiceAccount once known: checked by each of the computations that
+ * write it (the trust policy, the permissions plan), as neither waits for the other.
+ */
+export function checkOwnServiceAccount(known: KnownSharedInputs): string | undefined {
+    return checkNamespace("namespace", known.namespace) ?? checkServiceAccountName("serviceAccountName", known.serviceAccountName);
+}

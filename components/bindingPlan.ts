@@ -5,13 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { BindingArgs, BindingShape, checkBindingStatements, checkIfKnown, checkPolicyArns, failOn, firstProblem, KnownSharedInputs, resolvedStatements, sharedInputs } from "./bindingArgs";
+import { BindingArgs, BindingShape, checkBindingStatements, checkIfKnown, checkOwnServiceAccount, checkPolicyArns, failOn, firstProblem, KnownSharedInputs, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { Eventually, settle } from "./eventually";
 import { policyStatementsDocument } from "./permissions";
 import { assumeTargetRolePolicy, PolicyDocument, policyLength, s3ReadPolicy } from "./policy";
 import { ReadLocation } from "./reader";
 import { serviceAccountSubject } from "./subjects";
-import { bucketNameOfArn, checkBucketArn, checkKmsKeyArn, checkList, checkManagedPolicyArn, checkNamespace, checkSamePartition, checkServiceAccountName } from "./validation";
+import { bucketNameOfArn, checkBucketArn, checkKmsKeyArn, checkList, checkManagedPolicyArn, checkSamePartition } from "./validation";
 
 /** IAM's limit on the inline policies of one role, all together, white space not counted. */
 export const inlinePolicyLengthLimit = 10240;
@@ -50,8 +50,7 @@ export function planPermissions(
     const plan: PermissionsPlan = { s3ReadPolicy: s3Read, statementsPolicy, policyArns: known.policyArns, permissionsBoundaryArn: known.permissionsBoundaryArn };
     const inlineLength = (s3Read ? policyLength(s3Read) : 0) + (statementsPolicy ? policyLength(statementsPolicy) : 0);
     const problem = firstProblem(
-        () => checkNamespace("namespace", known.namespace),
-        () => checkServiceAccountName("serviceAccountName", known.serviceAccountName),
+        () => checkOwnServiceAccount(known),
         () => {
             const own = serviceAccountSubject(known.namespace, known.serviceAccountName);
             const index = shape.additionalServiceAccounts.findIndex((subject) => serviceAccountSubject(subject.namespace, subject.serviceAccountName) === own);

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { resolveAddon } from "./bindingAddon";
 import { createEksAddon, planEksAddon } from "./eksAddon";
-import { BindingArgs, checkBindingShape, failOn, firstProblem, sharedInputs } from "./bindingArgs";
+import { BindingArgs, checkBindingShape, checkOwnServiceAccount, failOn, firstProblem, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { asOutput, select, settle } from "./eventually";
 import { identityHash } from "./identity";
@@ -137,6 +137,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
             failOn(
                 this,
                 firstProblem(
+                    () => checkOwnServiceAccount(known.shared),
                     ...known.providerArns.map((arn, index) => () => checkOidcProviderArn(index === 0 ? "oidcProviderArn" : `additionalOidcProviderArns[${index - 1}]`, arn)),
                     () => (known.transitionalClusterName === undefined ? undefined : checkClusterName("transitionalPodIdentityClusterName", known.transitionalClusterName)),
                 ),

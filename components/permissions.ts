@@ -10,8 +10,10 @@ import {
     grantedActions,
     GrantStatement,
     grantStatementsOf,
+    Json,
     managedPolicyCapabilities,
     managedPolicyTableSource,
+    parsePolicyDocument,
     PathFinding,
     pathsOf,
     statementCapabilities,
@@ -112,6 +114,63 @@ function boundsResources(condition: ResolvedPolicyCondition): boolean {
     return positive && ofResources && condition.values.length > 0 && condition.values.every((value) => !value.includes("${") && !/^[*?]*$/.test(value));
 }
 
+/** A resource entry of a statement that reaches every resource of the account, or of a type, and why. */
+interface EveryResource {
+    /** Its position in `Resource` (-1 for `NotResource`). */
+    index: number;
+    resource: string;
+    rule: string;
+}
+
+/**
+ * The first resource entry of an `Allow` statement that reaches every resource: `"*"` (or a
+ * `NotResource`, which reaches all it does not name), or a pattern whose names are all wildcards that
+ * no condition on the resources' tags bounds. One rule for the bindings' statements and the documents
+ * of customer-managed policies.
+ */
+function everyResourceOf(statement: GrantStatement, conditions: readonly ResolvedPolicyCondition[]): EveryResource | undefined {
+    if (statement.effect !== "Allow") {
+        return undefined;
+    }
+    if (statement.notResources !== undefined) {
+        return { index: -1, resource: `NotResource ${JSON.stringify(statement.notResources)}`, rule: `it grants the actions on every resource of the account but those; name the ARNs, or ${broadOptIn}` };
+    }
+    const resources = statement.resources ?? [];
+    const everyResource = resources.indexOf("*");
+    if (everyResource >= 0) {
+        return { index: everyResource, resource: "*", rule: `it grants the actions on every resource of the account; name the ARNs, or ${broadOptIn} (for actions AWS cannot scope to a resource)` };
+    }
+    if (conditions.some(boundsResources)) {
+        return undefined;
+    }
+    const granted = grantedActions(statement);
+    for (const [index, resource] of resources.entries()) {
+        const unnamed = unnamedResourcesOf(resource, granted);
+        if (unnamed !== undefined) {
+            return {
+                index,
+                resource,
+                rule:
+                    `its names are all wildcards, so it matches every ${unnamed.resourceType} resource of the account (those ${unnamed.action} acts on), as "*" does; ` +
+                    `name the resources or the start of their names, bound the statement with a condition on their tags, or ${broadOptIn}`,
+            };
+        }
+    }
+    return undefined;
+}
+
+/** The conditions of a statement as IAM writes them (`{ operator: { key: value or values } }`), as typed conditions. */
+function conditionsOf(condition: Json | undefined): ResolvedPolicyCondition[] {
+    if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
+        return [];
+    }
+    return Object.entries(condition).flatMap(([test, keys]) =>
+        typeof keys === "object" && keys !== null && !Array.isArray(keys)
+            ? Object.entries(keys).map(([variable, values]) => ({ test, variable, values: (Array.isArray(values) ? values : [values]).map((value) => String(value)) }))
+            : [],
+    );
+}
+
 /** The paths a grant opens, as one sentence each, with what to do instead. */
 function pathProblem(findings: PathFinding[]): string {
     return `${findings.map(describePath).join("; and ")}; name the actions and resources the workload needs, or ${broadOptIn}`;
@@ -159,7 +218,19 @@ export function checkCustomerManagedPolicy(field: string, policyArn: string, doc
         return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, ${read.error}, so what it grants cannot be judged; fix the policy, or ${broadOptIn}`;
     }
     const findings = pathsOf(read.statements.flatMap(statementCapabilities));
-    return findings.length === 0 ? undefined : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, opens ${pathProblem(findings)}`;
+    if (findings.length > 0) {
+        return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, opens ${pathProblem(findings)}`;
+    }
+    // The same breadth the bindings' own statements may not have: a policy is another way to write them.
+    const parsed = parsePolicyDocument(document);
+    const written = "error" in parsed ? [] : parsed.statements;
+    for (const [position, grant] of read.statements.entries()) {
+        const breadth = everyResourceOf(grant, conditionsOf(written[position]?.statement.Condition));
+        if (breadth !== undefined) {
+            return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, grants in ${grant.label.slice(`${field} ${policyArn} `.length)} ${JSON.stringify(breadth.resource)}: ${breadth.rule}`;
+        }
+    }
+    return undefined;
 }
 
 /** The longest part of a read's error a message quotes: the provider's own sentence, not its whole trace. */
@@ -215,23 +286,9 @@ export function checkPolicyStatement(field: string, statement: ResolvedPolicySta
         if (findings.length > 0) {
             return `${field} is invalid: its actions together open ${pathProblem(findings)}`;
         }
-        const everyResource = statement.resources.indexOf("*");
-        if (everyResource >= 0) {
-            return problem(`resources[${everyResource}]`, "*", `it grants the actions on every resource of the account; name the ARNs, or ${broadOptIn} (for actions AWS cannot scope to a resource)`);
-        }
-        if (!(statement.conditions ?? []).some(boundsResources)) {
-            const granted = grantedActions(grantStatementOf(field, statement));
-            for (const [index, resource] of statement.resources.entries()) {
-                const unnamed = unnamedResourcesOf(resource, granted);
-                if (unnamed !== undefined) {
-                    return problem(
-                        `resources[${index}]`,
-                        resource,
-                        `its names are all wildcards, so it matches every ${unnamed.resourceType} resource of the account (those ${unnamed.action} acts on), as "*" does; ` +
-                            `name the resources or the start of their names, bound the statement with a condition on their tags, or ${broadOptIn}`,
-                    );
-                }
-            }
+        const breadth = everyResourceOf(grantStatementOf(field, statement), statement.conditions ?? []);
+        if (breadth !== undefined) {
+            return problem(`resources[${breadth.index}]`, breadth.resource, breadth.rule);
         }
     }
     const seen = new Set<string>();

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { resolveAddon } from "./bindingAddon";
 import { createEksAddon, planEksAddon } from "./eksAddon";
-import { BindingArgs, checkBindingShape, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
+import { BindingArgs, checkBindingShape, checkOwnServiceAccount, failOn, firstProblem, resolvedStatements, sharedInputs } from "./bindingArgs";
 import { checkPartitions, settleBindingPlan } from "./bindingPlan";
 import { awsContextOf } from "./awsContext";
 import { asOutput, isPlain, select, settle } from "./eventually";
@@ -18,6 +18,7 @@ import {
     accountOfArn,
     checkClusterName,
     checkOidcProviderArn,
+    checkPlainBoolean,
     checkRegion,
     checkRoleArn,
     eksClusterArn,
@@ -179,6 +180,8 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
         failOn(
             this,
             firstProblem(
+                // Before anything reads it: an Output would read as true.
+                () => checkPlainBoolean("disableSessionTags", args.disableSessionTags),
                 ...clusterNames.map((clusterName, index) => () => (typeof clusterName === "string" ? checkClusterName(clusterField(index), clusterName) : undefined)),
                 ...clusters.map((cluster, index) => () => (cluster.region === undefined ? undefined : checkRegion(regionField(index), cluster.region))),
                 () => integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit),
@@ -229,6 +232,7 @@ export class PodIdentityBinding extends pulumi.ComponentResource {
             failOn(
                 this,
                 firstProblem(
+                    () => checkOwnServiceAccount(known.shared),
                     ...known.clusterNames.map((clusterName, index) => () => checkClusterName(clusterField(index), clusterName)),
                     () => (known.targetRoleArn === undefined ? undefined : checkRoleArn("targetRoleArn", known.targetRoleArn)),
                     () => (known.targetRoleArn === undefined || partitionOfArn(known.targetRoleArn) === partition ? undefined : `targetRoleArn ${JSON.stringify(known.targetRoleArn)} is invalid: it is in another AWS partition than the cluster (${partition})`),

@@ -83,9 +83,10 @@ export const checkOidcProviderArn: FieldCheck<string> = (field, value) =>
         : problem(field, value, "expected an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE (the issuer without https://, no wildcards)");
 
 export const checkRoleArn: FieldCheck<string> = (field, value) =>
-    roleArnPattern.test(value) && !value.includes("*")
+    // '?' and '${' are valid in an IAM path but, in a policy naming the role, a wildcard and a policy variable.
+    roleArnPattern.test(value) && !/[*?]|\$\{/.test(value)
         ? undefined
-        : problem(field, value, "expected an IAM role ARN such as arn:aws:iam::111122223333:role/my-role (no wildcards)");
+        : problem(field, value, "expected an IAM role ARN such as arn:aws:iam::111122223333:role/my-role (no wildcards '*' or '?', no policy variables)");
 
 /** The name of a role from its ARN (the part after the last `/` of its path); assumes the ARN passed {@link checkRoleArn}. */
 export function roleNameOfArn(arn: string): string {
@@ -189,6 +190,18 @@ export function checkSamePartition(field: string, arns: readonly string[], parti
     return stranger === undefined
         ? undefined
         : problem(field, stranger, `it is in another AWS partition than the role (${partition}); a role can only be granted resources of its own partition`);
+}
+
+/**
+ * The problem of a switch that is not a plain `true` or `false`: it decides what a role grants or
+ * admits, which is settled before anything is created, so it cannot wait for an Output (a secret, or a
+ * value another resource computes; other languages' SDKs send secrets so), whose object would
+ * otherwise read as `true`.
+ */
+export function checkPlainBoolean(field: string, value: unknown): string | undefined {
+    return value === undefined || value === null || typeof value === "boolean"
+        ? undefined
+        : `${field} is invalid: expected true or false as a plain value, known before anything is created (not an Output or a secret), since it decides what the role grants or admits`;
 }
 
 /** A check that the value is a whole number in [min, max]. */

@@ -328,6 +328,13 @@ describe("Pod Identity across accounts and mechanisms", () => {
             (name) => new PodIdentityBinding(name, podIdentityArgs({ s3Read: undefined, targetRoleArn: "arn:aws:iam::999988887777:user/x" })),
             /^targetRoleArn "arn:aws:iam::999988887777:user\/x" is invalid: expected an IAM role ARN/,
         );
+        // '?' and '${...}' are valid in a role's path, but in the policy that assumes it they match other roles.
+        for (const pattern of ["arn:aws:iam::999988887777:role/???/admin", "arn:aws:iam::999988887777:role/${aws:PrincipalTag/team}/admin"]) {
+            podIdentity.assertRefused(
+                (name) => new PodIdentityBinding(name, podIdentityArgs({ s3Read: undefined, targetRoleArn: pattern })),
+                /^targetRoleArn ".*" is invalid: expected an IAM role ARN .*no wildcards '\*' or '\?', no policy variables/,
+            );
+        }
         await podIdentity.assertNoChildRegistered();
     });
 

@@ -86,6 +86,25 @@ describe("customer-managed policies in policyArns, judged by their documents", (
         );
     });
 
+    it("refuses documents that reach every resource, as the bindings' own statements may not: \"*\", NotResource, names all wildcards", async () => {
+        const secret = `arn:aws:secretsmanager:us-west-2:${mockAccountId}:secret:prod/db-AbCdEf`;
+        const documents: [string, PolicyDocument, RegExp][] = [
+            ["every", documentOf({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }), /grants in Statement\[0\] "\*": it grants the actions on every resource of the account/],
+            ["not", documentOf({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", NotResource: "arn:aws:secretsmanager:*:*:secret:audit-*" }), /grants in Statement\[0\] "NotResource .*": it grants the actions on every resource of the account but those/],
+            ["names", documentOf({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:*:*:secret:*-??????" }), /grants in Statement\[0\] ".*": its names are all wildcards, so it matches every secretsmanager:secret resource/],
+        ];
+        for (const [label, document, message] of documents) {
+            assert.equal(await allowedByIdentityPolicy(document, { action: "secretsmanager:GetSecretValue", resource: secret }), true, label);
+            await assertRefused((name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: [customerPolicy(`${name}-${label}`, document)] }), opts), new RegExp(`policyArns\\[0\\] .* is invalid: its document, as IAM holds it, ${message.source}`));
+        }
+        // Bounded by the secrets' tags: the same wildcard names reach only the team's secrets.
+        const tagged = documentOf({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:*:*:secret:*", Condition: { StringEquals: { "aws:ResourceTag/team": "reports" } } });
+        assert.equal(await allowedByIdentityPolicy(tagged, { action: "secretsmanager:GetSecretValue", resource: secret, context: { "aws:ResourceTag/team": "payroll" } }), false);
+        const name = uniqueName("customer-tagged");
+        const binding = new IrsaBinding(name, irsaArgs({ policyArns: [customerPolicy(`${name}-tagged`, tagged)] }));
+        assert.match(await valueOf(binding.roleArn), /^arn:aws:iam::/);
+    });
+
     it("refuses a document it cannot read, before the role exists", async () => {
         await assertRefused(
             (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: [customerPolicy(`${name}-garbled`, { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: 5, Resource: "*" }] })] }), opts),

@@ -188,6 +188,52 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
         assert.match(checkPolicyStatements("policyStatements", [everyObject], false) ?? "", /resources\[0\] .* its names are all wildcards/);
     });
 
+    it("refuses wildcard names shaped like every ID of a type (i-*, a UUID's dashes, a secret's suffix, a path), and actions that read existing resources while making new ones", async () => {
+        const shapes: [string, string, string][] = [
+            ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${account}:secret:*-??????`, `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf`],
+            ["kms:Decrypt", `arn:aws:kms:us-east-1:${account}:key/*-*`, `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
+            ["ec2:TerminateInstances", `arn:aws:ec2:us-east-1:${account}:instance/i-*`, `arn:aws:ec2:us-east-1:${account}:instance/i-0123456789abcdef0`],
+            ["ssm:GetParameter", `arn:aws:ssm:us-east-1:${account}:parameter/*/*`, `arn:aws:ssm:us-east-1:${account}:parameter/prod/db/password`],
+            ["ec2:CreateSnapshot", "arn:aws:ec2:*:*:volume/*", `arn:aws:ec2:us-east-1:${account}:volume/vol-0123456789abcdef0`],
+            ["logs:CreateExportTask", "arn:aws:logs:*:*:log-group:*", `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/payroll`],
+        ];
+        for (const [action, resource, someoneElses] of shapes) {
+            const granted = statement([action], [resource]);
+            assert.equal(await allowedByIdentityPolicy(documentOf(granted), { action, resource: someoneElses }), true, `${action} on ${resource} reaches ${someoneElses}`);
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /^policyStatements\[0\]\.resources\[0\] .* its names are all wildcards/, `${action} on ${resource}`);
+        }
+        // What a create action makes may be named with a wildcard: the snapshot CreateSnapshot makes, the queue of CreateQueue.
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ec2:CreateSnapshot"], ["arn:aws:ec2:*::snapshot/*"])], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ssm:GetParameter"], [`arn:aws:ssm:us-east-1:${account}:parameter/reports/*`])], false), undefined);
+        assert.equal(
+            await allowedByIdentityPolicy(documentOf(statement(["ssm:GetParameter"], [`arn:aws:ssm:us-east-1:${account}:parameter/reports/*`])), {
+                action: "ssm:GetParameter",
+                resource: `arn:aws:ssm:us-east-1:${account}:parameter/prod/db/password`,
+            }),
+            false,
+        );
+    });
+
+    it("refuses commands run as other compute's roles through State Manager, launch template versions and in-place updates; group membership; a cluster's identity provider", async () => {
+        const escalations: [string, string, string, RegExp][] = [
+            ["ssm:CreateAssociation", "arn:aws:ec2:*:*:instance/*", `arn:aws:ec2:us-east-1:${account}:instance/i-0123456789abcdef0`, /"run-as-other-role"/],
+            ["ec2:CreateLaunchTemplateVersion", `arn:aws:ec2:us-east-1:${account}:launch-template/*`, `arn:aws:ec2:us-east-1:${account}:launch-template/lt-0123456789abcdef0`, /"run-as-other-role"/],
+            ["states:UpdateStateMachine", `arn:aws:states:us-east-1:${account}:stateMachine:*`, `arn:aws:states:us-east-1:${account}:stateMachine:payouts`, /"run-as-other-role"/],
+            ["iam:AddUserToGroup", `arn:aws:iam::${account}:group/admins`, `arn:aws:iam::${account}:group/admins`, /"user-credentials"/],
+            ["eks:AssociateIdentityProviderConfig", `arn:aws:eks:us-east-1:${account}:cluster/*`, `arn:aws:eks:us-east-1:${account}:cluster/prod`, /"cluster-access-write"/],
+        ];
+        for (const [action, resource, target, path] of escalations) {
+            const granted = statement([action], [resource]);
+            assert.equal(await allowedByIdentityPolicy(documentOf(granted), { action, resource: target }), true, `${action} on ${target}`);
+            const refused = checkPolicyStatements("policyStatements", [granted], false) ?? "";
+            assert.match(refused, path, action);
+            assert.match(refused, /^policyStatements\[0\]\.actions\[0\]/, action);
+        }
+        // The same actions on one named resource: compute the workload owns.
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["states:UpdateStateMachine"], [`arn:aws:states:us-east-1:${account}:stateMachine:reports`])], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["iam:AddUserToGroup"], [`arn:aws:iam::${account}:user/reports`])], false), undefined, "AddUserToGroup is authorized on the group, not the user");
+    });
+
     it("near misses of wildcard names stay allowed: the start of a name, a condition on the resources' tags, and actions that make new resources", async () => {
         const prefixed = statement(["s3:GetObject"], ["arn:aws:s3:::reports-*/*"]);
         assert.equal(checkPolicyStatements("policyStatements", [prefixed], false), undefined);

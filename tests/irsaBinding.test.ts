@@ -317,6 +317,9 @@ describe("IrsaBinding validation", () => {
         await assert.rejects(valueOf(twice.namespace), /s3Read.bucketArns "arn:aws:s3:::reports-bucket" is invalid: each entry may appear only once/);
         const provider = new IrsaBinding(uniqueName(), baseArgs({ oidcProviderArn: pulumi.output("arn:aws:iam::123456789012:role/x") }));
         await assert.rejects(valueOf(provider.trustPolicy), /oidcProviderArn .* is invalid: expected an IAM OIDC provider ARN/);
+        // The trust does not wait for the permissions plan: it checks the ServiceAccount it names itself.
+        const trusting = new IrsaBinding(uniqueName(), baseArgs({ s3Read: undefined, description: "given", namespace: pulumi.output("Bad NS*") }));
+        await assert.rejects(valueOf(trusting.trustPolicy), /namespace "Bad NS\*" is invalid: .*DNS-1123 label/);
     });
 
     it("refuses a trust policy over the length limit, and accepts it under a raised one", async () => {

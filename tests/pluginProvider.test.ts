@@ -271,6 +271,13 @@ describe("the components plugin, as the engine runs it", function () {
         ["IrsaBinding", { ...irsaArgs, addon: { externalDns: { hostedZoneIds: ["example.com"] } } }, /^addon\.externalDns\.hostedZoneIds\[0\] "example\.com" is invalid/],
         ["WorkloadIdentities", { ...fleetArgs, workloads: [{ name: "reports", namespace: "Apps", serviceAccountName: "reports" }] }, /^workloads\[0\] \(reports\)\.namespace "Apps" is invalid/],
         ["WorkloadIdentities", { ...fleetArgs, workloads: [{ name: "dns", addon: { externalDns: { hostedZoneIds: ["example.com"] } } }] }, /addon\.externalDns\.hostedZoneIds\[0\] "example\.com" is invalid/],
+        // A secret switch, as another language's SDK sends one: an Output in the constructor, which would read as true.
+        [
+            "IrsaBinding",
+            { ...irsaArgs, allowBroadPermissions: { [wire.signatureKey]: wire.secret, value: false }, policyStatements: [{ actions: ["*"], resources: ["*"] }] },
+            /^allowBroadPermissions is invalid: expected true or false as a plain value/,
+        ],
+        ["PodIdentityBinding", { ...podIdentityArgs, disableSessionTags: { [wire.signatureKey]: wire.secret, value: false } }, /^disableSessionTags is invalid: expected true or false as a plain value/],
     ] as const) {
         it(`Construct ${type} with bad input gives the constructor's error, naming the field: ${field.source.slice(1, 40)}`, async () => {
             const inputs = JSON.parse(JSON.stringify(args)) as Record<string, unknown>;

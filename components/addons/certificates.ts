@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { addonPermissions, AddonPermissions, condition, joined, partitionOf, serviceAccountOf, statement } from "./types";
-import { checkCertificateAuthorityArn, checkedInputs, checkedPartitionOf } from "./validation";
+import { checkCertificateAuthorityArn, checkedInputs, checkedPartitionOf, flag } from "./validation";
 
 /** The scope of the AWS Private CA Issuer's role. */
 export interface PrivateCaIssuerArgs {
@@ -67,7 +67,7 @@ export function privateCaIssuer(args: PrivateCaIssuerArgs): AddonPermissions {
         checkedInputs("privateCaIssuer.certificateAuthorityArns", args.certificateAuthorityArns, checkCertificateAuthorityArn, { nonEmpty: true }),
         partition,
     );
-    const templates = [...endEntityTemplates, ...(args.allowSubordinateCertificateAuthorities ? ["SubordinateCACertificate_PathLen0/V1"] : [])];
+    const templates = [...endEntityTemplates, ...(flag("privateCaIssuer.allowSubordinateCertificateAuthorities", args.allowSubordinateCertificateAuthorities, false) ? ["SubordinateCACertificate_PathLen0/V1"] : [])];
     return addonPermissions(serviceAccount, [], [
         statement(["acm-pca:DescribeCertificateAuthority", "acm-pca:GetCertificate"], authorities),
         statement(

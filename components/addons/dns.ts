@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { PolicyStatementArgs } from "../permissions";
 import { addonPermissions, AddonPermissions, condition, joined, partitionOf, serviceAccountOf, statement } from "./types";
-import { checkedInputs, checkHostedZoneId } from "./validation";
+import { checkedInputs, checkHostedZoneId, flag } from "./validation";
 
 function hostedZoneArns(partition: pulumi.Input<string>, zoneIds: pulumi.Input<string>[]): pulumi.Input<string>[] {
     return zoneIds.map((zoneId) => joined("arn:", partition, ":route53:::hostedzone/", zoneId));
@@ -118,7 +118,7 @@ export function certManager(args: CertManagerArgs): AddonPermissions {
         ),
         statement(["route53:ListResourceRecordSets"], zones),
     ];
-    if (args.listHostedZonesByName ?? true) {
+    if (flag("certManager.listHostedZonesByName", args.listHostedZonesByName, true)) {
         statements.push(statement(["route53:ListHostedZonesByName"], ["*"]));
     }
     return addonPermissions(serviceAccount, [], statements);

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { PolicyStatementArgs } from "../permissions";
 import { addonPermissions, AddonPermissions, awsManagedPolicyArn, partitionOf, serviceAccountOf, statement } from "./types";
-import { AddonScopeError, checkDeliveryStreamArn, checkedInputs, checkedPartitionOf, checkLogGroupArn, checkWorkspaceArn } from "./validation";
+import { AddonScopeError, checkDeliveryStreamArn, checkedInputs, checkedPartitionOf, checkLogGroupArn, checkWorkspaceArn, flag } from "./validation";
 
 /** The scope of the Amazon CloudWatch Observability add-on's role. */
 export interface CloudWatchObservabilityArgs {
@@ -54,7 +54,7 @@ export function cloudWatchObservability(args: CloudWatchObservabilityArgs = {}):
     const serviceAccount = serviceAccountOf("cloudWatchObservability", { namespace: "amazon-cloudwatch", serviceAccountName: "cloudwatch-agent" }, args);
     const partition = partitionOf("cloudWatchObservability", args.partition);
     const policies = [awsManagedPolicyArn(partition, "CloudWatchAgentServerPolicy")];
-    if (args.xray ?? true) {
+    if (flag("cloudWatchObservability.xray", args.xray, true)) {
         policies.push(awsManagedPolicyArn(partition, "AWSXrayWriteOnlyAccess"));
     }
     return addonPermissions(serviceAccount, policies, []);
@@ -105,8 +105,8 @@ export function managedPrometheus(args: ManagedPrometheusArgs): AddonPermissions
     const workspaces = checkedInputs("managedPrometheus.workspaceArns", args.workspaceArns, checkWorkspaceArn, { nonEmpty: true });
     const plainPartition = workspaces.find((arn): arn is string => typeof arn === "string")?.split(":")[1];
     const checkedWorkspaces = plainPartition === undefined ? workspaces : checkedPartitionOf("managedPrometheus.workspaceArns", workspaces, plainPartition);
-    const remoteWrite = args.remoteWrite ?? true;
-    const query = args.query ?? false;
+    const remoteWrite = flag("managedPrometheus.remoteWrite", args.remoteWrite, true);
+    const query = flag("managedPrometheus.query", args.query, false);
     if (!remoteWrite && !query) {
         throw new AddonScopeError("managedPrometheus.remoteWrite is invalid: with query also false the role could do nothing; set remoteWrite, query, or both");
     }

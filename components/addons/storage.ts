@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatementArgs } from "../permissions";
 import { checkBucketArn, checkKeyPrefix, checkKmsKeyArn } from "../validation";
 import { addonPermissions, AddonPermissions, awsManagedPolicyArn, condition, joined, partitionOf, serviceAccountOf, statement } from "./types";
-import { AddonScopeError, checkedInputs, checkedPartitionOf, refuse } from "./validation";
+import { AddonScopeError, checkedInputs, checkedPartitionOf, flag, refuse } from "./validation";
 
 /**
  * The statements the EBS CSI driver's documentation gives for customer managed keys: grants for
@@ -182,7 +182,7 @@ export function mountpointS3CsiDriver(args: MountpointS3CsiDriverArgs): AddonPer
     const buckets = checkedInputs("mountpointS3CsiDriver.bucketArns", args.bucketArns, checkBucketArn, { nonEmpty: true });
     const keyPrefixes = checkedPrefixes("mountpointS3CsiDriver.keyPrefixes", args.keyPrefixes);
     const keys = checkedInputs("mountpointS3CsiDriver.kmsKeyArns", args.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false });
-    const readOnly = args.readOnly ?? false;
+    const readOnly = flag("mountpointS3CsiDriver.readOnly", args.readOnly, false);
     const objectActions = readOnly ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"];
     const statements = [listBucketStatement(buckets, keyPrefixes), statement(objectActions, objectArns(buckets, keyPrefixes))];
     if (keys.length > 0) {
@@ -260,7 +260,7 @@ export function velero(args: VeleroArgs): AddonPermissions {
         ),
         listBucketStatement([bucket], prefixes),
     ];
-    if (args.volumeSnapshots ?? true) {
+    if (flag("velero.volumeSnapshots", args.volumeSnapshots, true)) {
         const volumes = joined("arn:", partition, ":ec2:*:*:volume/*");
         const snapshots = joined("arn:", partition, ":ec2:*::snapshot/*");
         statements.push(

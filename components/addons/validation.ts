@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { checkSamePartition, FieldCheck, partitionOfArn } from "../validation";
+import { checkPlainBoolean, checkSamePartition, FieldCheck, partitionOfArn } from "../validation";
 
 /** Partitions are `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b` and later ones of that shape. */
 const partitionPattern = "aws(?:-[a-z]+)*";
@@ -121,6 +121,12 @@ export function refuse(problemFound: string | undefined): void {
     if (problemFound !== undefined) {
         throw new AddonScopeError(problemFound);
     }
+}
+
+/** A switch of an add-on's scope, plain (checkPlainBoolean), or its default when not given. */
+export function flag(field: string, value: boolean | undefined, fallback: boolean): boolean {
+    refuse(checkPlainBoolean(field, value));
+    return value ?? fallback;
 }
 
 /**

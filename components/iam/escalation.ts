@@ -122,7 +122,21 @@ export const runAsOtherRoleActions: readonly string[] = [
     "cloudformation:UpdateStack",
     "cloudformation:ExecuteChangeSet",
     "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "sagemaker:CreatePresignedDomainUrl",
+    "sagemaker:UpdateNotebookInstanceLifecycleConfig",
     "ec2:ModifyInstanceAttribute",
+    // Commands that State Manager runs on instances, as their roles.
+    "ssm:CreateAssociation",
+    "ssm:CreateAssociationBatch",
+    "ssm:UpdateAssociation",
+    // A new version of a launch template that groups launch `$Latest` (or `$Default`, once made the default) of: new user data, the same instance profile, no iam:PassRole.
+    "ec2:CreateLaunchTemplateVersion",
+    "ec2:ModifyLaunchTemplate",
+    // Updates in place that keep the role: a new definition or source runs as the role already set.
+    "states:UpdateStateMachine",
+    "cloudformation:UpdateStackSet",
+    "apprunner:UpdateService",
+    "glue:UpdateJob",
 ];
 
 /** Actions that change identity providers roles trust: mint identities those roles accept. */
@@ -135,7 +149,13 @@ export const identityProviderActions: readonly string[] = [
 ];
 
 /** Actions that give a principal Kubernetes access to EKS clusters: cluster admin, every pod's ServiceAccount. */
-export const clusterAccessActions: readonly string[] = ["eks:CreateAccessEntry", "eks:UpdateAccessEntry", "eks:AssociateAccessPolicy"];
+export const clusterAccessActions: readonly string[] = [
+    "eks:CreateAccessEntry",
+    "eks:UpdateAccessEntry",
+    "eks:AssociateAccessPolicy",
+    // An OIDC identity provider of the cluster: it mints the users and groups the cluster's RBAC binds.
+    "eks:AssociateIdentityProviderConfig",
+];
 
 /** The paths, each made of the capabilities it needs, all of them. */
 export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[] })[] = [

@@ -15,7 +15,7 @@ import {
     runAsOtherRoleActions,
     userCredentialActions,
 } from "./escalation";
-import { ArnShape, coversUnnamed, everyAction, expandActionPattern, iamArnShape, iamPatternMatches, isPattern, reaches, roleArnShape, userArnShape } from "./patterns";
+import { ArnShape, coversUnnamed, everyAction, expandActionPattern, groupArnShape, iamArnShape, iamPatternMatches, isPattern, reaches, roleArnShape, userArnShape } from "./patterns";
 
 /** One statement of an identity policy, as both the components and the pack read it. */
 export interface GrantStatement {
@@ -208,9 +208,11 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if (grantedNames.has("sts:assumerole") && unnamed(roleArnShape)) {
         add("assume-unnamed-role", ["sts:AssumeRole"], true);
     }
-    const credentials = grantedOf(userCredentialActions);
-    if (credentials.length > 0 && reachesAny(userArnShape)) {
-        add("user-credentials", credentials, true);
+    // Credentials are authorized on the user; group membership on the group the user joins.
+    const credentials = grantedOf(userCredentialActions).filter((action) => action !== "iam:AddUserToGroup");
+    const groupJoins = grantedOf(["iam:AddUserToGroup"]);
+    if ((credentials.length > 0 && reachesAny(userArnShape)) || (groupJoins.length > 0 && reachesAny(groupArnShape))) {
+        add("user-credentials", [...credentials, ...groupJoins], true);
     }
     const runAs = grantedOf(runAsOtherRoleActions);
     if (runAs.length > 0 && unnamed()) {

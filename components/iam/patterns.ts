@@ -88,6 +88,9 @@ export const roleArnShape: ArnShape = { service: "iam", regional: false, resourc
 /** IAM users: `arn:<partition>:iam::<account>:user/<path><name>`. */
 export const userArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "user/" };
 
+/** IAM groups: `arn:<partition>:iam::<account>:group/<path><name>`. */
+export const groupArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "group/" };
+
 /** Anything of IAM: roles, users, groups, policies, providers. */
 export const iamArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "" };
 
