@@ -6,6 +6,8 @@
  */
 import * as assert from "node:assert/strict";
 
+import { UnknownValueError } from "@pulumi/policy";
+
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { account, findingsOf, resource } from "./policyPackFixtures";
@@ -95,6 +97,17 @@ describe("policy pack: nodes that start without a node group (14)", () => {
         ]);
         assert.match((await findings("launch-template-imdsv2", resource(stack, "aws:ec2/instance:Instance", "bare", { ami: "ami-1" })))[0], /"bare": metadataOptions\.httpTokens is not set/);
         assert.deepEqual(await findings("launch-template-imdsv2", resource(stack, "aws:ec2/instance:Instance", "hidden", { ami: "ami-1", metadataOptions: good })), []);
+    });
+
+    it("during preview, user data not known yet (it holds the cluster's endpoint) does not stop the instance being judged", async () => {
+        // The engine's sentinel for a string not known yet (@pulumi/policy's proxy throws this error on reading it).
+        const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const props: Record<string, unknown> = { ami: "ami-1", metadataOptions: hopping };
+        Object.defineProperty(props, "userData", { enumerable: true, get: () => { throw new UnknownValueError(unknownString, ["userData"]); } });
+        const pending = resource(stack, "aws:ec2/instance:Instance", "pending", props);
+        assert.deepEqual(await findings("launch-template-imdsv2", pending), [
+            `mandatory: aws:ec2/instance:Instance "pending": metadataOptions.httpPutResponseHopLimit is 2, so pods can reach the node role's credentials; set it to 1 (every instance is judged as a node: nothing in its inputs shows it is not one)`,
+        ]);
     });
 
     it("an instance naming a launch template is judged against it for the fields it leaves to the template", async () => {

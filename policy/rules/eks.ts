@@ -79,7 +79,8 @@ function namesTemplate(view: NodeView, shape: StarterShape): boolean {
 function instanceProblems(view: NodeView): string[] {
     const shape = starterShape(view)!;
     const own = metadataOptionsOf(view);
-    const { userData, tagKeys } = instanceSignsOf(view);
+    // User data often holds outputs unknown during preview (the cluster's endpoint); it only words the message.
+    const { userData, tagKeys } = knownOr(() => instanceSignsOf(view), { userData: [], tagKeys: [] });
     const evidence = eksNodeEvidence(userData, tagKeys);
     const why = evidence === undefined ? "every instance is judged as a node: nothing in its inputs shows it is not one" : `it is an EKS node: ${evidence}`;
     const judged = namesTemplate(view, shape) ? onlySetFields(own) : own;
