@@ -12,30 +12,95 @@ export interface MetadataOptions {
 }
 
 /**
- * The problems of metadata settings that let a pod reach the node's role: IMDSv1 (no token needed, so
- * any request a pod can make or provoke reads the credentials), or a hop limit above 1 (the token's
- * response survives the hop into a pod's network namespace). IMDS turned off has neither.
+ * Metadata settings as the rules read them, from any value: the strings and the hop limit where they
+ * are set (a hop limit written as digits, as CloudFormation JSON may carry it, is a number), so that a
+ * value of another type reads as not set, which no check accepts.
  */
-export function imdsProblems(options: MetadataOptions | undefined, checks: { hopLimit: boolean }): string[] {
+export function metadataOptionsFrom(value: unknown): MetadataOptions | undefined {
+    if (typeof value !== "object" || value === null) {
+        return undefined;
+    }
+    const record = value as Record<string, unknown>;
+    const text = (key: string): string | undefined => (typeof record[key] === "string" ? (record[key] as string) : undefined);
+    const hop = record.httpPutResponseHopLimit;
+    const hopLimit = typeof hop === "number" ? hop : typeof hop === "string" && /^\d+$/.test(hop) ? Number(hop) : undefined;
+    return { httpEndpoint: text("httpEndpoint"), httpTokens: text("httpTokens"), httpPutResponseHopLimit: hopLimit };
+}
+
+/** The metadata fields the checks judge. */
+export type MetadataField = "httpTokens" | "httpPutResponseHopLimit";
+
+/** One problem of metadata settings, with the field it is about. */
+export interface MetadataProblem {
+    field: MetadataField;
+    message: string;
+}
+
+/**
+ * The problems of metadata settings that let a pod reach the node's role, field by field: IMDSv1 (no
+ * token needed, so any request a pod can make or provoke reads the credentials), or a hop limit
+ * above 1 (the token's response survives the hop into a pod's network namespace). IMDS turned off has
+ * neither.
+ */
+export function imdsFieldProblems(options: MetadataOptions | undefined, checks: { hopLimit: boolean }): MetadataProblem[] {
     if (options?.httpEndpoint === "disabled") {
         return [];
     }
-    const problems: string[] = [];
+    const problems: MetadataProblem[] = [];
     if (options?.httpTokens !== "required") {
-        problems.push(
-            options?.httpTokens === undefined
-                ? 'metadataOptions.httpTokens is not set, so the AMI or the account decides whether IMDSv1 is allowed; set it to "required"'
-                : `metadataOptions.httpTokens is ${JSON.stringify(options.httpTokens)}, so IMDSv1 is allowed; set it to "required"`,
-        );
+        problems.push({
+            field: "httpTokens",
+            message:
+                options?.httpTokens === undefined
+                    ? 'metadataOptions.httpTokens is not set, so the AMI or the account decides whether IMDSv1 is allowed; set it to "required"'
+                    : `metadataOptions.httpTokens is ${JSON.stringify(options.httpTokens)}, so IMDSv1 is allowed; set it to "required"`,
+        });
     }
     if (checks.hopLimit && options?.httpPutResponseHopLimit !== 1) {
-        problems.push(
-            options?.httpPutResponseHopLimit === undefined
-                ? "metadataOptions.httpPutResponseHopLimit is not set, so the AMI or the account decides (AMIs marked for IMDSv2, such as AL2023, set 2), and pods can reach the node role's credentials; set it to 1"
-                : `metadataOptions.httpPutResponseHopLimit is ${options.httpPutResponseHopLimit}, so pods can reach the node role's credentials; set it to 1`,
-        );
+        problems.push({
+            field: "httpPutResponseHopLimit",
+            message:
+                options?.httpPutResponseHopLimit === undefined
+                    ? "metadataOptions.httpPutResponseHopLimit is not set, so the AMI or the account decides (AMIs marked for IMDSv2, such as AL2023, set 2), and pods can reach the node role's credentials; set it to 1"
+                    : `metadataOptions.httpPutResponseHopLimit is ${options.httpPutResponseHopLimit}, so pods can reach the node role's credentials; set it to 1`,
+        });
     }
     return problems;
+}
+
+/** The messages of {@link imdsFieldProblems}. */
+export function imdsProblems(options: MetadataOptions | undefined, checks: { hopLimit: boolean }): string[] {
+    return imdsFieldProblems(options, checks).map((problem) => problem.message);
+}
+
+/**
+ * Settings with every field that is not set filled with an accepted value: what a partial setting (a
+ * server-side patch, an instance's own settings over its template's) is judged by, since only the
+ * fields it sets are its own.
+ */
+export function onlySetFields(options: MetadataOptions | undefined): MetadataOptions {
+    return { httpTokens: options?.httpTokens ?? "required", httpPutResponseHopLimit: options?.httpPutResponseHopLimit ?? 1, httpEndpoint: options?.httpEndpoint };
+}
+
+/** What an instance's user data runs, or its tags carry, that makes it an EKS node. */
+const nodeMarkers: [string, string][] = [
+    ["/etc/eks/bootstrap.sh", "its user data runs /etc/eks/bootstrap.sh"],
+    ["node.eks.aws/", "its user data is a nodeadm NodeConfig"],
+    ["[settings.kubernetes]", "its user data holds Bottlerocket's Kubernetes settings"],
+];
+
+/**
+ * Why an instance is evidently an EKS node: its user data runs an EKS bootstrap, or it carries a
+ * cluster's tag (`kubernetes.io/cluster/<name>`, `eks:cluster-name`). Undefined when nothing shows
+ * it, which does not show that it is not one: a node's bootstrap can come from a script it downloads.
+ */
+export function eksNodeEvidence(userData: string[], tagKeys: string[]): string | undefined {
+    const marker = nodeMarkers.find(([text]) => userData.some((data) => data.includes(text)));
+    if (marker !== undefined) {
+        return marker[1];
+    }
+    const tag = tagKeys.find((key) => key.startsWith("kubernetes.io/cluster/") || key === "eks:cluster-name");
+    return tag === undefined ? undefined : `it carries the tag ${tag}`;
 }
 
 /** CIDR blocks that stand for the whole internet. */
@@ -82,10 +147,10 @@ export function endpointProblems(settings: EndpointSettings, maxShare: number = 
         : [];
 }
 /** The problems of a cluster that keeps no audit log: who did what through the Kubernetes API is lost. */
-export function auditLoggingProblems(enabledClusterLogTypes: string[] | undefined): string[] {
+export function auditLoggingProblems(enabledClusterLogTypes: string[] | undefined, field = "enabledClusterLogTypes"): string[] {
     return (enabledClusterLogTypes ?? []).includes("audit")
         ? []
-        : [`enabledClusterLogTypes ${JSON.stringify(enabledClusterLogTypes ?? [])} lacks "audit": no record of who did what through the Kubernetes API; add "audit" (and "authenticator")`];
+        : [`${field} ${JSON.stringify(enabledClusterLogTypes ?? [])} lacks "audit": no record of who did what through the Kubernetes API; add "audit" (and "authenticator")`];
 }
 
 /** The stack name patterns treated as non-production unless the pack's config says otherwise. */

@@ -61,10 +61,10 @@ describe("npm run plan: the policy pack's findings", () => {
         const section = text.slice(text.indexOf("== Policy pack\n"));
         assert.ok(text.indexOf("== Stack outputs") < text.indexOf("== Policy pack"), "printed last");
         const lines = section.split("\n");
-        assert.equal(lines[1], "Policy pack eks-workload-identity (policy/, `pulumi preview --policy-pack policy`) on the resources above: 3 mandatory, 0 advisory.");
+        assert.equal(lines[1], "Policy pack eks-workload-identity (policy/, `pulumi preview --policy-pack policy`) on the resources above: 4 mandatory, 0 advisory.");
         assert.deepEqual(
             lines.filter((line) => /^\w+: \[/.test(line)),
-            ["mandatory: [irsa-trust-bounded-subject]", "mandatory: [workload-role-no-administrator-policy]", "mandatory: [eks-node-group-imds]"],
+            ["mandatory: [irsa-trust-bounded-subject]", "mandatory: [workload-role-no-administrator-policy]", "mandatory: [launch-template-imdsv2]", "mandatory: [eks-node-group-imds]"],
         );
         assert.ok(section.includes(`Principal":{"Federated":"arn:aws:iam::<account-id>:oidc-provider/`), "the account is a marker, as everywhere in the plan");
         assert.ok(!section.includes(accountId));

@@ -324,9 +324,10 @@ describe("policy pack: a stack of bad resources", () => {
         assert.ok(broad.some((line) => /^advisory: aws:iam\/role:Role "storage" .*the broad path "service-wide".*"s3-full" policyArn attaches arn:aws:iam::aws:policy\/AmazonS3FullAccess/.test(line)), broad.join("\n"));
     });
 
-    it("launch templates (IMDSv1) and node groups (hop limit, no template)", () => {
+    it("launch templates (IMDSv1, hop limit) and node groups (hop limit, no template)", () => {
         assert.deepEqual(findingsOf(findings, "launch-template-imdsv2"), [
             'mandatory: aws:ec2/launchTemplate:LaunchTemplate "v1-template": metadataOptions.httpTokens is "optional", so IMDSv1 is allowed; set it to "required"',
+            `mandatory: aws:ec2/launchTemplate:LaunchTemplate "hop-template": metadataOptions.httpPutResponseHopLimit is 2, so pods can reach the node role's credentials; set it to 1`,
         ]);
         assert.deepEqual(findingsOf(findings, "eks-node-group-imds"), [
             `mandatory: aws:eks/nodeGroup:NodeGroup "hopping" launches from aws:ec2/launchTemplate:LaunchTemplate "hop-template": metadataOptions.httpPutResponseHopLimit is 2, so pods can reach the node role's credentials; set it to 1`,

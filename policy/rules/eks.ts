@@ -1,66 +1,133 @@
 /**
- * The rules on EKS nodes and clusters: instance metadata of node launch templates, and the cluster's
- * public endpoint and audit log, whose level depends on whether the stack is production.
+ * The rules on EKS nodes and clusters: instance metadata wherever nodes start (launch templates and
+ * configurations, instances, fleets, Karpenter node classes, and what launches from templates), and
+ * the cluster's public endpoint and audit log, whose level depends on whether the stack is production.
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { auditLoggingProblems, defaultMaxPublicAddressShare, defaultNonProductionStacks, EndpointSettings, endpointProblems, imdsProblems, isNonProductionStack, MetadataOptions } from "../eks";
+import {
+    auditLoggingProblems,
+    defaultMaxPublicAddressShare,
+    defaultNonProductionStacks,
+    eksNodeEvidence,
+    EndpointSettings,
+    endpointProblems,
+    imdsFieldProblems,
+    imdsProblems,
+    isNonProductionStack,
+    MetadataOptions,
+    metadataOptionsFrom,
+    onlySetFields,
+} from "../eks";
+import { instanceSignsOf, isInstance, isTemplate, metadataOptionsOf, NodeView, nodeView, StarterShape, starterShape, templateNames, valuesAt, viewsOf } from "../nodeStarts";
 import { at, isUnknownValue, plain, report, resourceLabel, stackOfUrn, stringsAt } from "../runtime";
 
-/** Where each kind of launch template (or launch configuration) keeps its metadata settings. */
-const templateMetadataPaths: Record<string, string[]> = {
-    "aws:ec2/launchTemplate:LaunchTemplate": ["metadataOptions"],
-    "aws:ec2/launchConfiguration:LaunchConfiguration": ["metadataOptions"],
-    "aws-native:ec2:LaunchTemplate": ["launchTemplateData", "metadataOptions"],
+/**
+ * Karpenter's node classes, whose nodes run pods, and the metadata settings each API version gives a
+ * class that leaves them unset: v1 requires tokens with a hop limit of 1; the Karpenter releases that
+ * served v1beta1 EC2NodeClass and v1alpha1 AWSNodeTemplate defaulted to a hop limit of 2, so those
+ * must set 1.
+ */
+const nodeClassDefaults: Record<string, MetadataOptions> = {
+    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": { httpTokens: "required", httpPutResponseHopLimit: 1 },
+    "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass": { httpTokens: "required", httpPutResponseHopLimit: 2 },
+    "kubernetes:karpenter.k8s.aws/v1alpha1:AWSNodeTemplate": { httpTokens: "required", httpPutResponseHopLimit: 2 },
 };
 
-/** Karpenter's node classes: their nodes run pods, and Karpenter's defaults are IMDSv2 with hop limit 1. */
-const nodeClassTypes = ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass"];
+/** Server-side patches of node classes: they change only the fields they set, so only those are judged. */
+const nodeClassPatchTypes = [
+    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClassPatch",
+    "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClassPatch",
+    "kubernetes:karpenter.k8s.aws/v1alpha1:AWSNodeTemplatePatch",
+];
 
-/** Things that start nodes from a template, and the properties that name it. */
-const nodeStarters: Record<string, { template: string[][]; byId: string[][]; byName: string[][] }> = {
-    "aws:eks/nodeGroup:NodeGroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
-    // Without a launchTemplate the eks provider writes one only for enableIMDSv2, with a hop limit of 2.
-    "eks:index:ManagedNodeGroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
-    "aws-native:eks:Nodegroup": { template: [["launchTemplate"]], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] },
-    "aws:autoscaling/group:Group": {
-        template: [["launchTemplate"], ["mixedInstancesPolicy"], ["launchConfiguration"]],
-        byId: [["launchTemplate", "id"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateId"], ["launchConfiguration"]],
-        byName: [["launchTemplate", "name"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateName"], ["launchConfiguration"]],
-    },
-    "aws-native:autoscaling:AutoScalingGroup": {
-        template: [["launchTemplate"], ["mixedInstancesPolicy"], ["launchConfigurationName"]],
-        byId: [["launchTemplate", "launchTemplateId"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateId"]],
-        byName: [["launchTemplate", "launchTemplateName"], ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateName"], ["launchConfigurationName"]],
-    },
-};
-
-function metadataOptionsOf(resource: { type: string; props: Record<string, unknown> }): MetadataOptions | undefined {
-    const path = templateMetadataPaths[resource.type] ?? ["metadataOptions"];
-    return plain(at(resource.props, ...path)) as MetadataOptions | undefined;
+/** The problems of a Karpenter node class or a patch of one (`spec.metadataOptions`), or undefined for other types. */
+function nodeClassProblems(resource: { type: string; props: Record<string, unknown> }): string[] | undefined {
+    const defaults = nodeClassDefaults[resource.type];
+    const isPatch = nodeClassPatchTypes.includes(resource.type);
+    if (defaults === undefined && !isPatch) {
+        return undefined;
+    }
+    const options = metadataOptionsFrom(plain(at(resource.props, "spec", "metadataOptions")) ?? {});
+    const judged = isPatch ? onlySetFields(options) : { ...defaults, ...definedFields(options) };
+    return imdsFieldProblems(judged, { hopLimit: true }).map((problem) =>
+        // An unset hop limit whose default is 2 says so, rather than reading as if the class set it.
+        problem.field === "httpPutResponseHopLimit" && options?.httpPutResponseHopLimit === undefined
+            ? "spec.metadataOptions.httpPutResponseHopLimit is not set, and Karpenter's default for this API version is 2, so pods can reach the node role's credentials; set it to 1"
+            : `spec.${problem.message}`,
+    );
 }
 
-/** Every launch template: IMDSv2 only. */
+/** The fields of metadata settings that are set. */
+function definedFields(options: MetadataOptions | undefined): MetadataOptions {
+    return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as MetadataOptions;
+}
+
+/** Whether a starter names a template in any of its template properties (an unknown one counts: fail closed). */
+function namesTemplate(view: NodeView, shape: StarterShape): boolean {
+    return shape.template.some((key) => knownOr(() => view.props[key] !== undefined && view.props[key] !== null, true));
+}
+
+/**
+ * The problems of an EC2 instance's own metadata settings. Every instance must require tokens and keep
+ * the hop limit at 1: a node cannot be told from another instance by its inputs (its bootstrap can come
+ * from a script it downloads, and a cluster admits it by its role's access entry), so one that hides its
+ * bootstrap is judged as a node too; the message says when the inputs show it is one. An instance that
+ * names a launch template is judged here on the fields it sets; those it leaves to the template are
+ * judged with the template (eks-node-group-imds).
+ */
+function instanceProblems(view: NodeView): string[] {
+    const shape = starterShape(view)!;
+    const own = metadataOptionsOf(view);
+    // User data often holds outputs unknown during preview (the cluster's endpoint); it only words the message.
+    const { userData, tagKeys } = knownOr(() => instanceSignsOf(view), { userData: [], tagKeys: [] });
+    const evidence = eksNodeEvidence(userData, tagKeys);
+    const why = evidence === undefined ? "every instance is judged as a node: nothing in its inputs shows it is not one" : `it is an EKS node: ${evidence}`;
+    const judged = namesTemplate(view, shape) ? onlySetFields(own) : own;
+    return imdsFieldProblems(judged, { hopLimit: true }).map((problem) => `${view.label}: ${problem.message}${problem.field === "httpPutResponseHopLimit" ? ` (${why})` : ""}`);
+}
+
+/** A spot fleet's launch specifications cannot set metadata options: the AMI or the account decides them. */
+function launchSpecificationProblems(view: NodeView): string[] {
+    if (view.type !== "aws:ec2/spotFleetRequest:SpotFleetRequest") {
+        return [];
+    }
+    const specifications = plain(view.props.launchSpecifications);
+    return (Array.isArray(specifications) ? specifications : []).map(
+        (_, index) =>
+            `${view.label}: launchSpecifications[${index}] starts instances without metadata options (a spot fleet's launch specification has none), so the AMI or the account decides IMDSv1 and the hop limit; ` +
+            'use launchTemplateConfigs naming a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
+    );
+}
+
+/** The IMDS problems of one resource where nodes (or any instance) start, as the resource rule reports them. */
+function nodeStartProblems(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): string[] {
+    const karpenter = nodeClassProblems(resource);
+    if (karpenter !== undefined) {
+        return karpenter.map((problem) => `${resourceLabel(resource)}: ${problem}`);
+    }
+    const view = nodeView(resource);
+    if (view === undefined || (!isTemplate(view) && !isInstance(view) && starterShape(view) === undefined)) {
+        return [];
+    }
+    if (view.unreadable !== undefined) {
+        return [`${view.label}: ${view.unreadable}`];
+    }
+    if (isTemplate(view)) {
+        return imdsProblems(metadataOptionsOf(view), { hopLimit: true }).map((problem) => `${view.label}: ${problem}`);
+    }
+    return isInstance(view) ? instanceProblems(view) : launchSpecificationProblems(view);
+}
+
+/** Every launch template, launch configuration, instance and Karpenter node class: IMDSv2 only, hop limit 1. */
 export const launchTemplateImdsv2Rule: ResourceValidationPolicy = {
     name: "launch-template-imdsv2",
     description:
-        "Every EC2 launch template must require IMDSv2 (metadataOptions.httpTokens \"required\"): with IMDSv1, any request a process can make or provoke (a pod on an EKS node, a server-side request forgery) reads the instance role's credentials.",
+        "Every EC2 launch template, launch configuration and instance, and every Karpenter node class, must require IMDSv2 (metadataOptions.httpTokens \"required\") and keep the metadata hop limit at 1: with IMDSv1, any request a process can make or provoke (a pod on an EKS node, a server-side request forgery) reads the instance role's credentials, and with a hop limit above 1 every container on the instance does.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (nodeClassTypes.includes(args.type)) {
-            // Unset, Karpenter requires tokens and a hop limit of 1; only what the class sets can weaken that.
-            const options = (plain(at(args.props, "spec", "metadataOptions")) ?? {}) as MetadataOptions;
-            const withDefaults: MetadataOptions = { httpTokens: "required", httpPutResponseHopLimit: 1, ...options };
-            for (const problem of imdsProblems(withDefaults, { hopLimit: true })) {
-                reportViolation(`${resourceLabel(args)}: spec.${problem}`);
-            }
-            return;
-        }
-        if (templateMetadataPaths[args.type] === undefined) {
-            return;
-        }
-        for (const problem of imdsProblems(metadataOptionsOf(args), { hopLimit: false })) {
-            reportViolation(`${resourceLabel(args)}: ${problem}`);
+        for (const problem of nodeStartProblems(args)) {
+            reportViolation(problem);
         }
     },
 };
@@ -78,20 +145,21 @@ function knownOr<T>(read: () => T, fallback: T): T {
 }
 
 /**
- * Every launch template a node group or Auto Scaling group could launch from: each one its template
- * properties depend on, and each one it names by ID or name. All are judged, so that naming one
- * template while depending on another does not choose the judged one.
+ * Every launch template a node group, Auto Scaling group, fleet or instance could launch from: each
+ * one its template properties depend on, and each one it names by ID or name (mixed instances
+ * overrides and every launch template config included). All are judged, so that naming one template
+ * while depending on another does not choose the judged one.
  */
-function templatesOf(starter: PolicyResource, templates: PolicyResource[]): PolicyResource[] {
-    const shape = nodeStarters[starter.type];
-    const dependencies = shape.template.flatMap(([key]) => starter.propertyDependencies[key] ?? []);
-    const ids = shape.byId.map((path) => knownOr(() => plain(at(starter.props, ...path)), undefined)).filter((value) => value !== undefined);
-    const names = shape.byName.map((path) => knownOr(() => plain(at(starter.props, ...path)), undefined)).filter((value) => value !== undefined);
+function templatesOf(starter: NodeView, shape: StarterShape, resource: PolicyResource, templates: NodeView[]): NodeView[] {
+    const dependencies = shape.template.flatMap((key) => resource.propertyDependencies[starter.sourceKey(key)] ?? []);
+    const named = (paths: string[][]): unknown[] => paths.flatMap((path) => knownOr(() => valuesAt(starter.props, path), []));
+    const ids = named(shape.byId);
+    const names = named(shape.byName);
     return templates.filter(
         (template) =>
             dependencies.some((dependency) => dependency.urn === template.urn) ||
-            ids.some((id) => knownOr(() => [template.props.id, template.props.arn, template.props.launchTemplateId].includes(id as never), false)) ||
-            names.some((name) => knownOr(() => [template.props.name, template.props.launchTemplateName].includes(name as never), false)),
+            ids.some((id) => knownOr(() => template.identifiers().includes(id), false)) ||
+            names.some((name) => knownOr(() => templateNames(template).includes(name), false)),
     );
 }
 
@@ -129,11 +197,11 @@ function providerNodeGroupProblem(resource: PolicyResource): string | undefined 
     }
 }
 
-/** Node groups and Auto Scaling groups: IMDSv2 only, hop limit 1, from every template they name. */
+/** Node groups, Auto Scaling groups, fleets and instances: IMDSv2 only, hop limit 1, from every template they name. */
 export const nodeGroupImdsRule: StackValidationPolicy = {
     name: "eks-node-group-imds",
     description:
-        "Every EKS managed node group and every Auto Scaling group (self-managed nodes), the eks provider's node groups included, must launch from a launch template that requires IMDSv2 and sets the metadata hop limit to 1: otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity.",
+        "Every EKS managed node group, Auto Scaling group (self-managed nodes), EC2 fleet, spot fleet and instance that names a launch template, the eks provider's node groups included, must launch from launch templates that require IMDSv2 and set the metadata hop limit to 1 (mixed instances overrides and every launch template config included): otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         for (const resource of args.resources) {
@@ -142,29 +210,39 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
                 reportViolation(problem, resource.urn);
             }
         }
-        const templates = args.resources.filter((resource) => templateMetadataPaths[resource.type] !== undefined);
-        for (const starter of args.resources.filter((resource) => nodeStarters[resource.type] !== undefined)) {
-            const shape = nodeStarters[starter.type];
-            // A launch template whose every field is unknown during preview is still a launch template.
-            const hasTemplate = shape.template.some(([key]) => knownOr(() => starter.props[key] !== undefined && starter.props[key] !== null, true));
-            if (!hasTemplate) {
-                reportViolation(
-                    `${resourceLabel(starter)} has no launch template, so its nodes get the metadata settings of a template this stack does not control` +
-                        (starter.type === "eks:index:ManagedNodeGroup" ? " (with enableIMDSv2 the eks provider writes one with a hop limit of 2)" : "") +
-                        "; " +
-                        'give it a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
-                    starter.urn,
-                );
+        const views = viewsOf(args.resources, knownOr);
+        const templates = views.filter(isTemplate);
+        const resources = new Map(args.resources.map((resource) => [resource.urn, resource]));
+        for (const starter of views) {
+            const shape = starterShape(starter);
+            if (shape === undefined || starter.unreadable !== undefined) {
                 continue;
             }
+            // A launch template whose every field is unknown during preview is still a launch template.
+            if (!namesTemplate(starter, shape)) {
+                if (!shape.templateOptional) {
+                    reportViolation(
+                        `${starter.label} has no launch template, so its nodes get the metadata settings of a template this stack does not control` +
+                            (starter.type === "eks:index:ManagedNodeGroup" ? " (with enableIMDSv2 the eks provider writes one with a hop limit of 2)" : "") +
+                            "; " +
+                            'give it a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
+                        starter.urn,
+                    );
+                }
+                continue;
+            }
+            // An instance's own settings win over its template's; those it sets are judged by launch-template-imdsv2.
+            const own = shape.templateOptional ? definedFields(knownOr(() => metadataOptionsOf(starter), undefined)) : {};
             // Templates not found are another stack's (its own stack's policies judge them) or not known until deployed.
-            for (const template of templatesOf(starter, templates)) {
+            for (const template of templatesOf(starter, shape, resources.get(starter.urn)!, templates)) {
                 const options = knownOr(() => ({ known: true, options: metadataOptionsOf(template) }), { known: false, options: undefined });
                 if (!options.known) {
                     continue;
                 }
-                for (const problem of imdsProblems(options.options, { hopLimit: true })) {
-                    reportViolation(`${resourceLabel(starter)} launches from ${resourceLabel(template)}: ${problem}`, starter.urn);
+                for (const problem of imdsFieldProblems({ ...definedFields(options.options), ...own }, { hopLimit: true })) {
+                    if (own[problem.field] === undefined) {
+                        reportViolation(`${starter.label} launches from ${template.label}: ${problem.message}`, starter.urn);
+                    }
                 }
             }
         }
@@ -189,17 +267,22 @@ const clusterConfigSchema: ResourceValidationPolicy["configSchema"] = {
 };
 
 /**
- * Reads a cluster's settings, from an aws:eks/cluster:Cluster or the inputs of the eks:index:Cluster
- * component; each on its own, so that one unknown during preview does not hide the other.
+ * A cluster's settings, from an aws:eks/cluster:Cluster, the inputs of the eks:index:Cluster component,
+ * an aws-native:eks:Cluster or a CloudControl AWS::EKS::Cluster; each read on its own, so that one
+ * unknown during preview does not hide the other. The fields name where the settings are, for messages.
  */
 interface ClusterSettings {
     endpoint(): EndpointSettings;
     enabledClusterLogTypes(): string[] | undefined;
+    /** Where the endpoint settings are, when not at the top level or in vpcConfig as aws classic has them. */
+    endpointField?: string;
+    logTypesField: string;
 }
 
-function clusterSettings(type: string, props: Record<string, unknown>): ClusterSettings | undefined {
+function clusterSettings(view: NodeView): ClusterSettings | undefined {
+    const props = view.props;
     const logTypes = (): string[] | undefined => stringsAt(plain(props.enabledClusterLogTypes));
-    switch (type) {
+    switch (view.type) {
         case "aws:eks/cluster:Cluster":
             return {
                 endpoint: () => ({
@@ -207,6 +290,7 @@ function clusterSettings(type: string, props: Record<string, unknown>): ClusterS
                     publicAccessCidrs: stringsAt(plain(at(props, "vpcConfig", "publicAccessCidrs"))),
                 }),
                 enabledClusterLogTypes: logTypes,
+                logTypesField: "enabledClusterLogTypes",
             };
         case "eks:index:Cluster":
             return {
@@ -215,6 +299,21 @@ function clusterSettings(type: string, props: Record<string, unknown>): ClusterS
                     publicAccessCidrs: stringsAt(plain(props.publicAccessCidrs)),
                 }),
                 enabledClusterLogTypes: logTypes,
+                logTypesField: "enabledClusterLogTypes",
+            };
+        case "aws-native:eks:Cluster":
+            // CloudFormation's shape: ResourcesVpcConfig, and Logging.ClusterLogging.EnabledTypes as a list of { Type }.
+            return {
+                endpoint: () => ({
+                    endpointPublicAccess: plain(at(props, "resourcesVpcConfig", "endpointPublicAccess")) as boolean | undefined,
+                    publicAccessCidrs: stringsAt(plain(at(props, "resourcesVpcConfig", "publicAccessCidrs"))),
+                }),
+                enabledClusterLogTypes: () => {
+                    const types = valuesAt(props, ["logging", "clusterLogging", "enabledTypes", "[]", "type"]);
+                    return types.filter((type): type is string => typeof type === "string");
+                },
+                endpointField: "resourcesVpcConfig",
+                logTypesField: "logging.clusterLogging.enabledTypes[].type",
             };
         default:
             return undefined;
@@ -233,16 +332,17 @@ function clusterRule(
         enforcementLevel: "mandatory",
         configSchema,
         validateResource: (args, reportViolation) => {
-            const settings = clusterSettings(args.type, args.props);
-            if (settings === undefined) {
+            const view = nodeView(args);
+            const settings = view === undefined ? undefined : clusterSettings(view);
+            if (view === undefined || settings === undefined) {
                 return;
             }
             const stack = stackOfUrn(args.urn);
             const config = args.getConfig<ClusterRuleConfig>();
             const nonProduction = isNonProductionStack(stack, config.nonProductionStacks ?? defaultNonProductionStacks);
-            for (const problem of check(settings, config)) {
+            for (const problem of view.unreadable === undefined ? check(settings, config) : [view.unreadable]) {
                 const where = nonProduction ? ` (advisory: stack "${stack}" is non-production)` : "";
-                report(reportViolation, policy, `${resourceLabel(args)}: ${problem}${where}`, { level: nonProduction ? "advisory" : undefined });
+                report(reportViolation, policy, `${view.label}: ${problem}${where}`, { level: nonProduction ? "advisory" : undefined });
             }
         },
     };
@@ -253,7 +353,10 @@ function clusterRule(
 export const clusterEndpointRule = clusterRule(
     "eks-cluster-endpoint-restricted",
     "An EKS cluster's public API endpoint may not be open to 0.0.0.0/0 (or ::/0), nor to blocks that together cover more than a set share of the address space (0.0.0.0/1 with 128.0.0.0/1 is everyone): name the CIDR blocks that deploy to it, or use the private endpoint. Advisory in non-production stacks.",
-    (settings, config) => endpointProblems(settings.endpoint(), config.maxPublicAddressShare ?? defaultMaxPublicAddressShare),
+    (settings, config) =>
+        endpointProblems(settings.endpoint(), config.maxPublicAddressShare ?? defaultMaxPublicAddressShare).map((problem) =>
+            settings.endpointField === undefined ? problem : `${settings.endpointField}: ${problem}`,
+        ),
     {
         properties: {
             ...clusterConfigSchema!.properties,
@@ -272,5 +375,5 @@ export const clusterEndpointRule = clusterRule(
 export const clusterAuditLoggingRule = clusterRule(
     "eks-cluster-audit-logging",
     "An EKS cluster must send its audit log to CloudWatch (enabledClusterLogTypes includes \"audit\"): without it, no one can tell who did what through the Kubernetes API. Advisory in non-production stacks.",
-    (settings) => auditLoggingProblems(settings.enabledClusterLogTypes()),
+    (settings) => auditLoggingProblems(settings.enabledClusterLogTypes(), settings.logTypesField),
 );

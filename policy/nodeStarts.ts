@@ -1,0 +1,248 @@
+/**
+ * Where EKS nodes start, read into one shape for the node and cluster rules: launch templates and
+ * launch configurations (where metadata settings live), the things that start instances from them
+ * (node groups, Auto Scaling groups, fleets, instances), and CloudControl resources, read as the
+ * aws-native type of their typeName (CloudFormation's property names, in camelCase as aws-native
+ * spells them).
+ */
+import { PolicyResource } from "@pulumi/policy";
+
+import { MetadataOptions, metadataOptionsFrom } from "./eks";
+import { at, plain, resourceLabel } from "./runtime";
+
+/** The CloudControl type names the node and cluster rules read, and the aws-native type of the same shape. */
+const cloudControlTypes: Record<string, string> = {
+    "AWS::EC2::LaunchTemplate": "aws-native:ec2:LaunchTemplate",
+    "AWS::EC2::Instance": "aws-native:ec2:Instance",
+    "AWS::AutoScaling::LaunchConfiguration": "aws-native:autoscaling:LaunchConfiguration",
+    "AWS::AutoScaling::AutoScalingGroup": "aws-native:autoscaling:AutoScalingGroup",
+    "AWS::EKS::Nodegroup": "aws-native:eks:Nodegroup",
+    "AWS::EKS::Cluster": "aws-native:eks:Cluster",
+};
+
+const cloudControlType = "aws:cloudcontrol/resource:Resource";
+
+/** A resource as the node and cluster rules read it. */
+export interface NodeView {
+    /** The type whose shape `props` has: the resource's own, or for CloudControl the aws-native type of its typeName. */
+    type: string;
+    /** For messages: the resource, and for CloudControl its typeName and desiredState. */
+    label: string;
+    urn: string;
+    props: Record<string, unknown>;
+    /** The property of the resource itself a property of the view came from (its dependencies are recorded there). */
+    sourceKey(key: string): string;
+    /** The engine's identifiers of it (outputs), which other resources may name it by. */
+    identifiers(): unknown[];
+    /** Why its properties cannot be read (a CloudControl desiredState that is not a JSON object). */
+    unreadable?: string;
+}
+
+/**
+ * A value with every object key's first letter in lower case: CloudFormation's `LaunchTemplateData`
+ * is aws-native's `launchTemplateData`. Values are kept as they are.
+ */
+export function camelCased(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(camelCased);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCased(entry)]));
+    }
+    return value;
+}
+
+/**
+ * The resource as the node and cluster rules read it, or undefined for a CloudControl resource of a
+ * type they do not read. Throws the engine's unknown-value error when a CloudControl resource's
+ * typeName or desiredState is unknown (preview), as reading any other property would.
+ */
+export function nodeView(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): NodeView | undefined {
+    const ownIdentifiers = (): unknown[] => [resource.props.id, resource.props.arn, resource.props.launchTemplateId, resource.props.identifier].map((value) => plain(value));
+    if (resource.type !== cloudControlType) {
+        return { type: resource.type, label: resourceLabel(resource), urn: resource.urn, props: resource.props, sourceKey: (key) => key, identifiers: ownIdentifiers };
+    }
+    const typeName = plain(resource.props.typeName);
+    const type = typeof typeName === "string" ? cloudControlTypes[typeName] : undefined;
+    if (type === undefined) {
+        return undefined;
+    }
+    const desired = plain(resource.props.desiredState);
+    const state = parsedObject(desired);
+    return {
+        type,
+        label: `${resourceLabel(resource)} (${String(typeName)}, desiredState)`,
+        urn: resource.urn,
+        props: (camelCased(state ?? {}) as Record<string, unknown>),
+        // desiredState is one string: every template it names depends through it.
+        sourceKey: () => "desiredState",
+        identifiers: ownIdentifiers,
+        unreadable: state === undefined ? "its desiredState is not a JSON object, so its settings cannot be read" : undefined,
+    };
+}
+
+/** A JSON object given as text or as an object; undefined when it is neither. */
+function parsedObject(value: unknown): Record<string, unknown> | undefined {
+    let parsed = value;
+    if (typeof value === "string") {
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            return undefined;
+        }
+    }
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Every value at a path whose `"[]"` steps stand for each element of a list
+ * (`["launchTemplateConfigs", "[]", "launchTemplateSpecification", "launchTemplateId"]`); only
+ * values that are there (not undefined or null).
+ */
+export function valuesAt(value: unknown, path: string[]): unknown[] {
+    if (value === undefined || value === null) {
+        return [];
+    }
+    if (path.length === 0) {
+        return [plain(value)];
+    }
+    const [step, ...rest] = path;
+    if (step === "[]") {
+        return Array.isArray(value) ? Array.from({ length: value.length }, (_, index) => valuesAt(value[index], rest)).flat() : [];
+    }
+    return valuesAt(at(value, step), rest);
+}
+
+/** Where each kind of launch template (or launch configuration) keeps its metadata settings. */
+const templateMetadataPaths: Record<string, string[]> = {
+    "aws:ec2/launchTemplate:LaunchTemplate": ["metadataOptions"],
+    "aws:ec2/launchConfiguration:LaunchConfiguration": ["metadataOptions"],
+    "aws-native:ec2:LaunchTemplate": ["launchTemplateData", "metadataOptions"],
+    "aws-native:autoscaling:LaunchConfiguration": ["metadataOptions"],
+};
+
+/** Whether a view is a launch template or launch configuration. */
+export function isTemplate(view: NodeView): boolean {
+    return templateMetadataPaths[view.type] !== undefined;
+}
+
+/** The metadata settings of a template, of an instance or of a spot fleet's launch specification (`metadataOptions`). */
+export function metadataOptionsOf(view: NodeView): MetadataOptions | undefined {
+    return metadataOptionsFrom(plain(at(view.props, ...(templateMetadataPaths[view.type] ?? ["metadataOptions"]))));
+}
+
+/** The names other resources may name a template by. */
+export function templateNames(view: NodeView): unknown[] {
+    return ["name", "launchTemplateName", "launchConfigurationName"].map((key) => plain(view.props[key]));
+}
+
+/** How a resource that starts instances names its launch templates. */
+export interface StarterShape {
+    /** The properties that hold a template (their dependencies name it too). */
+    template: string[];
+    /** Paths to IDs of the templates it names. */
+    byId: string[][];
+    /** Paths to names of the templates (or launch configurations) it names. */
+    byName: string[][];
+    /** An instance may start without a template: its own metadataOptions are its settings. */
+    templateOptional?: boolean;
+}
+
+const overrides = ["mixedInstancesPolicy", "launchTemplate", "overrides", "[]", "launchTemplateSpecification"];
+const mixed = ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification"];
+const managed: StarterShape = { template: ["launchTemplate"], byId: [["launchTemplate", "id"]], byName: [["launchTemplate", "name"]] };
+const instance: StarterShape = { ...managed, templateOptional: true };
+
+/** Things that start nodes (or any instance) from a template, and the properties that name it. */
+const starterShapes: Record<string, StarterShape> = {
+    "aws:eks/nodeGroup:NodeGroup": managed,
+    // Without a launchTemplate the eks provider writes one only for enableIMDSv2, with a hop limit of 2.
+    "eks:index:ManagedNodeGroup": managed,
+    "aws-native:eks:Nodegroup": managed,
+    "aws:autoscaling/group:Group": {
+        template: ["launchTemplate", "mixedInstancesPolicy", "launchConfiguration"],
+        byId: [["launchTemplate", "id"], [...mixed, "launchTemplateId"], [...overrides, "launchTemplateId"]],
+        byName: [["launchTemplate", "name"], [...mixed, "launchTemplateName"], [...overrides, "launchTemplateName"], ["launchConfiguration"]],
+    },
+    "aws-native:autoscaling:AutoScalingGroup": {
+        template: ["launchTemplate", "mixedInstancesPolicy", "launchConfigurationName"],
+        byId: [["launchTemplate", "launchTemplateId"], [...mixed, "launchTemplateId"], [...overrides, "launchTemplateId"]],
+        byName: [["launchTemplate", "launchTemplateName"], [...mixed, "launchTemplateName"], [...overrides, "launchTemplateName"], ["launchConfigurationName"]],
+    },
+    "aws:ec2/fleet:Fleet": {
+        template: ["launchTemplateConfigs"],
+        byId: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "launchTemplateId"]],
+        byName: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "launchTemplateName"]],
+    },
+    // launchSpecifications start instances without a template; the resource rule refuses them.
+    "aws:ec2/spotFleetRequest:SpotFleetRequest": {
+        template: ["launchTemplateConfigs", "launchSpecifications"],
+        byId: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "id"]],
+        byName: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "name"]],
+    },
+    "aws:ec2/instance:Instance": instance,
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": instance,
+    "aws-native:ec2:Instance": { template: ["launchTemplate"], byId: [["launchTemplate", "launchTemplateId"]], byName: [["launchTemplate", "launchTemplateName"]], templateOptional: true },
+};
+
+/** How a view names its launch templates, if it starts instances. */
+export function starterShape(view: NodeView): StarterShape | undefined {
+    return starterShapes[view.type];
+}
+
+/** Where an instance keeps its user data and tags, for the signs that it is an EKS node. */
+const instanceSigns: Record<string, { userData: string[]; userDataBase64: string[]; tagKeys: (props: Record<string, unknown>) => string[] }> = {
+    "aws:ec2/instance:Instance": { userData: ["userData"], userDataBase64: ["userDataBase64"], tagKeys: (props) => mapKeys(plain(props.tags)) },
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": { userData: ["userData"], userDataBase64: ["userDataBase64"], tagKeys: (props) => mapKeys(plain(props.tags)) },
+    // CloudFormation's UserData is base64, its Tags a list of { Key, Value }.
+    "aws-native:ec2:Instance": { userData: [], userDataBase64: ["userData"], tagKeys: (props) => valuesAt(props, ["tags", "[]", "key"]).filter((key): key is string => typeof key === "string") },
+};
+
+/** Whether a view is an EC2 instance (which may be a node whatever it carries). */
+export function isInstance(view: NodeView): boolean {
+    return instanceSigns[view.type] !== undefined;
+}
+
+/** An instance's user data as text (decoded where it is base64) and its tag keys. */
+export function instanceSignsOf(view: NodeView): { userData: string[]; tagKeys: string[] } {
+    const signs = instanceSigns[view.type];
+    if (signs === undefined) {
+        return { userData: [], tagKeys: [] };
+    }
+    const texts = (path: string[]): string[] => valuesAt(view.props, path).filter((value): value is string => typeof value === "string");
+    return { userData: [...texts(signs.userData), ...texts(signs.userDataBase64).map(decodedBase64)], tagKeys: signs.tagKeys(view.props) };
+}
+
+function mapKeys(value: unknown): string[] {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+}
+
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Base64 text decoded byte by byte into a string (Latin-1): enough to find ASCII markers, without Node's Buffer types. */
+export function decodedBase64(text: string): string {
+    let bits = 0;
+    let buffered = 0;
+    let out = "";
+    for (const char of text) {
+        const value = base64Alphabet.indexOf(char);
+        if (value < 0) {
+            continue;
+        }
+        buffered = (buffered << 6) | value;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += String.fromCharCode((buffered >> bits) & 0xff);
+        }
+    }
+    return out;
+}
+
+/** The resource views of a stack the node rules read, each once; resources of types they do not read are left out. */
+export function viewsOf(resources: PolicyResource[], knownOr: <T>(read: () => T, fallback: T) => T): NodeView[] {
+    return resources.flatMap((resource) => {
+        const view = knownOr(() => nodeView(resource), undefined);
+        return view === undefined ? [] : [view];
+    });
+}
