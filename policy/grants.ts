@@ -59,6 +59,14 @@ export interface PolicyRecord {
     urn: string;
     references: string[];
     document: Maybe<unknown>;
+    /** The account it is in, when known without its ARN (a template's policy, from the stack's account). */
+    account?: string;
+    /**
+     * An inline policy of users, groups or roles (a template's `AWS::IAM::Policy`): its document is
+     * judged, but it is no managed policy, so no attachment can name it (its name says nothing about
+     * the managed policy of that name an attachment gets).
+     */
+    inline?: true;
 }
 
 /** A Pod Identity association: its roles are workload roles whatever their trust says. */
@@ -184,8 +192,9 @@ function readCfnResource(
             into.policies.push({
                 label: place.label,
                 urn: place.urn,
-                references: [...place.selfReferences, ...strings(properties.ManagedPolicyName as never), ...strings(properties.PolicyName as never)],
+                references: [...place.selfReferences, ...(type === "AWS::IAM::ManagedPolicy" ? strings(properties.ManagedPolicyName as never) : [])],
                 document: doc(properties.PolicyDocument),
+                ...(type === "AWS::IAM::Policy" && { inline: true as const }),
             });
             if (properties.Roles !== undefined) {
                 into.grants.push({ label: place.label, urn: place.urn, role: roleLinkOf(properties.Roles), content: { document: doc(properties.PolicyDocument) } });
@@ -383,8 +392,43 @@ export function policyLinkOf(content: { policyArn: string; dependencies: string[
     return "policyArn" in content ? { references: [content.policyArn], dependencies: content.dependencies, unknownReference: false } : content.policyReference;
 }
 
+/** The account and name of a customer-managed policy ARN (`arn:<partition>:iam::<account>:policy/<path>/<name>`). */
+export function policyArnParts(reference: string): { account: string; name: string } | undefined {
+    const match = /^arn:[^:]+:iam::([^:]*):policy\/(?:.*\/)?([^/]+)$/.exec(reference);
+    return match === null ? undefined : { account: match[1], name: match[2] };
+}
+
+/**
+ * Whether a link names this managed policy: a dependency on it, a reference in common, or an ARN of
+ * its account and name. A policy's name is unique only within its account, so an ARN of another
+ * account is another policy; one whose account is not known (named, before it is created) is matched
+ * by name.
+ */
+export function linksToPolicy(link: RoleLink, policy: PolicyRecord): boolean {
+    if ("self" in link || policy.inline === true) {
+        return false;
+    }
+    if (link.dependencies.includes(policy.urn) && !policy.label.includes(" template resource ")) {
+        return true;
+    }
+    const ownArns = policy.references.flatMap((reference) => policyArnParts(reference) ?? []);
+    return link.references.some((reference) => {
+        if (policy.references.includes(reference)) {
+            return true;
+        }
+        const arn = policyArnParts(reference);
+        if (arn === undefined) {
+            return false;
+        }
+        if (ownArns.length > 0) {
+            return ownArns.some((own) => own.account === arn.account && own.name === arn.name);
+        }
+        return policy.references.includes(arn.name) && (policy.account === undefined || policy.account === arn.account);
+    });
+}
+
 /** The customer-managed policy of this stack an attachment names, if the stack holds it. */
 export function attachedStackPolicy(content: { policyArn: string; dependencies: string[] } | { policyReference: RoleLink }, stack: StackGrants): PolicyRecord | undefined {
     const link = policyLinkOf(content);
-    return stack.policies.find((each) => linksTo(link, each));
+    return stack.policies.find((each) => linksToPolicy(link, each));
 }

@@ -10,7 +10,7 @@ import { PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedToAssumeRole } from "./iamEvaluator";
-import { account, document, findingsOf, irsaStatement, role } from "./policyPackFixtures";
+import { account, document, findingsOf, irsaStatement, otherAccount, resource, role } from "./policyPackFixtures";
 
 const stack = "prod";
 const arnOf = (name: string): string => `arn:aws:iam::${account}:role/${name}`;
@@ -41,5 +41,38 @@ describe("policy pack evasions: role chaining through a role-session principal",
         assert.deepEqual(await administrator(api, reader, adminRole(sessionTrust(session("reader")))), []);
         assert.deepEqual(await administrator(api, adminRole(sessionTrust("arn:aws:sts::210987654321:assumed-role/api/pod"))), []);
         assert.equal(await allowedToAssumeRole({ caller: session("api"), callerPolicies: [], roleArn: arnOf("admin"), trustPolicy: sessionTrust(session("reader")) }), false);
+    });
+});
+
+describe("policy pack evasions: a managed policy is matched by its ARN, account included", () => {
+    const readOps = document({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::ops/*" });
+    const attachOps = (policyAccount: string): PlainResource =>
+        resource(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "att", { role: "api", policyArn: `arn:aws:iam::${policyAccount}:policy/ops` });
+
+    it("a template's inline AWS::IAM::Policy named like the attached managed policy does not stand in for it", async () => {
+        const template = JSON.stringify({
+            Resources: {
+                Ops: { Type: "AWS::IAM::Group", Properties: {} },
+                Inline: { Type: "AWS::IAM::Policy", Properties: { PolicyName: "ops", Groups: [{ Ref: "Ops" }], PolicyDocument: readOps } },
+            },
+        });
+        const found = await administrator(role(stack, "api", workloadTrust, { arn: arnOf("api") }), resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: template }), attachOps(account));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: aws:iam\/role:Role "api" is a workload role .*aws:iam\/rolePolicyAttachment:RolePolicyAttachment "att" policyArn cannot be judged: it attaches arn:aws:iam::123456789012:policy\/ops, a customer-managed policy this stack does not hold/);
+    });
+
+    it("a policy of the same name in another account is another policy", async () => {
+        const ops = resource(stack, "aws:iam/policy:Policy", "ops", { name: "ops", arn: `arn:aws:iam::${otherAccount}:policy/ops`, policy: JSON.stringify(readOps) });
+        const found = await administrator(role(stack, "api", workloadTrust, { arn: arnOf("api") }), ops, attachOps(account));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /"att" policyArn cannot be judged: it attaches arn:aws:iam::123456789012:policy\/ops, a customer-managed policy this stack does not hold/);
+    });
+
+    it("near misses: the stack's own managed policy of that name, by ARN, or by name before its ARN is known; a template's managed policy", async () => {
+        const api = role(stack, "api", workloadTrust, { arn: arnOf("api") });
+        assert.deepEqual(await administrator(api, resource(stack, "aws:iam/policy:Policy", "ops", { name: "ops", arn: `arn:aws:iam::${account}:policy/team/ops`, policy: JSON.stringify(readOps) }), attachOps(account)), []);
+        assert.deepEqual(await administrator(api, resource(stack, "aws:iam/policy:Policy", "ops", { name: "ops", policy: JSON.stringify(readOps) }), attachOps(account)), []);
+        const template = JSON.stringify({ Resources: { Ops: { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: "ops", PolicyDocument: readOps } } } });
+        assert.deepEqual(await administrator(api, resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: template }), attachOps(account)), []);
     });
 });
