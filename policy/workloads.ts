@@ -94,6 +94,24 @@ function linkText(link: RoleLink): string {
     return link.references.length > 0 ? link.references.join(", ") : "a role not known yet (preview)";
 }
 
+/**
+ * The roles a grant names that the stack does not hold, as messages name them: each reference that
+ * links to no role of the stack (a grant to several roles gives each its permissions, so one role of
+ * the stack among them hides none of the others), or, when it links to none and names none, the role
+ * not known yet.
+ */
+function outsideRoles(link: RoleLink, linked: RoleRecord[], stack: StackGrants): { names: string; named: boolean }[] {
+    if ("self" in link) {
+        return [];
+    }
+    if (linked.length === 0) {
+        return [{ names: linkText(link), named: link.references.length > 0 }];
+    }
+    return link.references
+        .filter((reference) => !stack.roles.some((role) => linksTo({ references: [reference], dependencies: [], unknownReference: false }, role)))
+        .map((reference) => ({ names: reference, named: true }));
+}
+
 /** The capabilities of one grant, each with its resource; or why it cannot be read. */
 function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRecord | undefined, options: JudgementOptions): { capabilities: { capability: Capability; urn: string }[]; unreadable?: string } {
     const fromDocument = (document: unknown, label: string): { capabilities: { capability: Capability; urn: string }[]; unreadable?: string } => {
@@ -169,13 +187,12 @@ export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions
                 targets.push({ key: `${role.urn} ${role.label}`, role, label: role.label, reason });
             }
         }
-        if (roles.length === 0 && !("self" in grant.role)) {
-            const names = linkText(grant.role);
+        for (const outside of outsideRoles(grant.role, roles, stack)) {
             targets.push({
-                key: `outside ${grant.urn} ${names}`,
+                key: `outside ${grant.urn} ${outside.names}`,
                 role: undefined,
-                label: `the role ${names}`,
-                reason: grant.role.references.length > 0 ? "it is not a role of this stack, so its trust cannot be read and it could be a workload role" : "it is not known yet (preview), so it could be a workload role",
+                label: `the role ${outside.names}`,
+                reason: outside.named ? "it is not a role of this stack, so its trust cannot be read and it could be a workload role" : "it is not known yet (preview), so it could be a workload role",
             });
         }
         for (const target of targets) {

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import { PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
-import { allowedToAssumeRole } from "./iamEvaluator";
+import { allowedByIdentityPolicy, allowedToAssumeRole } from "./iamEvaluator";
 import { account, document, findingsOf, irsaStatement, otherAccount, resource, role } from "./policyPackFixtures";
 
 const stack = "prod";
@@ -74,5 +74,27 @@ describe("policy pack evasions: a managed policy is matched by its ARN, account 
         assert.deepEqual(await administrator(api, resource(stack, "aws:iam/policy:Policy", "ops", { name: "ops", policy: JSON.stringify(readOps) }), attachOps(account)), []);
         const template = JSON.stringify({ Resources: { Ops: { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: "ops", PolicyDocument: readOps } } } });
         assert.deepEqual(await administrator(api, resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: template }), attachOps(account)), []);
+    });
+});
+
+describe("policy pack evasions: a grant to several roles, one of them the stack's", () => {
+    const reader = role(stack, "reader", document({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), { arn: arnOf("reader") });
+    const putRolePolicy = document({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*" }) as PolicyDocument;
+
+    it("judges the role the stack does not hold as it judges a grant to such a role alone", async () => {
+        assert.equal(await allowedByIdentityPolicy(putRolePolicy, { action: "iam:PutRolePolicy", resource: arnOf("irsa-made-elsewhere") }), true);
+        const attachment = resource(stack, "aws:iam/policyAttachment:PolicyAttachment", "pa", { roles: ["reader", "irsa-made-elsewhere"], policyArn: administratorAccess });
+        const found = await administrator(reader, attachment);
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: the role irsa-made-elsewhere is a workload role \(it is not a role of this stack.*\) and .*aws:iam\/policyAttachment:PolicyAttachment "pa" policyArn attaches arn:aws:iam::aws:policy\/AdministratorAccess/);
+        const managed = resource(stack, "aws-native:iam:ManagedPolicy", "mp", { roles: ["reader", "irsa-made-elsewhere"], policyDocument: putRolePolicy });
+        const native = await administrator(reader, managed);
+        assert.equal(native.length, 1, native.join("\n"));
+        assert.match(native[0], /^mandatory: the role irsa-made-elsewhere is a workload role .*the escalation path "iam-policy-write" .*aws-native:iam:ManagedPolicy "mp" Statement\[0\]/);
+    });
+
+    it("near miss: an attachment to roles the stack holds, none of which pods can assume", async () => {
+        const writer = role(stack, "writer", document({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), { arn: arnOf("writer") });
+        assert.deepEqual(await administrator(reader, writer, resource(stack, "aws:iam/policyAttachment:PolicyAttachment", "pa", { roles: ["reader", arnOf("writer")], policyArn: administratorAccess })), []);
     });
 });
