@@ -7,7 +7,7 @@
  * read). Every role reached, directly or through further roles, is judged as a workload role, so its
  * administrator and escalation paths are the pods' (policy/workloads.ts). Pure functions.
  */
-import { grantStatementsOf, namedAssumableRoles } from "@eks-irsa/components/iam";
+import { grantStatementsOf, iamPatternMatches, namedAssumableRoles } from "@eks-irsa/components/iam";
 
 import { attachedStackPolicy, GrantRecord, linksTo, RoleRecord, StackGrants, unknown } from "./grants";
 import { awsTrusteesOf } from "./trust";
@@ -55,8 +55,31 @@ function accountOf(role: RoleRecord): string | undefined {
     return role.references.map((reference) => /^arn:[^:]+:iam::(\d{12}):role\//.exec(reference)?.[1]).find((account) => account !== undefined);
 }
 
-/** Whether a principal ARN of a trust policy is this role. */
+/**
+ * The role a role-session principal (`arn:<partition>:sts::<account>:assumed-role/<role>/<session>`)
+ * is a session of: its account and role name (a pattern where the principal holds one). Whoever
+ * holds the role chooses the session name (`RoleSessionName`), so a trust naming any session of a
+ * role admits every holder of that role. Undefined for any other principal.
+ */
+export function sessionRoleOf(principal: string): { account: string; roleName: string } | undefined {
+    const match = /^arn:[^:]+:sts::([^:]*):assumed-role\/([^/]+)\/.+$/.exec(principal);
+    return match === null ? undefined : { account: match[1], roleName: match[2] };
+}
+
+/** The names a role is known by: its references' last segments (`arn:...:role/path/app` is `app`). */
+function roleNames(role: RoleRecord): string[] {
+    return role.references.filter((reference) => !reference.startsWith("urn:")).map((reference) => reference.slice(reference.lastIndexOf("/") + 1));
+}
+
+/** Whether a principal ARN of a trust policy is this role, or a session of it. */
 function isRole(principal: string, role: RoleRecord): boolean {
+    const session = sessionRoleOf(principal);
+    if (session !== undefined) {
+        // An assumed-role ARN has no path: it names the role by name, in its account.
+        const account = accountOf(role);
+        const sameAccount = account === undefined || !/^\d{12}$/.test(session.account) || session.account === account;
+        return sameAccount && roleNames(role).some((name) => iamPatternMatches(session.roleName, name));
+    }
     return /^arn:[^:]+:iam::[^:]*:role\//.test(principal) && linksTo({ references: [principal], dependencies: [], unknownReference: false }, role);
 }
 

@@ -1,8 +1,11 @@
 /**
  * CloudFormation templates as the rules read them: JSON or YAML (with the short forms `!Ref`,
  * `!Sub`, `!GetAtt`, ...), their resources by logical ID. Intrinsic functions are values only
- * CloudFormation knows: `Ref` and `Fn::GetAtt` of a resource of the same template are kept as a
- * reference to it; every other function reads as unknown.
+ * CloudFormation knows, except where the stack gives them: `Ref`, `Fn::Sub` and `Fn::Join` of
+ * pseudo-parameters and parameters the stack knows are resolved; `Ref` and `Fn::GetAtt` of a
+ * resource of the same template are kept as a reference to it; every other function reads as
+ * unknown. Transforms, loops and nested templates, which the pack does not expand, are listed as
+ * what it cannot read.
  */
 import { parse as parseYaml, Tags } from "yaml";
 
@@ -31,8 +34,8 @@ const customTags: Tags = shortForms.flatMap(({ tag, key }) =>
     })),
 ) as Tags;
 
-/** The resources of a template given as JSON or YAML text (or an object), or why it cannot be read. */
-export function templateResources(template: unknown): { resources: TemplateResource[] } | { error: string } {
+/** A template's top-level sections as plain values (JSON or YAML text, or an object), or why it cannot be read. */
+export function templateOf(template: unknown): { template: Record<string, unknown> } | { error: string } {
     let value: unknown = template;
     if (typeof template === "string") {
         try {
@@ -49,6 +52,16 @@ export function templateResources(template: unknown): { resources: TemplateResou
     if (typeof resources !== "object" || resources === null || Array.isArray(resources)) {
         return { error: "has no Resources object" };
     }
+    return { template: value as Record<string, unknown> };
+}
+
+/** The resources of a template given as JSON or YAML text (or an object), or why it cannot be read. */
+export function templateResources(template: unknown): { resources: TemplateResource[] } | { error: string } {
+    const read = templateOf(template);
+    if ("error" in read) {
+        return read;
+    }
+    const resources = read.template.Resources;
     return {
         resources: Object.entries(resources as Record<string, unknown>).map(([logicalId, resource]) => {
             const record = (resource ?? {}) as { Type?: unknown; Properties?: unknown };
@@ -108,4 +121,192 @@ export function widenedDocument(value: unknown): unknown {
         return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, widenedDocument(entry)]));
     }
     return value;
+}
+
+/** Values a template's references take: pseudo-parameters (`AWS::AccountId`) and parameters, by name. */
+export type KnownValues = Readonly<Record<string, string | string[]>>;
+
+/** The pseudo-parameters a stack's own values give, when they give them (its region, an ARN of it). */
+export function pseudoParameters(facts: { arns: string[]; region?: string; perAccount: boolean }): Record<string, string> {
+    const fromArn = facts.arns.map((arn) => /^arn:([^:]+):[^:]*:([^:]*):(\d{12})?:/.exec(arn)).find((match) => match !== null);
+    const region = facts.region ?? (fromArn?.[2] || undefined);
+    const partition = fromArn?.[1] ?? (region === undefined ? undefined : partitionOfRegion(region));
+    return {
+        ...(partition !== undefined && { "AWS::Partition": partition, "AWS::URLSuffix": partition.startsWith("aws-cn") ? "amazonaws.com.cn" : "amazonaws.com" }),
+        // A stack set's instances run in accounts and regions of their own: only the partition is the set's.
+        ...(!facts.perAccount && region !== undefined && { "AWS::Region": region }),
+        ...(!facts.perAccount && fromArn?.[3] !== undefined && { "AWS::AccountId": fromArn[3] }),
+    };
+}
+
+/** The partition of a region, by its name. */
+function partitionOfRegion(region: string): string {
+    const prefixes: [string, string][] = [["cn-", "aws-cn"], ["us-gov-", "aws-us-gov"], ["us-isob-", "aws-iso-b"], ["us-iso-", "aws-iso"], ["eu-isoe-", "aws-iso-e"], ["us-isof-", "aws-iso-f"]];
+    return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
+/**
+ * The values of a template's parameters the stack passes (`parameters`), else their defaults; list
+ * types (`CommaDelimitedList`, `List<...>`) as lists, as `Ref` gives them.
+ */
+export function parameterValues(template: Record<string, unknown>, given: Record<string, unknown>): Record<string, string | string[]> {
+    const declared = template.Parameters;
+    if (typeof declared !== "object" || declared === null) {
+        return {};
+    }
+    return Object.fromEntries(
+        Object.entries(declared as Record<string, unknown>).flatMap(([name, declaration]) => {
+            const { Type: type, Default: fallback } = (declaration ?? {}) as { Type?: unknown; Default?: unknown };
+            const value = given[name] ?? fallback;
+            if (typeof value !== "string" && typeof value !== "number") {
+                return [];
+            }
+            const text = String(value);
+            const isList = typeof type === "string" && (type === "CommaDelimitedList" || type.startsWith("List<"));
+            return [[name, isList ? text.split(",").map((entry) => entry.trim()) : text]];
+        }),
+    );
+}
+
+/** `Fn::Sub`'s text with the variables it knows replaced; undefined while one is not known. */
+function substituted(text: string, variables: (name: string) => string | undefined): string | undefined {
+    let complete = true;
+    const result = text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
+        if (name.startsWith("!")) {
+            return `\${${name.slice(1)}}`;
+        }
+        const value = variables(name.trim());
+        complete &&= value !== undefined;
+        return value ?? whole;
+    });
+    return complete ? result : undefined;
+}
+
+/**
+ * A value with the intrinsic functions the pack can evaluate replaced by their values: `Ref` of a
+ * known value, `Fn::Sub` and `Fn::Join` whose parts are all known. Every other function (and one of
+ * a value not known: another resource's attribute, a condition, an import) is kept as written.
+ */
+export function resolveIntrinsics(value: unknown, known: KnownValues): unknown {
+    if (Array.isArray(value)) {
+        return value.map((entry) => resolveIntrinsics(entry, known));
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    if (!isIntrinsic(value)) {
+        return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, resolveIntrinsics(entry, known)]));
+    }
+    const [[name, argument]] = Object.entries(value);
+    if (name === "Ref" && typeof argument === "string" && Object.hasOwn(known, argument)) {
+        return known[argument];
+    }
+    if (name === "Fn::Sub") {
+        const [text, variables] = Array.isArray(argument) ? [argument[0], resolveIntrinsics(argument[1] ?? {}, known)] : [argument, {}];
+        const own = (typeof variables === "object" && variables !== null ? variables : {}) as Record<string, unknown>;
+        const lookup = (variable: string): string | undefined => {
+            const found = Object.hasOwn(own, variable) ? own[variable] : Object.hasOwn(known, variable) ? known[variable] : undefined;
+            return typeof found === "string" ? found : undefined;
+        };
+        const result = typeof text === "string" ? substituted(text, lookup) : undefined;
+        return result ?? value;
+    }
+    if (name === "Fn::Join" && Array.isArray(argument) && typeof argument[0] === "string") {
+        const parts = resolveIntrinsics(argument[1], known);
+        return Array.isArray(parts) && parts.every((part) => typeof part === "string") ? parts.join(argument[0]) : value;
+    }
+    return { [name]: resolveIntrinsics(argument, known) };
+}
+
+/** The names of the intrinsic functions a value holds (`Fn::Sub`, `Ref`), each once. */
+export function intrinsicNames(value: unknown): string[] {
+    if (isIntrinsic(value)) {
+        return [Object.keys(value)[0]];
+    }
+    const children = Array.isArray(value) ? value : typeof value === "object" && value !== null ? Object.values(value) : [];
+    return [...new Set(children.flatMap(intrinsicNames))];
+}
+
+/** Resource types that create resources from a template the pack does not read (nested stacks, SAM, modules, provisioned products). */
+function producesResources(type: string): boolean {
+    return (
+        ["AWS::CloudFormation::Stack", "AWS::CloudFormation::StackSet", "AWS::ServiceCatalog::CloudFormationProvisionedProduct"].includes(type) ||
+        type.startsWith("AWS::Serverless::") ||
+        type.endsWith("::MODULE")
+    );
+}
+
+/** Resource types whose properties the pack reads as grants, trusts or associations. */
+function isIdentityType(type: unknown): boolean {
+    return typeof type !== "string" || /^AWS::(IAM|EKS)::/.test(type) || producesResources(type);
+}
+
+/** Every value under `Fn::ForEach::*` keys of a value: the fragments a loop replicates. */
+function loopFragments(value: unknown): { key: string; fragment: unknown }[] {
+    if (Array.isArray(value)) {
+        return value.flatMap(loopFragments);
+    }
+    if (typeof value !== "object" || value === null) {
+        return [];
+    }
+    return Object.entries(value).flatMap(([key, entry]) => (key.startsWith("Fn::ForEach::") ? [{ key, fragment: entry }] : loopFragments(entry)));
+}
+
+/** The `Type` of every resource a fragment declares, at any depth. */
+function declaredTypes(value: unknown): unknown[] {
+    if (Array.isArray(value)) {
+        return value.flatMap(declaredTypes);
+    }
+    if (typeof value !== "object" || value === null) {
+        return [];
+    }
+    const record = value as Record<string, unknown>;
+    return [...("Type" in record ? [record.Type] : []), ...Object.values(record).flatMap(declaredTypes)];
+}
+
+/** Where a value holds `Fn::Transform`: the macros' names. */
+function transformsIn(value: unknown): string[] {
+    if (Array.isArray(value)) {
+        return value.flatMap(transformsIn);
+    }
+    if (typeof value !== "object" || value === null) {
+        return [];
+    }
+    return Object.entries(value).flatMap(([key, entry]) =>
+        key === "Fn::Transform" ? [JSON.stringify((entry as { Name?: unknown } | null)?.Name ?? entry)] : transformsIn(entry),
+    );
+}
+
+/** Transforms that only add the intrinsic functions the pack reads as unknown; `Fn::ForEach` is judged on its own. */
+const readableTransforms = ["AWS::LanguageExtensions"];
+
+/**
+ * The parts of a template that create what the pack cannot read: a transform or macro (`Transform`,
+ * `Fn::Transform`: `AWS::Include`, `AWS::SecretsManager-*`, custom macros rewrite the template
+ * before CloudFormation creates it), a loop (`Fn::ForEach::*`) over IAM or EKS resources, and
+ * resources made from other templates (nested stacks and stack sets, SAM resources, modules,
+ * Service Catalog products). Each may create roles, grants and associations, so each is a grant the
+ * pack cannot read.
+ */
+export function unreadableConstructs(template: Record<string, unknown>): { where: string; why: string }[] {
+    const declared = template.Transform;
+    const transforms = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry)));
+    const serverless = (name: string): boolean => /^AWS::Serverless-\d{4}-\d{2}-\d{2}$/.test(name);
+    const resources = (template.Resources ?? {}) as Record<string, unknown>;
+    return [
+        // AWS SAM's transform expands only AWS::Serverless::* resources, reported each below.
+        ...transforms
+            .filter((name) => !readableTransforms.includes(name) && !serverless(name))
+            .map((name) => ({ where: `Transform ${name}`, why: "is a transform (macro) that rewrites the template before CloudFormation creates it, so what it creates cannot be read" })),
+        ...transformsIn(resources).map((name) => ({ where: `Fn::Transform ${name}`, why: "is a macro that rewrites the template before CloudFormation creates it, so what it creates cannot be read" })),
+        ...loopFragments(resources)
+            .filter(({ fragment }) => declaredTypes(fragment).some(isIdentityType))
+            .map(({ key }) => ({ where: key, why: "is a loop (AWS::LanguageExtensions) over IAM or EKS resources, which the pack does not expand, so what it creates cannot be read" })),
+        ...Object.entries(resources).flatMap(([logicalId, resource]) => {
+            const type = (resource as { Type?: unknown } | null)?.Type;
+            return typeof type === "string" && producesResources(type)
+                ? [{ where: `resource ${JSON.stringify(logicalId)} (${type})`, why: "creates resources (roles and policies among them) from a template or expansion the pack cannot read" }]
+                : [];
+        }),
+    ];
 }

@@ -2,10 +2,24 @@
  * Every way a Pulumi stack gives a role a trust policy or a permission, read into one shape: roles
  * (with their trust, or "unknown"), grants (a document, an attached policy ARN, or something that
  * cannot be read) and customer-managed policies. aws classic, aws-native, CloudControl resources of
- * `AWS::IAM::*` types, the resources of CloudFormation stacks' templates, and EKS Pod Identity
- * associations, whose target roles' credentials the pods end up holding.
+ * `AWS::IAM::*` types, the resources of CloudFormation stacks' and stack sets' templates (with the
+ * values the stack gives their parameters, and what the pack cannot expand as unreadable grants),
+ * and EKS Pod Identity associations, whose target roles' credentials the pods end up holding.
  */
-import { containsIntrinsic, referencedLogicalId, templateResources, widenedDocument } from "./cloudformation";
+import {
+    containsIntrinsic,
+    intrinsicNames,
+    isIntrinsic,
+    KnownValues,
+    parameterValues,
+    pseudoParameters,
+    referencedLogicalId,
+    resolveIntrinsics,
+    templateOf,
+    templateResources,
+    unreadableConstructs,
+    widenedDocument,
+} from "./cloudformation";
 import { isUnknownValue, plain, resourceLabel } from "./runtime";
 
 /** A resource as the stack policies see it. */
@@ -30,10 +44,24 @@ export interface RoleRecord {
     trust: Maybe<unknown>;
     /** Where the trust policy is, for the trust rules; undefined when it is not a document the rules can read. */
     trustLabel: string;
+    /**
+     * Why the pack cannot judge a template role's trust: the parts of it (a statement, or the whole
+     * document) that hold intrinsic functions only CloudFormation resolves. Its trust is then
+     * `unknown`, so the workload rules judge it as a workload role, and the trust rules report these.
+     */
+    unjudgeable?: string[];
 }
 
 /** Which role a grant is for. */
-export type RoleLink = { self: string } | { references: string[]; dependencies: string[]; unknownReference: boolean };
+export type RoleLink =
+    | { self: string }
+    | {
+          references: string[];
+          dependencies: string[];
+          unknownReference: boolean;
+          /** Why the grant may be to any role, when that is not a value unknown during preview (a template the pack cannot read). */
+          anyRole?: string;
+      };
 
 /** What a grant gives. */
 export type GrantContent =
@@ -59,6 +87,14 @@ export interface PolicyRecord {
     urn: string;
     references: string[];
     document: Maybe<unknown>;
+    /** The account it is in, when known without its ARN (a template's policy, from the stack's account). */
+    account?: string;
+    /**
+     * An inline policy of users, groups or roles (a template's `AWS::IAM::Policy`): its document is
+     * judged, but it is no managed policy, so no attachment can name it (its name says nothing about
+     * the managed policy of that name an attachment gets).
+     */
+    inline?: true;
 }
 
 /** A Pod Identity association: its roles are workload roles whatever their trust says. */
@@ -131,69 +167,224 @@ function documentContent(document: Maybe<unknown>, what: string): GrantContent {
     return document === undefined || document === null || document === "" ? { document: { Statement: [] } } : { document };
 }
 
+/** Where a CloudFormation-shaped resource is, and what the pack knows of the values its intrinsic functions take. */
+interface CfnPlace {
+    label: string;
+    urn: string;
+    selfReferences: string[];
+    resolve: (value: unknown) => { references: string[]; unknownReference: boolean };
+    /** Pseudo-parameters and parameters the stack gives (none for CloudControl, whose state holds no intrinsic functions). */
+    known: KnownValues;
+}
+
+/** An intrinsic function as messages quote it. */
+function quoted(value: unknown): string {
+    return JSON.stringify(value);
+}
+
+/**
+ * The parts of a (resolved) trust policy that still hold intrinsic functions: the whole document, or
+ * each statement (its index and JSON) that is not a Deny. A principal, a condition, an action or an
+ * effect only CloudFormation knows could admit anyone, so the pack cannot judge who may assume the role.
+ */
+export function unjudgeableTrustParts(trust: unknown): string[] {
+    const why = (value: unknown): string => `holds ${intrinsicNames(value).join(", ")}, which only CloudFormation resolves, so no rule can tell who may assume the role`;
+    if (!containsIntrinsic(trust)) {
+        return [];
+    }
+    const statements = typeof trust === "object" && trust !== null && !isIntrinsic(trust) ? (trust as { Statement?: unknown }).Statement : undefined;
+    if (statements === undefined || isIntrinsic(statements) || containsIntrinsic({ ...(trust as object), Statement: [] })) {
+        return [`its trust policy ${quoted(trust)} ${why(trust)}`];
+    }
+    return (Array.isArray(statements) ? statements : [statements]).flatMap((statement, index) =>
+        containsIntrinsic(statement) && (statement as { Effect?: unknown } | null)?.Effect !== "Deny" ? [`trust policy Statement[${index}] ${quoted(statement)} ${why(statement)}`] : [],
+    );
+}
+
 /** The CloudFormation (and CloudControl) shape of IAM resources: the same property names in both. */
-function readCfnResource(
-    type: string,
-    properties: Record<string, unknown>,
-    place: { label: string; urn: string; selfReferences: string[]; resolve: (value: unknown) => { references: string[]; unknownReference: boolean } },
-    into: StackGrants,
-): void {
+function readCfnResource(type: string, properties: Record<string, unknown>, place: CfnPlace, into: StackGrants): void {
+    const resolved = (value: unknown): unknown => resolveIntrinsics(value, place.known);
     const roleLinkOf = (values: unknown): RoleLink => {
-        const list = Array.isArray(values) ? values : values === undefined ? [] : [values];
-        const resolved = list.map(place.resolve);
-        return { references: resolved.flatMap((entry) => entry.references), dependencies: [], unknownReference: resolved.some((entry) => entry.unknownReference) };
+        const value = resolved(values);
+        const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+        const links = list.map(place.resolve);
+        return { references: links.flatMap((entry) => entry.references), dependencies: [], unknownReference: links.some((entry) => entry.unknownReference) };
     };
-    const doc = (value: unknown): unknown => (containsIntrinsic(value) ? widenedDocument(value) : value);
+    const doc = (value: unknown): unknown => {
+        const document = resolved(value);
+        return containsIntrinsic(document) ? widenedDocument(document) : document;
+    };
+    const unreadable = (label: string, value: unknown, what: string): GrantRecord => ({
+        label,
+        urn: place.urn,
+        role: { self: place.label },
+        content: { unreadable: `its ${what} is ${quoted(value)}, an intrinsic function the pack cannot resolve, so what it grants cannot be known` },
+    });
     switch (type) {
         case "AWS::IAM::Role": {
-            const trust = properties.AssumeRolePolicyDocument;
+            const trust = resolved(properties.AssumeRolePolicyDocument);
+            const unjudgeable = unjudgeableTrustParts(trust);
+            const roleName = resolved(properties.RoleName);
             into.roles.push({
                 label: place.label,
                 urn: place.urn,
-                references: [...place.selfReferences, ...(typeof properties.RoleName === "string" ? [properties.RoleName] : [])],
-                trust: containsIntrinsic(trust) ? unknown : trust,
+                references: [...place.selfReferences, ...(typeof roleName === "string" ? [roleName, ...roleArns(roleName, resolved(properties.Path), place.known)] : [])],
+                trust: unjudgeable.length > 0 ? unknown : trust,
                 trustLabel: `${place.label} AssumeRolePolicyDocument`,
+                ...(unjudgeable.length > 0 && { unjudgeable }),
             });
             const self: RoleLink = { self: place.label };
-            (Array.isArray(properties.Policies) ? properties.Policies : []).forEach((policy: unknown, index) => {
+            const policies = resolved(properties.Policies);
+            if (policies !== undefined && !Array.isArray(policies)) {
+                into.grants.push(unreadable(`${place.label} Policies`, policies, "Policies list"));
+            }
+            (Array.isArray(policies) ? policies : []).forEach((policy: unknown, index) => {
+                const label = `${place.label} Policies[${index}]`;
+                if (isIntrinsic(policy)) {
+                    into.grants.push(unreadable(label, policy, "policy"));
+                    return;
+                }
                 const entry = (policy ?? {}) as { PolicyDocument?: unknown };
-                into.grants.push({ label: `${place.label} Policies[${index}]`, urn: place.urn, role: self, content: { document: doc(entry.PolicyDocument) } });
+                into.grants.push({ label, urn: place.urn, role: self, content: { document: doc(entry.PolicyDocument) } });
             });
-            (Array.isArray(properties.ManagedPolicyArns) ? properties.ManagedPolicyArns : []).forEach((arn: unknown, index) => {
+            const arns = resolved(properties.ManagedPolicyArns);
+            if (arns !== undefined && !Array.isArray(arns)) {
+                into.grants.push(unreadable(`${place.label} ManagedPolicyArns`, arns, "ManagedPolicyArns list"));
+            }
+            (Array.isArray(arns) ? arns : []).forEach((arn: unknown, index) => {
                 const label = `${place.label} ManagedPolicyArns[${index}]`;
-                into.grants.push({
-                    label,
-                    urn: place.urn,
-                    role: self,
-                    content: typeof arn === "string" ? { policyArn: arn, dependencies: [] } : { policyReference: { ...roleLinkOf(arn), dependencies: [] } },
-                });
+                if (typeof arn === "string") {
+                    into.grants.push({ label, urn: place.urn, role: self, content: { policyArn: arn, dependencies: [] } });
+                    return;
+                }
+                // A policy of the same template is followed; any other value names a policy the pack cannot know.
+                const policy = place.resolve(arn);
+                into.grants.push(
+                    policy.unknownReference || referencedLogicalId(arn) === undefined
+                        ? unreadable(label, arn, "policy ARN")
+                        : { label, urn: place.urn, role: self, content: { policyReference: { ...policy, dependencies: [] } } },
+                );
             });
             return;
         }
-        case "AWS::IAM::RolePolicy":
+        case "AWS::IAM::RolePolicy": {
+            const policyName = resolved(properties.PolicyName);
             into.grants.push({
                 label: place.label,
                 urn: place.urn,
                 role: roleLinkOf(properties.RoleName),
                 content: { document: doc(properties.PolicyDocument) },
-                ...(typeof properties.PolicyName === "string" && { policyName: properties.PolicyName }),
+                ...(typeof policyName === "string" && { policyName }),
             });
             return;
+        }
         case "AWS::IAM::ManagedPolicy":
-        case "AWS::IAM::Policy":
+        case "AWS::IAM::Policy": {
+            const managedName = type === "AWS::IAM::ManagedPolicy" ? resolved(properties.ManagedPolicyName) : undefined;
+            const account = place.known["AWS::AccountId"];
             into.policies.push({
                 label: place.label,
                 urn: place.urn,
-                references: [...place.selfReferences, ...strings(properties.ManagedPolicyName as never), ...strings(properties.PolicyName as never)],
+                references: [...place.selfReferences, ...(typeof managedName === "string" ? [managedName] : [])],
                 document: doc(properties.PolicyDocument),
+                ...(typeof account === "string" && { account }),
+                ...(type === "AWS::IAM::Policy" && { inline: true as const }),
             });
             if (properties.Roles !== undefined) {
                 into.grants.push({ label: place.label, urn: place.urn, role: roleLinkOf(properties.Roles), content: { document: doc(properties.PolicyDocument) } });
             }
             return;
+        }
         case "AWS::EKS::PodIdentityAssociation":
             into.associations.push({ label: place.label, urn: place.urn, roles: [roleLinkOf(properties.RoleArn), roleLinkOf(properties.TargetRoleArn)] });
             return;
+    }
+}
+
+/** A template role's ARN, when the stack's account and partition are known (chains compare accounts by it). */
+function roleArns(roleName: string, path: unknown, known: KnownValues): string[] {
+    const account = known["AWS::AccountId"];
+    const partition = known["AWS::Partition"];
+    const prefix = typeof path === "string" && path.startsWith("/") ? path : "/";
+    return typeof account === "string" && typeof partition === "string" ? [`arn:${partition}:iam::${account}:role${prefix}${roleName}`] : [];
+}
+
+/** The resource types that hold a CloudFormation template, and how their values are read. */
+const templateHolders: Record<string, { body: string; url: string; perAccount: boolean; arns: string[] }> = {
+    "aws:cloudformation/stack:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["id", "arn"] },
+    "aws-native:cloudformation:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["stackId", "id"] },
+    // A stack set's template runs in every account and region of its instances, with their parameter overrides.
+    "aws:cloudformation/stackSet:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["arn"] },
+    "aws-native:cloudformation:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["stackSetId"] },
+};
+
+/** The resource types whose template the pack reads (a CloudFormation stack, stack set, aws or aws-native). */
+export const templateResourceTypes: readonly string[] = Object.keys(templateHolders);
+
+/** A grant to a role the pack cannot know, of something it cannot read; `anyRole` says why it may be to any role, when that is not a preview unknown. */
+function unreadableGrant(label: string, urn: string, why: string, anyRole?: string): GrantRecord {
+    return { label, urn, role: { references: [], dependencies: [], unknownReference: true, ...(anyRole !== undefined && { anyRole }) }, content: { unreadable: why } };
+}
+
+const unreadTemplate = "what the template creates cannot be read, so it may grant to any role";
+
+/** The values a template's intrinsic functions take that the stack knows: pseudo-parameters, and (not for stack sets) parameters. */
+function knownValuesOf(resource: StackResource, holder: { perAccount: boolean; arns: string[] }, template: Record<string, unknown>): KnownValues {
+    const region = read(resource.props, "region");
+    const arns = holder.arns.flatMap((key) => strings(read(resource.props, key)));
+    const pseudo = pseudoParameters({ arns, perAccount: holder.perAccount, ...(typeof region === "string" && { region }) });
+    const given = read(resource.props, "parameters");
+    // Stack set instances override parameters per account; a stack's parameters not known yet (preview) are not known.
+    const parameters = holder.perAccount || given === unknown ? {} : parameterValues(template, typeof given === "object" && given !== null ? (given as Record<string, unknown>) : {});
+    return { ...parameters, ...pseudo };
+}
+
+/** Reads the template of a CloudFormation stack or stack set: its IAM and EKS resources, and what in it cannot be read. */
+function readTemplateHolder(resource: StackResource, holder: { body: string; url: string; perAccount: boolean; arns: string[] }, into: StackGrants): void {
+    const label = resourceLabel(resource);
+    const body = read(resource.props, holder.body);
+    if (body === unknown) {
+        into.grants.push(unreadableGrant(label, resource.urn, `its ${holder.body} is not known yet (preview)`));
+        return;
+    }
+    if (body === undefined || body === null || body === "") {
+        const url = read(resource.props, holder.url);
+        if (url !== undefined && url !== null) {
+            into.grants.push(unreadableGrant(label, resource.urn, `its template is at ${holder.url}, which the pack cannot read`, unreadTemplate));
+        }
+        return;
+    }
+    const parsed = templateOf(body);
+    const template = "error" in parsed ? undefined : templateResources(parsed.template);
+    if ("error" in parsed || template === undefined || "error" in template) {
+        into.grants.push(unreadableGrant(label, resource.urn, `its ${holder.body} ${"error" in parsed ? parsed.error : "cannot be read"}`, unreadTemplate));
+        return;
+    }
+    const logical = (id: string): string => `${resource.urn}#${id}`;
+    const known = knownValuesOf(resource, holder, parsed.template);
+    const templateRoles = into.roles.length;
+    for (const each of template.resources) {
+        readCfnResource(each.type, each.properties, {
+            label: `${label} template resource ${JSON.stringify(each.logicalId)} (${each.type})`,
+            urn: resource.urn,
+            selfReferences: [logical(each.logicalId)],
+            known,
+            resolve: (value) => {
+                if (typeof value === "string") {
+                    return { references: [value], unknownReference: false };
+                }
+                const id = referencedLogicalId(value);
+                // An intrinsic function of a value not known here names a role (or policy) the stack does not hold.
+                return id === undefined || !Object.hasOwn(parsed.template.Resources as object, id) ? { references: [quoted(value)], unknownReference: true } : { references: [logical(id)], unknownReference: false };
+            },
+        }, into);
+    }
+    // What the pack cannot expand may grant to any role: the template's own, and any other.
+    const roles = into.roles.slice(templateRoles);
+    for (const { where, why } of unreadableConstructs(parsed.template)) {
+        const grantLabel = `${label} template ${where}`;
+        into.grants.push(unreadableGrant(grantLabel, resource.urn, why, unreadTemplate));
+        roles.forEach((role) => into.grants.push({ label: grantLabel, urn: resource.urn, role: { self: role.label }, content: { unreadable: why } }));
     }
 }
 
@@ -308,7 +499,8 @@ export function readResource(resource: StackResource, into: StackGrants): void {
                 label,
                 urn: resource.urn,
                 selfReferences: [resource.urn, ...referencesOf(resource, "identifier")],
-                resolve: (value) => (typeof value === "string" ? { references: [value], unknownReference: false } : { references: [], unknownReference: true }),
+                known: {},
+                resolve: (value) => (typeof value === "string" ? { references: [value], unknownReference: false } : { references: [quoted(value)], unknownReference: true }),
             }, into);
             // A role named by another resource's output reaches the engine as a known string, or with that resource as dependency.
             for (const grant of into.grants.slice(before)) {
@@ -321,38 +513,10 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             }
             return;
         }
-        case "aws:cloudformation/stack:Stack": {
-            const body = read(props, "templateBody");
-            if (body === unknown) {
-                into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: "its templateBody is not known yet (preview)" } });
-                return;
-            }
-            if (body === undefined) {
-                const url = read(props, "templateUrl");
-                if (url !== undefined) {
-                    into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: "its template is at templateUrl, which the pack cannot read" } });
-                }
-                return;
-            }
-            const template = templateResources(body);
-            if ("error" in template) {
-                into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: `its templateBody ${template.error}` } });
-                return;
-            }
-            const logical = (id: string): string => `${resource.urn}#${id}`;
-            for (const each of template.resources) {
-                readCfnResource(each.type, each.properties, {
-                    label: `${label} template resource ${JSON.stringify(each.logicalId)} (${each.type})`,
-                    urn: resource.urn,
-                    selfReferences: [logical(each.logicalId)],
-                    resolve: (value) => {
-                        if (typeof value === "string") {
-                            return { references: [value], unknownReference: false };
-                        }
-                        const id = referencedLogicalId(value);
-                        return id === undefined ? { references: [], unknownReference: true } : { references: [logical(id)], unknownReference: false };
-                    },
-                }, into);
+        default: {
+            const holder = templateHolders[resource.type];
+            if (holder !== undefined) {
+                readTemplateHolder(resource, holder, into);
             }
             return;
         }
@@ -383,8 +547,43 @@ export function policyLinkOf(content: { policyArn: string; dependencies: string[
     return "policyArn" in content ? { references: [content.policyArn], dependencies: content.dependencies, unknownReference: false } : content.policyReference;
 }
 
+/** The account and name of a customer-managed policy ARN (`arn:<partition>:iam::<account>:policy/<path>/<name>`). */
+export function policyArnParts(reference: string): { account: string; name: string } | undefined {
+    const match = /^arn:[^:]+:iam::([^:]*):policy\/(?:.*\/)?([^/]+)$/.exec(reference);
+    return match === null ? undefined : { account: match[1], name: match[2] };
+}
+
+/**
+ * Whether a link names this managed policy: a dependency on it, a reference in common, or an ARN of
+ * its account and name. A policy's name is unique only within its account, so an ARN of another
+ * account is another policy; one whose account is not known (named, before it is created) is matched
+ * by name.
+ */
+export function linksToPolicy(link: RoleLink, policy: PolicyRecord): boolean {
+    if ("self" in link || policy.inline === true) {
+        return false;
+    }
+    if (link.dependencies.includes(policy.urn) && !policy.label.includes(" template resource ")) {
+        return true;
+    }
+    const ownArns = policy.references.flatMap((reference) => policyArnParts(reference) ?? []);
+    return link.references.some((reference) => {
+        if (policy.references.includes(reference)) {
+            return true;
+        }
+        const arn = policyArnParts(reference);
+        if (arn === undefined) {
+            return false;
+        }
+        if (ownArns.length > 0) {
+            return ownArns.some((own) => own.account === arn.account && own.name === arn.name);
+        }
+        return policy.references.includes(arn.name) && (policy.account === undefined || policy.account === arn.account);
+    });
+}
+
 /** The customer-managed policy of this stack an attachment names, if the stack holds it. */
 export function attachedStackPolicy(content: { policyArn: string; dependencies: string[] } | { policyReference: RoleLink }, stack: StackGrants): PolicyRecord | undefined {
     const link = policyLinkOf(content);
-    return stack.policies.find((each) => linksTo(link, each));
+    return stack.policies.find((each) => linksToPolicy(link, each));
 }

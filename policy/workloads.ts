@@ -60,7 +60,9 @@ function trustReason(role: RoleRecord): string | undefined {
         return cached.reason;
     }
     const reason =
-        role.trust === unknown
+        role.unjudgeable !== undefined
+            ? "its trust policy holds intrinsic functions only CloudFormation resolves, so it could be a workload role"
+            : role.trust === unknown
             ? "its trust policy is not known yet (preview), so it could be a workload role"
             : "error" in parsePolicyDocument(role.trust)
               ? "its trust policy cannot be read, so it could be a workload role"
@@ -91,7 +93,30 @@ function linkText(link: RoleLink): string {
     if ("self" in link) {
         return link.self;
     }
-    return link.references.length > 0 ? link.references.join(", ") : "a role not known yet (preview)";
+    return link.references.length > 0 ? link.references.join(", ") : link.anyRole !== undefined ? "any role" : "a role not known yet (preview)";
+}
+
+/**
+ * The roles a grant names that the stack does not hold, as messages name them: each reference that
+ * links to no role of the stack (a grant to several roles gives each its permissions, so one role of
+ * the stack among them hides none of the others), or, when it links to none and names none, the role
+ * not known yet.
+ */
+function outsideRoles(link: RoleLink, linked: RoleRecord[], stack: StackGrants): { names: string; label: string; reason: string }[] {
+    if ("self" in link) {
+        return [];
+    }
+    const outside = "it is not a role of this stack, so its trust cannot be read and it could be a workload role";
+    if (linked.length === 0) {
+        const names = linkText(link);
+        if (link.references.length > 0) {
+            return [{ names, label: `the role ${names}`, reason: outside }];
+        }
+        return [{ names, label: link.anyRole !== undefined ? names : `the role ${names}`, reason: `${link.anyRole ?? "it is not known yet (preview)"}, so it could be a workload role` }];
+    }
+    return link.references
+        .filter((reference) => !stack.roles.some((role) => linksTo({ references: [reference], dependencies: [], unknownReference: false }, role)))
+        .map((reference) => ({ names: reference, label: `the role ${reference}`, reason: outside }));
 }
 
 /** The capabilities of one grant, each with its resource; or why it cannot be read. */
@@ -169,13 +194,12 @@ export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions
                 targets.push({ key: `${role.urn} ${role.label}`, role, label: role.label, reason });
             }
         }
-        if (roles.length === 0 && !("self" in grant.role)) {
-            const names = linkText(grant.role);
+        for (const outside of outsideRoles(grant.role, roles, stack)) {
             targets.push({
-                key: `outside ${grant.urn} ${names}`,
+                key: `outside ${grant.urn} ${outside.names}`,
                 role: undefined,
-                label: `the role ${names}`,
-                reason: grant.role.references.length > 0 ? "it is not a role of this stack, so its trust cannot be read and it could be a workload role" : "it is not known yet (preview), so it could be a workload role",
+                label: outside.label,
+                reason: outside.reason,
             });
         }
         for (const target of targets) {

@@ -4,7 +4,7 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
 import { IndexedStatement } from "../documents";
-import { readResource, StackGrants, unknown } from "../grants";
+import { readResource, StackGrants, templateResourceTypes, unknown } from "../grants";
 import { plain, resourceLabel } from "../runtime";
 import { describeProblem, documentProblems, podIdentityClusterProblems, podIdentitySessionTagProblems, podIdentitySourceProblems, webIdentityStatementProblems, wildcardPrincipalProblems } from "../trust";
 
@@ -20,22 +20,32 @@ export function trustPolicyOf(resource: { type: string; props: Record<string, un
     return input === undefined ? undefined : plain(resource.props[input]);
 }
 
+/** A trust policy to judge, or (a template role's) the parts of one that the pack cannot judge. */
+type TrustPolicy = { label: string; document: unknown } | { label: string; unjudgeable: string[] };
+
 /**
  * The trust policies a resource holds: a role's own, or those of the IAM roles a CloudControl resource
- * or a CloudFormation template creates (one holding an intrinsic function only CloudFormation resolves
- * is left to the workload-role rules, which judge such a role as a workload role).
+ * or a CloudFormation template creates. A template role's trust is read with the values the stack
+ * gives its pseudo-parameters and parameters; one that still holds an intrinsic function only
+ * CloudFormation resolves cannot be judged, and is reported (the workload-role rules also judge such
+ * a role as a workload role). A trust not known yet (preview) is left to `pulumi up`.
  */
-function trustPoliciesOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): { label: string; document: unknown }[] {
+function trustPoliciesOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): TrustPolicy[] {
     const own = trustPolicyOf(resource);
     if (own !== undefined) {
         return [{ label: resourceLabel(resource), document: own }];
     }
-    if (resource.type !== "aws:cloudcontrol/resource:Resource" && resource.type !== "aws:cloudformation/stack:Stack") {
+    if (resource.type !== "aws:cloudcontrol/resource:Resource" && !templateResourceTypes.includes(resource.type)) {
         return [];
     }
     const into: StackGrants = { roles: [], grants: [], policies: [], associations: [] };
     readResource({ ...resource, propertyDependencies: {} }, into);
-    return into.roles.flatMap((role) => (role.trust === unknown || role.trust === undefined ? [] : [{ label: role.label, document: role.trust }]));
+    return into.roles.flatMap((role): TrustPolicy[] => {
+        if (role.unjudgeable !== undefined) {
+            return [{ label: role.label, unjudgeable: role.unjudgeable }];
+        }
+        return role.trust === unknown || role.trust === undefined ? [] : [{ label: role.label, document: role.trust }];
+    });
 }
 
 /** A rule that checks each statement of every role's trust policy. */
@@ -51,8 +61,16 @@ function trustRule(
         description,
         enforcementLevel,
         validateResource: (args, reportViolation) => {
-            for (const { label, document } of trustPoliciesOf(args)) {
-                const { problems, error } = documentProblems(document, check);
+            for (const trust of trustPoliciesOf(args)) {
+                const label = trust.label;
+                if ("unjudgeable" in trust) {
+                    // Fail closed, once: the rule that reports unreadable trusts reports what the pack cannot judge.
+                    for (const part of options.reportUnreadable ? trust.unjudgeable : []) {
+                        reportViolation(`${label}: ${part}; write the values as plain strings, or as parameters the stack passes`);
+                    }
+                    continue;
+                }
+                const { problems, error } = documentProblems(trust.document, check);
                 if (error !== undefined && options.reportUnreadable) {
                     reportViolation(`${label}: its trust policy ${error}, so no rule can tell who may assume the role`);
                 }
