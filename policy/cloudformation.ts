@@ -139,6 +139,30 @@ export function pseudoParameters(facts: { arns: string[]; region?: string; perAc
     };
 }
 
+/** The account a trust policy is read in when the stack does not say its own yet: see {@link trustValues}. */
+export const standInAccountId = "000000000000";
+const standInRegions: Readonly<Record<string, string>> = { aws: "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
+
+/**
+ * The values a template's trust policies are read with: the stack's, and stand-ins for the
+ * pseudo-parameters it does not know yet (its ARN exists once it is created; a stack set's instances
+ * each have their own account and region). Each pseudo-parameter is one concrete value wherever a
+ * template uses it, never a pattern, so reading every use as the same stand-in judges what
+ * CloudFormation deploys: an OIDC provider ARN and the condition keys of its issuer stay one issuer,
+ * `aws:SourceAccount` and the cluster ARNs one account. Only trusts: grants match policies and roles
+ * by account, which a stand-in would get wrong.
+ */
+export function trustValues(known: KnownValues): KnownValues {
+    const partition = typeof known["AWS::Partition"] === "string" ? known["AWS::Partition"] : "aws";
+    return {
+        "AWS::Partition": partition,
+        "AWS::URLSuffix": partition.startsWith("aws-cn") ? "amazonaws.com.cn" : "amazonaws.com",
+        "AWS::Region": standInRegions[partition] ?? "us-east-1",
+        "AWS::AccountId": standInAccountId,
+        ...known,
+    };
+}
+
 /** The partition of a region, by its name. */
 function partitionOfRegion(region: string): string {
     const prefixes: [string, string][] = [["cn-", "aws-cn"], ["us-gov-", "aws-us-gov"], ["us-isob-", "aws-iso-b"], ["us-iso-", "aws-iso"], ["eu-isoe-", "aws-iso-e"], ["us-isof-", "aws-iso-f"]];

@@ -17,6 +17,7 @@ import {
     resolveIntrinsics,
     templateOf,
     templateResources,
+    trustValues,
     unreadableConstructs,
     widenedDocument,
 } from "./cloudformation";
@@ -222,7 +223,7 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
     });
     switch (type) {
         case "AWS::IAM::Role": {
-            const trust = resolved(properties.AssumeRolePolicyDocument);
+            const trust = resolveIntrinsics(properties.AssumeRolePolicyDocument, trustValues(place.known));
             const unjudgeable = unjudgeableTrustParts(trust);
             const roleName = resolved(properties.RoleName);
             into.roles.push({

@@ -129,10 +129,18 @@ describe("policy pack evasions: a template role's trust written with intrinsic f
         assert.match(found[0], new RegExp(`^mandatory: aws:cloudformation/stack:Stack "cfn" template resource "Api" \\(AWS::IAM::Role\\): trust policy Statement\\[0\\] .*"Federated":"${providerArn.replace(/[.*?/]/g, "\\$&")}".*no StringEquals`));
     });
 
+    it("reads the pseudo-parameters a stack does not know yet as the one account and region it deploys to: the open trust is refused for what it is", async () => {
+        // Before the stack exists its ARN, and so its account, is not known: AWS::AccountId is still one account wherever it is used.
+        const open = await mandatory(cfnStack(apiRole(openTrust(subProvider))));
+        assert.ok(open.some((line) => /^irsa-trust-bounded-subject: .*"Api" .*no StringEquals/.test(line)), open.join("\n"));
+        assert.ok(!open.some((line) => line.startsWith("trust-no-wildcard-principal")), open.join("\n"));
+    });
+
     it("a principal or condition the stack cannot resolve is a trust the pack cannot judge: refused, whole documents (YAML !Sub) too", async () => {
-        const unresolved = await mandatory(cfnStack(apiRole(openTrust(subProvider))));
+        const imported = { "Fn::ImportValue": "cluster-oidc-provider" };
+        const unresolved = await mandatory(cfnStack(apiRole(openTrust(imported))));
         assert.equal(unresolved.length, 1, unresolved.join("\n"));
-        assert.match(unresolved[0], /^trust-no-wildcard-principal: aws:cloudformation\/stack:Stack "cfn" template resource "Api" \(AWS::IAM::Role\): trust policy Statement\[0\] \{"Effect":"Allow","Principal":\{"Federated":\{"Fn::Sub":.*\}\}.*holds Fn::Sub, which only CloudFormation resolves/);
+        assert.match(unresolved[0], /^trust-no-wildcard-principal: aws:cloudformation\/stack:Stack "cfn" template resource "Api" \(AWS::IAM::Role\): trust policy Statement\[0\] \{"Effect":"Allow","Principal":\{"Federated":\{"Fn::ImportValue":.*\}\}.*holds Fn::ImportValue, which only CloudFormation resolves/);
         const condition = document(irsaStatement({ StringEquals: { [`${issuer}:sub`]: { "Fn::ImportValue": "subjects" } as never, [`${issuer}:aud`]: "sts.amazonaws.com" } }));
         const conditioned = await mandatory(cfnStack(apiRole(condition), { id: stackArn }));
         assert.ok(conditioned.some((line) => /^trust-no-wildcard-principal: .*"Api" .*Statement\[0\] .*holds Fn::ImportValue/.test(line)), conditioned.join("\n"));
@@ -148,13 +156,14 @@ describe("policy pack evasions: a template role's trust written with intrinsic f
                 "      AssumeRolePolicyDocument: !Sub |",
                 `        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${provider}"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`,
             ].join("\n");
-        const whole = await mandatory(cfnStack(yaml(`arn:aws:iam::\${AWS::AccountId}:oidc-provider/${issuer}`)));
+        // A parameter without a default the stack does not pass.
+        const whole = await mandatory(cfnStack(yaml("${Provider}")));
         assert.ok(whole.some((line) => /^trust-no-wildcard-principal: .*"Api" \(AWS::IAM::Role\): its trust policy \{"Fn::Sub":.* holds Fn::Sub/.test(line)), whole.join("\n"));
         // A parameter the stack passes resolves it, and the open trust is refused for what it is.
         const passed = await mandatory(cfnStack(yaml("${Provider}"), { parameters: { Provider: providerArn } }));
         assert.ok(passed.some((line) => /^irsa-trust-bounded-subject: .*"Api" .*no StringEquals/.test(line)), passed.join("\n"));
         // Fail closed for the grants too: a role whose trust cannot be judged is judged as a workload role.
-        const withAdmin = await administrator(cfnStack({ Resources: { Api: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: openTrust(subProvider), ManagedPolicyArns: [administratorAccess] } } } }));
+        const withAdmin = await administrator(cfnStack({ Resources: { Api: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: openTrust(imported), ManagedPolicyArns: [administratorAccess] } } } }));
         assert.match(withAdmin[0], /"Api" \(AWS::IAM::Role\) is a workload role \(its trust policy holds intrinsic functions only CloudFormation resolves/);
     });
 
@@ -167,6 +176,7 @@ describe("policy pack evasions: a template role's trust written with intrinsic f
         );
         assert.deepEqual(await mandatory(cfnStack(apiRole(bounded(providerArn)))), []);
         assert.deepEqual(await mandatory(cfnStack(apiRole(bounded(subProvider)), { id: stackArn })), []);
+        assert.deepEqual(await mandatory(cfnStack(apiRole(bounded(subProvider)))), [], "before the stack exists, its account is one account all the same");
         assert.deepEqual(await mandatory(cfnStack(apiRole(bounded({ "Fn::Sub": [`arn:aws:iam::\${Account}:oidc-provider/${issuer}`, { Account: { Ref: "AWS::AccountId" } }] })), { region: "us-west-2", arn: stackArn })), []);
     });
 });
