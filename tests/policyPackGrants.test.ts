@@ -35,6 +35,22 @@ describe("policy pack: every way a stack grants a workload role permissions", ()
         assert.deepEqual(await administrator(role(stack, "api", nodeTrust), policy, attachments[0]), []);
     });
 
+    it("the escalation model's newer paths, shared with the components: State Manager associations, launch template versions, group membership, a cluster's identity provider", async () => {
+        const grants: [string, string, string, RegExp][] = [
+            ["ssm:CreateAssociation", "arn:aws:ec2:*:*:instance/*", `arn:aws:ec2:us-west-2:${account}:instance/i-0123456789abcdef0`, /the escalation path "run-as-other-role"/],
+            ["ec2:CreateLaunchTemplateVersion", `arn:aws:ec2:us-west-2:${account}:launch-template/*`, `arn:aws:ec2:us-west-2:${account}:launch-template/lt-0123456789abcdef0`, /the escalation path "run-as-other-role"/],
+            ["iam:AddUserToGroup", `arn:aws:iam::${account}:group/admins`, `arn:aws:iam::${account}:group/admins`, /the escalation path "user-credentials"/],
+            ["eks:AssociateIdentityProviderConfig", `arn:aws:eks:us-west-2:${account}:cluster/*`, clusterArn, /the escalation path "cluster-access-write"/],
+        ];
+        for (const [action, granted, target, path] of grants) {
+            const policy = document({ Effect: "Allow", Action: action, Resource: granted });
+            assert.equal(await allowedByIdentityPolicy(policy as never, { action, resource: target }), true, action);
+            const found = await administrator(role(stack, "api", workloadTrust, { inlinePolicies: [{ name: "p", policy: JSON.stringify(policy) }] }));
+            assert.equal(found.length, 1, action);
+            assert.match(found[0], path, action);
+        }
+    });
+
     it("aws-native roles: policies and managedPolicyArns; RolePolicy and ManagedPolicy", async () => {
         const nativeRole = (extra: Record<string, unknown>) =>
             resource(stack, "aws-native:iam:Role", "native", { roleName: "native", assumeRolePolicyDocument: workloadTrust, ...extra });
