@@ -1,18 +1,28 @@
 /**
- * Role chaining inside a stack: a role that pods hold may assume another role of the stack, and the
- * pods then hold that role's permissions too. A role is reached from another when IAM would let the
- * one assume the other (same account): the target's trust names the caller's ARN (no identity
- * policy needed), or the caller's identity policies allow `sts:AssumeRole` on the target by name
- * and its trust admits the caller (by ARN, by the caller's account, `*`, or a trust the pack cannot
- * read). Every role reached, directly or through further roles, is judged as a workload role, so its
- * administrator and escalation paths are the pods' (policy/workloads.ts). Pure functions.
+ * Role chaining inside a stack: a role that pods hold may reach another role of the stack, and the
+ * pods then hold that role's permissions too. A role reaches another (same account):
+ * - by assuming it: the target's trust names the caller's ARN (no identity policy needed), or the
+ *   caller's identity policies allow `sts:AssumeRole` on the target by name and its trust admits the
+ *   caller (by ARN, by the caller's account, `*`, or a trust the pack cannot read);
+ * - by passing it to compute it starts: the caller may `iam:PassRole` the target by name, the
+ *   target's trust admits a service, and the caller may start that service's compute (one of the
+ *   model's `computeStartingActions`), which then runs the caller's code as the target;
+ * - by changing named compute of the stack that runs as the target: the code of a Lambda function,
+ *   a CodeBuild project's build, a state machine's definition, commands on an EC2 instance (whose
+ *   instance profile holds the target). The shared model counts these on compute a grant does not
+ *   name; the pack, which sees the stack, follows the name to the compute's role.
+ * Every role reached, directly or through further roles, is judged as a workload role, so its
+ * administrator and escalation paths are the pods' (policy/workloads.ts). Named roles the stack does
+ * not hold, which pods reach the same ways, cannot be judged: `outsideRolesReached` lists them for an
+ * advisory finding. Pure functions.
  */
-import { grantStatementsOf, iamPatternMatches, namedAssumableRoles } from "@eks-irsa/components/iam";
+import { computeStartingActions, GrantStatement, grantsAction, grantStatementsOf, iamPatternMatches, isPattern, namedAssumableRoles, reaches, roleArnShape } from "@eks-irsa/components/iam";
 
-import { attachedStackPolicy, GrantRecord, linksTo, RoleRecord, StackGrants, unknown } from "./grants";
-import { awsTrusteesOf } from "./trust";
+import { anyService, computeKinds, namesCompute, serviceName, servicesStartedBy } from "./compute";
+import { AssociationRecord, attachedStackPolicy, ComputeRecord, GrantRecord, linksTo, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
+import { awsTrusteesOf, serviceTrusteesOf } from "./trust";
 
-/** One step of a chain: the role assumed, and why IAM admits the call. */
+/** One step of a chain: the role reached (assumed, passed to compute, or run as by named compute), and why IAM admits it. */
 export interface ChainStep {
     from: RoleRecord;
     to: RoleRecord;
@@ -39,15 +49,61 @@ function grantDocuments(grant: GrantRecord, stack: StackGrants): { label: string
     return [];
 }
 
-/** The role ARNs a role's grants let it assume by name, each with the statement that does. */
-export function namedAssumptions(role: RoleRecord, stack: StackGrants): { arn: string; label: string }[] {
+/** A statement of a role's grants, with the resource of the grant it comes from. */
+interface RoleStatement {
+    statement: GrantStatement;
+    urn: string;
+}
+
+/** The statements of every grant of a role the pack can read from the stack (AWS-managed policies are judged by capabilities, not named resources). */
+function roleStatements(role: RoleRecord, stack: StackGrants): RoleStatement[] {
     return stack.grants
         .filter((grant) => linksTo(grant.role, role))
-        .flatMap((grant) => grantDocuments(grant, stack))
-        .flatMap(({ label, document }) => {
+        .flatMap((grant) => grantDocuments(grant, stack).map((each) => ({ ...each, urn: grant.urn })))
+        .flatMap(({ label, document, urn }) => {
             const read = grantStatementsOf(document, `${label} `);
-            return "error" in read ? [] : read.statements.flatMap((statement) => namedAssumableRoles(statement).map((arn) => ({ arn, label: statement.label })));
+            return "error" in read ? [] : read.statements.map((statement) => ({ statement, urn }));
         });
+}
+
+/** A role ARN a statement names, with the statement's label and grant. */
+interface NamedRole {
+    arn: string;
+    label: string;
+    urn: string;
+}
+
+/** The role ARNs these statements let their holder assume by name, each with the statement that does. */
+function assumptionsIn(statements: RoleStatement[]): NamedRole[] {
+    return statements.flatMap(({ statement, urn }) => namedAssumableRoles(statement).map((arn) => ({ arn, label: statement.label, urn })));
+}
+
+/**
+ * The roles an `Allow` statement lets its holder pass by name (`iam:PassRole` in any spelling, on
+ * exact role ARNs). Patterns and NotResource are the model's "pass-unnamed-role" capability.
+ */
+export function namedPassableRoles(statement: GrantStatement): string[] {
+    if (statement.effect !== "Allow" || statement.notResources !== undefined || !grantsAction(statement, "iam:PassRole")) {
+        return [];
+    }
+    return (statement.resources ?? []).filter((resource) => !isPattern(resource) && reaches(resource, roleArnShape));
+}
+
+/** The role ARNs these statements let their holder pass by name, each with the statement that does. */
+function passesIn(statements: RoleStatement[]): NamedRole[] {
+    return statements.flatMap(({ statement, urn }) => namedPassableRoles(statement).map((arn) => ({ arn, label: statement.label, urn })));
+}
+
+/** The compute-starting actions of the model a role's statements grant (on any resource: the role passed is what matters), each with the statement that does. */
+function computeStartsIn(statements: RoleStatement[]): { action: string; label: string }[] {
+    return statements.flatMap(({ statement }) =>
+        statement.effect !== "Allow" ? [] : computeStartingActions.filter((action) => grantsAction(statement, action)).map((action) => ({ action, label: statement.label })),
+    );
+}
+
+/** Whether a link names a role by one of these ARNs. */
+function arnLinksTo(arn: string, role: RoleRecord): boolean {
+    return linksTo({ references: [arn], dependencies: [], unknownReference: false }, role);
 }
 
 /** The account of a role, from an ARN it is known by; undefined while no ARN is known. */
@@ -115,9 +171,9 @@ function trustAdmits(trustees: Trustees, from: RoleRecord): "names" | "with-iden
     return trustees.accounts.some((each) => account === undefined || each === account) ? "with-identity-policy" : undefined;
 }
 
-/** The steps out of one role: every other role of the stack whose trust admits AWS principals and that it may assume. */
-function stepsFrom(from: RoleRecord, stack: StackGrants, targets: { role: RoleRecord; trustees: Trustees }[]): ChainStep[] {
-    let assumptions: { arn: string; label: string }[] | undefined;
+/** The steps out of one role by `sts:AssumeRole`: every other role of the stack whose trust admits AWS principals and that it may assume. */
+function assumeSteps(from: RoleRecord, statements: RoleStatement[], targets: { role: RoleRecord; trustees: Trustees }[]): ChainStep[] {
+    const assumptions = assumptionsIn(statements);
     return targets.flatMap(({ role: to, trustees }) => {
         if (to === from) {
             return [];
@@ -129,10 +185,107 @@ function stepsFrom(from: RoleRecord, stack: StackGrants, targets: { role: RoleRe
         if (admits === undefined) {
             return [];
         }
-        assumptions ??= namedAssumptions(from, stack);
-        const allowed = assumptions.find(({ arn }) => linksTo({ references: [arn], dependencies: [], unknownReference: false }, to));
+        const allowed = assumptions.find(({ arn }) => arnLinksTo(arn, to));
         return allowed === undefined ? [] : [{ from, to, how: `${allowed.label} allows sts:AssumeRole on ${JSON.stringify(allowed.arn)}, which ${to.trustLabel} admits` }];
     });
+}
+
+/** The services a role's trust admits to `sts:AssumeRole`, by short name, read once per role record; none while it is not known or cannot be read (such a role is judged as a workload role already). */
+const servicesByRole = new WeakMap<RoleRecord, { services: { principal: string; name: string }[] }>();
+
+function trustedServices(role: RoleRecord): { principal: string; name: string }[] {
+    const cached = servicesByRole.get(role);
+    if (cached !== undefined) {
+        return cached.services;
+    }
+    const principals = role.trust === unknown ? [] : (serviceTrusteesOf(role.trust) ?? []);
+    const services = principals.map((principal) => ({ principal, name: principal === "*" ? anyService : serviceName(principal) }));
+    servicesByRole.set(role, { services });
+    return services;
+}
+
+/** The compute-starting action of these that starts compute of a service the role trusts, with that service; undefined if none does. */
+function startsComputeAs(to: RoleRecord, starts: { action: string; label: string }[]): { action: string; label: string; principal: string } | undefined {
+    const services = trustedServices(to);
+    for (const start of starts) {
+        const started = servicesStartedBy(start.action);
+        const service = services.find(({ name }) => name === anyService || started.includes(anyService) || started.includes(name));
+        if (service !== undefined) {
+            return { ...start, principal: service.principal };
+        }
+    }
+    return undefined;
+}
+
+/** The steps out of one role by `iam:PassRole` on a named role of the stack that trusts a service whose compute the role may start. */
+function passSteps(from: RoleRecord, statements: RoleStatement[], roles: readonly RoleRecord[]): ChainStep[] {
+    const passes = passesIn(statements);
+    const starts = passes.length === 0 ? [] : computeStartsIn(statements);
+    if (starts.length === 0) {
+        return [];
+    }
+    return roles.flatMap((to) => {
+        const pass = to === from ? undefined : passes.find(({ arn }) => arnLinksTo(arn, to));
+        const start = pass === undefined ? undefined : startsComputeAs(to, starts);
+        if (pass === undefined || start === undefined) {
+            return [];
+        }
+        return [
+            {
+                from,
+                to,
+                how:
+                    `${pass.label} allows iam:PassRole on ${JSON.stringify(pass.arn)}, whose trust (${to.trustLabel}) admits ${start.principal}, ` +
+                    `and ${start.label} grants ${start.action}, which starts that service's compute as the role passed to it`,
+            },
+        ];
+    });
+}
+
+/** The roles of the stack a piece of compute runs as (through its instance profile, for an instance), each with how. */
+export function computeRoles(compute: ComputeRecord, stack: StackGrants): RoleRecord[] {
+    return computeRolesVia(compute, stack).map(({ role }) => role);
+}
+
+function computeRolesVia(compute: ComputeRecord, stack: StackGrants): { role: RoleRecord; via: string }[] {
+    if ("role" in compute.runsAs) {
+        const link = compute.runsAs.role;
+        return stack.roles.filter((role) => linksTo(link, role)).map((role) => ({ role, via: "" }));
+    }
+    const link = compute.runsAs.instanceProfile;
+    return stack.instanceProfiles
+        .filter((profile) => linksTo(link, profile))
+        .flatMap((profile) => stack.roles.filter((role) => linksTo(profile.role, role)).map((role) => ({ role, via: ` through ${profile.label}` })));
+}
+
+/** The steps out of one role by changing the code of, or sending commands to, compute of the stack it names, which runs as another role. */
+function computeSteps(from: RoleRecord, statements: RoleStatement[], stack: StackGrants): ChainStep[] {
+    return stack.compute.flatMap((compute) => {
+        const kind = computeKinds[compute.kind];
+        const grant = statements
+            .filter(({ statement }) => statement.effect === "Allow" && statement.notResources === undefined)
+            .flatMap(({ statement }) => {
+                const action = kind.actions.find((each) => grantsAction(statement, each));
+                const resource = action === undefined ? undefined : (statement.resources ?? []).find((each) => namesCompute(each, compute));
+                return action === undefined || resource === undefined ? [] : [{ label: statement.label, action, resource }];
+            })[0];
+        if (grant === undefined) {
+            return [];
+        }
+        return computeRolesVia(compute, stack)
+            .filter(({ role }) => role !== from)
+            .map(({ role: to, via }) => ({
+                from,
+                to,
+                how: `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, ${compute.label} (a ${kind.what}), which runs as ${to.label}${via}`,
+            }));
+    });
+}
+
+/** Every step out of one role: the roles of the stack it assumes, passes to compute it starts, or runs as through named compute. */
+function stepsFrom(from: RoleRecord, stack: StackGrants, targets: { role: RoleRecord; trustees: Trustees }[]): ChainStep[] {
+    const statements = roleStatements(from, stack);
+    return [...assumeSteps(from, statements, targets), ...passSteps(from, statements, stack.roles), ...computeSteps(from, statements, stack)];
 }
 
 /**
@@ -174,4 +327,53 @@ export function describeChain(chain: ChainedRole): string {
         `pods reach it by role chaining from ${chain.origin.role.label} (${chain.origin.reason}): ${roles}, ` +
         `as ${chain.steps.map((step) => step.how).join("; then ")}`
     );
+}
+
+/** A named role the stack does not hold that pods reach, and how; its permissions cannot be judged. */
+export interface OutsideRole {
+    arn: string;
+    /** The grant or association that reaches it. */
+    urn: string;
+    evidence: string;
+}
+
+/** The ARNs a link names that link to no role of the stack (a link not known yet names none). */
+function outsideArns(references: readonly string[], stack: StackGrants): string[] {
+    return references.filter((reference) => /^arn:[^:]+:iam::[^:]*:role\//.test(reference) && !stack.roles.some((role) => arnLinksTo(reference, role)));
+}
+
+/** An association's role links, by the property each comes from (both readers list `roleArn`, then `targetRoleArn`). */
+const associationKeys = ["roleArn", "targetRoleArn"] as const;
+
+function associationOutsideRoles(association: AssociationRecord, stack: StackGrants): OutsideRole[] {
+    return association.roles.flatMap((link: RoleLink, index) =>
+        "self" in link
+            ? []
+            : outsideArns(link.references, stack).map((arn) => ({
+                  arn,
+                  urn: association.urn,
+                  evidence: `${association.label} gives pods the credentials of ${JSON.stringify(arn)} (its ${associationKeys[index] ?? "role"})`,
+              })),
+    );
+}
+
+/**
+ * The named roles the stack does not hold that pods reach: a Pod Identity association's role or
+ * target role, and the roles a role pods hold (or reach by chaining) may assume by name, or pass by
+ * name while it may start compute. The pack cannot read them, and a role in another account is a
+ * supported pattern (a Pod Identity target role), so they are reported as advisory, not refused.
+ */
+export function outsideRolesReached(stack: StackGrants, heldBy: (role: RoleRecord) => string | undefined): OutsideRole[] {
+    const chained = chainedRoles(stack, heldBy);
+    const workloads = stack.roles.filter((role) => heldBy(role) !== undefined || chained.has(role));
+    const fromRoles = workloads.flatMap((role) => {
+        const statements = roleStatements(role, stack);
+        const assumed = assumptionsIn(statements).filter(({ arn }) => outsideArns([arn], stack).length > 0);
+        const passed = computeStartsIn(statements).length === 0 ? [] : passesIn(statements).filter(({ arn }) => outsideArns([arn], stack).length > 0);
+        return [
+            ...assumed.map(({ arn, label, urn }) => ({ arn, urn, evidence: `${label} lets ${role.label}, a workload role, call sts:AssumeRole on it` })),
+            ...passed.map(({ arn, label, urn }) => ({ arn, urn, evidence: `${label} lets ${role.label}, a workload role, iam:PassRole it to compute it may start` })),
+        ];
+    });
+    return [...stack.associations.flatMap((association) => associationOutsideRoles(association, stack)), ...fromRoles];
 }

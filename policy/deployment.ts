@@ -12,8 +12,9 @@
  * object is the deployment's key.
  */
 import { isMandatoryPath, describePath } from "@eks-irsa/components/iam";
-import { linksTo, readResource, StackGrants, StackResource } from "./grants";
-import { JudgementOptions, judgeWorkloadRoles, rolesChainedWith } from "./workloads";
+import { computeRoles } from "./chains";
+import { emptyStackGrants, linksTo, readResource, StackGrants, StackResource } from "./grants";
+import { JudgementOptions, judgeOutsideRoles, judgeWorkloadRoles, rolesChainedWith } from "./workloads";
 
 /** One violation of the workload rules: its message, the resource it is reported on, and what it is about (a role and a path or an unreadable grant). */
 export interface WorkloadViolation {
@@ -23,9 +24,22 @@ export interface WorkloadViolation {
     key: string;
 }
 
-/** The violations of a stack's workload roles: the paths of one kind, and (with the mandatory paths) the grants the pack cannot read. */
+/**
+ * The violations of a stack's workload roles: the paths of one kind, and with the mandatory paths the
+ * grants the pack cannot read, or else the named roles outside the stack pods reach (advisory: a
+ * role of another account is a supported pattern, and what it may do cannot be seen from here).
+ */
 export function workloadViolations(stack: StackGrants, options: JudgementOptions, mandatoryPaths: boolean): WorkloadViolation[] {
-    return judgeWorkloadRoles(stack, options).flatMap((role) => [
+    const outside = mandatoryPaths
+        ? []
+        : judgeOutsideRoles(stack).map(({ arn, urn, evidence }) => ({
+              message:
+                  `${JSON.stringify(arn)} is a role this stack does not hold, and pods reach it: ${evidence.join("; ")}; ` +
+                  "its trust and permissions are defined elsewhere, so what the pods get cannot be judged here: keep that role narrow where it is defined",
+              urn,
+              key: `outside\n${arn}`,
+          }));
+    return [...outside, ...judgeWorkloadRoles(stack, options).flatMap((role) => [
         ...role.findings
             .filter((each) => isMandatoryPath(each.finding.path) === mandatoryPaths)
             .map(({ finding, urn }) => ({
@@ -40,11 +54,7 @@ export function workloadViolations(stack: StackGrants, options: JudgementOptions
                   key: `${role.role}\n${role.reason}\n${label}\n${why}`,
               }))
             : []),
-    ]);
-}
-
-function emptyGrants(): StackGrants {
-    return { roles: [], grants: [], policies: [], associations: [] };
+    ])];
 }
 
 /** The resources of one deployment, in the order the engine analyzed them, and the violations already reported. */
@@ -59,22 +69,25 @@ export class DeploymentMemory {
      * as a grant to a workload role, as the stack rule judges a role the stack does not hold.
      */
     analyze(resource: StackResource, options: JudgementOptions): WorkloadViolation[] {
-        const own = emptyGrants();
+        const own = emptyStackGrants();
         readResource(resource, own);
         // A resource registered again (the engine never does so in one deployment) replaces what it said.
         this.seen.delete(resource.urn);
         this.seen.set(resource.urn, own);
-        if (own.grants.length === 0 && own.associations.length === 0 && own.roles.length === 0) {
+        if (own.grants.length === 0 && own.associations.length === 0 && own.roles.length === 0 && own.compute.length === 0 && own.instanceProfiles.length === 0) {
             return [];
         }
         const all = this.merged();
+        // Compute and instance profiles open a chain to the role they run as (policy/chains.ts).
+        const runAs = [...own.compute.flatMap((compute) => computeRoles(compute, all)), ...own.instanceProfiles.flatMap((profile) => all.roles.filter((role) => linksTo(profile.role, role)))];
         const direct = all.roles.filter(
             (role) =>
                 role.urn === resource.urn ||
                 own.grants.some((grant) => linksTo(grant.role, role)) ||
-                own.associations.some((association) => association.roles.some((link) => linksTo(link, role))),
+                own.associations.some((association) => association.roles.some((link) => linksTo(link, role))) ||
+                runAs.includes(role),
         );
-        // With the roles chained with them (one may assume another), so a chain this resource opens or extends is judged here too.
+        // With the roles chained with them (one reaches another), so a chain this resource opens or extends is judged here too.
         const chained = rolesChainedWith(all, direct);
         const touched = [...direct, ...chained.filter((role) => !direct.includes(role))];
         const scoped = (without?: string): StackGrants => ({
@@ -82,6 +95,8 @@ export class DeploymentMemory {
             grants: all.grants.filter((grant) => grant.urn !== without && (grant.urn === resource.urn || touched.some((role) => linksTo(grant.role, role)))),
             policies: all.policies.filter((policy) => policy.urn !== without),
             associations: all.associations.filter((association) => association.urn !== without),
+            compute: all.compute.filter((compute) => compute.urn !== without),
+            instanceProfiles: all.instanceProfiles.filter((profile) => profile.urn !== without),
         });
         // New, or changed by this resource: a path it opens, one it adds a grant to, a role it hands to pods.
         const before = new Set(workloadViolations(scoped(resource.urn), options, true).map((violation) => violation.message));
@@ -97,12 +112,14 @@ export class DeploymentMemory {
     }
 
     private merged(): StackGrants {
-        const all = emptyGrants();
+        const all = emptyStackGrants();
         for (const each of this.seen.values()) {
             all.roles.push(...each.roles);
             all.grants.push(...each.grants);
             all.policies.push(...each.policies);
             all.associations.push(...each.associations);
+            all.compute.push(...each.compute);
+            all.instanceProfiles.push(...each.instanceProfiles);
         }
         return all;
     }

@@ -105,12 +105,46 @@ export interface AssociationRecord {
     roles: RoleLink[];
 }
 
+/** The kinds of compute of the stack the pack follows to the role they run as (policy/compute.ts). */
+export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance";
+
+/**
+ * Compute of the stack that runs as a role: whoever may change its code or send it commands by name
+ * runs as that role, so a grant naming it is a step of a chain (policy/chains.ts).
+ */
+export interface ComputeRecord {
+    label: string;
+    urn: string;
+    kind: ComputeKind;
+    /** The ARNs it is known by (none while not known yet). */
+    arns: string[];
+    /** Its name (or, for an instance, its ID): what an ARN of its kind ends in. */
+    names: string[];
+    /** The role it runs as, or (an EC2 instance) the instance profile that holds it. */
+    runsAs: { role: RoleLink } | { instanceProfile: RoleLink };
+}
+
+/** An instance profile of the stack: the role EC2 instances launched with it run as. */
+export interface InstanceProfileRecord {
+    label: string;
+    urn: string;
+    references: string[];
+    role: RoleLink;
+}
+
 /** Everything read from a stack. */
 export interface StackGrants {
     roles: RoleRecord[];
     grants: GrantRecord[];
     policies: PolicyRecord[];
     associations: AssociationRecord[];
+    compute: ComputeRecord[];
+    instanceProfiles: InstanceProfileRecord[];
+}
+
+/** A stack with nothing read yet. */
+export function emptyStackGrants(): StackGrants {
+    return { roles: [], grants: [], policies: [], associations: [], compute: [], instanceProfiles: [] };
 }
 
 /** Reads a property; `unknown` when the engine does not know it yet. */
@@ -389,6 +423,26 @@ function readTemplateHolder(resource: StackResource, holder: { body: string; url
     }
 }
 
+/** Where each compute type keeps its name (or ID), its ARNs and its role (or instance profile). */
+const computeShapes: Record<string, { kind: ComputeKind; names: string[]; arns: string[]; runsAs: { role: string } | { instanceProfile: string } }> = {
+    "aws:lambda/function:Function": { kind: "lambda-function", names: ["name"], arns: ["arn", "qualifiedArn"], runsAs: { role: "role" } },
+    "aws:codebuild/project:Project": { kind: "codebuild-project", names: ["name"], arns: ["arn"], runsAs: { role: "serviceRole" } },
+    "aws:sfn/stateMachine:StateMachine": { kind: "state-machine", names: ["name"], arns: ["arn"], runsAs: { role: "roleArn" } },
+    // An instance runs as the role of its instance profile, named by the profile's name.
+    "aws:ec2/instance:Instance": { kind: "ec2-instance", names: ["id"], arns: ["arn"], runsAs: { instanceProfile: "iamInstanceProfile" } },
+};
+
+function computeRecord(resource: StackResource, shape: (typeof computeShapes)[string]): ComputeRecord {
+    return {
+        label: resourceLabel(resource),
+        urn: resource.urn,
+        kind: shape.kind,
+        arns: referencesOf(resource, ...shape.arns),
+        names: referencesOf(resource, ...shape.names),
+        runsAs: "role" in shape.runsAs ? { role: link(resource, shape.runsAs.role) } : { instanceProfile: link(resource, shape.runsAs.instanceProfile) },
+    };
+}
+
 /** Reads one resource into the stack's records. */
 export function readResource(resource: StackResource, into: StackGrants): void {
     const label = resourceLabel(resource);
@@ -467,6 +521,15 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         case "aws-native:eks:PodIdentityAssociation":
             into.associations.push({ label, urn: resource.urn, roles: [link(resource, "roleArn"), link(resource, "targetRoleArn")] });
             return;
+        case "aws:iam/instanceProfile:InstanceProfile":
+            into.instanceProfiles.push({ label, urn: resource.urn, references: referencesOf(resource, "name", "arn", "id"), role: link(resource, "role") });
+            return;
+        case "aws:lambda/function:Function":
+        case "aws:codebuild/project:Project":
+        case "aws:sfn/stateMachine:StateMachine":
+        case "aws:ec2/instance:Instance":
+            into.compute.push(computeRecord(resource, computeShapes[resource.type]));
+            return;
         case "aws:cloudcontrol/resource:Resource": {
             const typeName = read(props, "typeName");
             if (typeof typeName !== "string" || !/^AWS::(IAM|EKS)::/.test(typeName)) {
@@ -526,7 +589,7 @@ export function readResource(resource: StackResource, into: StackGrants): void {
 
 /** Reads every resource of a stack. */
 export function readStack(resources: StackResource[]): StackGrants {
-    const into: StackGrants = { roles: [], grants: [], policies: [], associations: [] };
+    const into = emptyStackGrants();
     resources.forEach((resource) => readResource(resource, into));
     return into;
 }

@@ -306,3 +306,26 @@ export function awsTrusteesOf(document: unknown): AwsTrustees | undefined {
     }
     return trustees;
 }
+
+/**
+ * The service principals a trust policy admits to `sts:AssumeRole` (`lambda.amazonaws.com`), by its
+ * `Allow` statements and whatever their conditions (`aws:SourceArn` names a resource the caller may
+ * create or change, so it is not counted as a bound); `"*"` for a `*` principal or NotPrincipal,
+ * which admit every service too. Undefined when the document cannot be read.
+ */
+export function serviceTrusteesOf(document: unknown): string[] | undefined {
+    const parsed = parsePolicyDocument(document);
+    if ("error" in parsed) {
+        return undefined;
+    }
+    return parsed.statements.flatMap(({ statement }) => {
+        if (!isAllow(statement) || !statementCoversAction(statement, "sts:AssumeRole")) {
+            return [];
+        }
+        const principals = principalsOf(statement);
+        if (statement.NotPrincipal !== undefined || principals["*"] !== undefined || (principals.AWS ?? []).includes("*")) {
+            return ["*"];
+        }
+        return principals.Service ?? [];
+    });
+}

@@ -18,7 +18,7 @@ import {
     statementCapabilities,
 } from "@eks-irsa/components/iam";
 import { attachedStackPolicy, GrantRecord, linksTo, policyLinkOf, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
-import { chainedRoles, describeChain } from "./chains";
+import { chainedRoles, describeChain, outsideRolesReached } from "./chains";
 import { isWorkloadTrustPolicy } from "./trust";
 import { parsePolicyDocument } from "./documents";
 
@@ -223,4 +223,26 @@ export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions
             }).filter((each) => each.urn !== ""),
         };
     });
+}
+
+/** A named role the stack does not hold that pods reach, with every way they do; the first one's resource reports it. */
+export interface OutsideRoleJudgement {
+    arn: string;
+    urn: string;
+    evidence: string[];
+}
+
+/**
+ * The named roles outside the stack that pods reach (policy/chains.ts, `outsideRolesReached`), one
+ * per role: the pack cannot read what they may do, so they are advisory findings.
+ */
+export function judgeOutsideRoles(stack: StackGrants): OutsideRoleJudgement[] {
+    const byArn = new Map<string, OutsideRoleJudgement>();
+    for (const { arn, urn, evidence } of outsideRolesReached(stack, (role) => heldByPods(role, stack))) {
+        const judged = byArn.get(arn) ?? byArn.set(arn, { arn, urn, evidence: [] }).get(arn)!;
+        if (!judged.evidence.includes(evidence)) {
+            judged.evidence.push(evidence);
+        }
+    }
+    return [...byArn.values()];
 }

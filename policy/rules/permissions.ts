@@ -6,7 +6,7 @@
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 import { IndexedStatement } from "../documents";
-import { readResource, readStack, StackGrants, StackResource } from "../grants";
+import { emptyStackGrants, readResource, readStack, StackResource } from "../grants";
 import { defaultAdministratorPolicyNames, serviceWildcardActionProblems, wildcardActionProblems } from "../permissions";
 import { describeProblem, documentProblems } from "../trust";
 import { deploymentMemory, workloadViolations } from "../deployment";
@@ -14,7 +14,7 @@ import { JudgementOptions } from "../workloads";
 
 /** The documents a resource holds itself: a role's inline policies, a policy's document, a template's. */
 function documentsOf(resource: StackResource): { label: string; document: unknown }[] {
-    const into: StackGrants = { roles: [], grants: [], policies: [], associations: [] };
+    const into = emptyStackGrants();
     readResource(resource, into);
     return [
         ...into.grants.flatMap((grant) => ("document" in grant.content ? [{ label: grant.label, document: grant.content.document }] : [])),

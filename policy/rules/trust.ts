@@ -4,7 +4,7 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
 import { IndexedStatement } from "../documents";
-import { readResource, StackGrants, templateResourceTypes, unknown } from "../grants";
+import { emptyStackGrants, readResource, templateResourceTypes, unknown } from "../grants";
 import { plain, resourceLabel } from "../runtime";
 import { describeProblem, documentProblems, podIdentityClusterProblems, podIdentitySessionTagProblems, podIdentitySourceProblems, webIdentityStatementProblems, wildcardPrincipalProblems } from "../trust";
 
@@ -38,7 +38,7 @@ function trustPoliciesOf(resource: { type: string; name: string; urn: string; pr
     if (resource.type !== "aws:cloudcontrol/resource:Resource" && !templateResourceTypes.includes(resource.type)) {
         return [];
     }
-    const into: StackGrants = { roles: [], grants: [], policies: [], associations: [] };
+    const into = emptyStackGrants();
     readResource({ ...resource, propertyDependencies: {} }, into);
     return into.roles.flatMap((role): TrustPolicy[] => {
         if (role.unjudgeable !== undefined) {

@@ -1,0 +1,125 @@
+/**
+ * Compute a role can reach the power of other roles through, for role chaining (policy/chains.ts):
+ * the services whose compute an action of the escalation model's `computeStartingActions` starts
+ * (a role passed to it must trust that service), and the actions that change the code of, or send
+ * commands to, compute of the stack that already runs as a role. Pure functions.
+ */
+import { computeStartingActions, isPattern } from "@eks-irsa/components/iam";
+
+import { ComputeKind, ComputeRecord } from "./grants";
+
+/**
+ * The service principals that run as the role passed to each compute-starting action: the service
+ * the role's trust must admit for the compute to run as it. An action may start several (an ECS
+ * service's task role and its service role; an EC2 instance's profile and a spot fleet's role).
+ */
+const servicesByAction: Record<string, readonly string[]> = {
+    "lambda:createfunction": ["lambda"],
+    "lambda:updatefunctionconfiguration": ["lambda"],
+    "ec2:runinstances": ["ec2"],
+    "ec2:requestspotinstances": ["ec2"],
+    "ec2:requestspotfleet": ["ec2", "spotfleet"],
+    "ec2:createfleet": ["ec2"],
+    "ec2:associateiaminstanceprofile": ["ec2"],
+    "ec2:replaceiaminstanceprofileassociation": ["ec2"],
+    "autoscaling:createautoscalinggroup": ["ec2"],
+    "autoscaling:updateautoscalinggroup": ["ec2"],
+    "autoscaling:createlaunchconfiguration": ["ec2"],
+    "ecs:runtask": ["ecs-tasks"],
+    "ecs:starttask": ["ecs-tasks"],
+    "ecs:registertaskdefinition": ["ecs-tasks"],
+    "ecs:createservice": ["ecs-tasks", "ecs"],
+    "ecs:updateservice": ["ecs-tasks", "ecs"],
+    "batch:submitjob": ["ecs-tasks", "batch"],
+    "batch:registerjobdefinition": ["ecs-tasks", "batch"],
+    "glue:createdevendpoint": ["glue"],
+    "glue:updatedevendpoint": ["glue"],
+    "glue:createjob": ["glue"],
+    "glue:updatejob": ["glue"],
+    "glue:createsession": ["glue"],
+    "cloudformation:createstack": ["cloudformation"],
+    "cloudformation:updatestack": ["cloudformation"],
+    "cloudformation:createchangeset": ["cloudformation"],
+    "cloudformation:createstackset": ["cloudformation"],
+    "cloudformation:updatestackset": ["cloudformation"],
+    "datapipeline:createpipeline": ["datapipeline", "elasticmapreduce", "ec2"],
+    "datapipeline:putpipelinedefinition": ["datapipeline", "elasticmapreduce", "ec2"],
+    "sagemaker:createnotebookinstance": ["sagemaker"],
+    "sagemaker:createtrainingjob": ["sagemaker"],
+    "sagemaker:createprocessingjob": ["sagemaker"],
+    "sagemaker:createhyperparametertuningjob": ["sagemaker"],
+    "codebuild:createproject": ["codebuild"],
+    "codebuild:updateproject": ["codebuild"],
+    "states:createstatemachine": ["states"],
+    "states:updatestatemachine": ["states"],
+    "apprunner:createservice": ["tasks.apprunner", "build.apprunner"],
+    "apprunner:updateservice": ["tasks.apprunner", "build.apprunner"],
+    "eks:createnodegroup": ["ec2"],
+    "eks:createcluster": ["eks"],
+    "eks:createfargateprofile": ["eks-fargate-pods"],
+    "eks:createpodidentityassociation": ["pods.eks"],
+    "eks:updatepodidentityassociation": ["pods.eks"],
+    "events:puttargets": ["events"],
+    "scheduler:createschedule": ["scheduler"],
+    "scheduler:updateschedule": ["scheduler"],
+    "elasticbeanstalk:createenvironment": ["ec2", "elasticbeanstalk"],
+    "elasticmapreduce:runjobflow": ["elasticmapreduce", "ec2"],
+    "airflow:createenvironment": ["airflow", "airflow-env"],
+};
+
+/** Any service: what an action the table above does not know is taken to start, failing closed. */
+export const anyService = "*";
+
+/**
+ * The service principals (`lambda.amazonaws.com` as `lambda`) whose compute a compute-starting
+ * action runs as the role passed to it. An action of the model the table does not know yet is taken
+ * to start compute of any service, so a new entry of `computeStartingActions` is never a way around.
+ */
+export function servicesStartedBy(action: string): readonly string[] {
+    return servicesByAction[action.toLowerCase()] ?? [anyService];
+}
+
+/** The actions of the model with no entry of their own, for the test that keeps the two in step. */
+export function actionsWithoutServices(): string[] {
+    return computeStartingActions.filter((action) => servicesByAction[action.toLowerCase()] === undefined);
+}
+
+/**
+ * A service principal's short name: `lambda.amazonaws.com` (or `.amazonaws.com.cn`, China's) is
+ * `lambda`; a principal of another shape is kept as it is written, lowercased.
+ */
+export function serviceName(principal: string): string {
+    return principal.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, "");
+}
+
+/** What one kind of compute of the stack is called in messages, its ARN (whose last part is its name), and the actions that run code or commands in it as its role. */
+export const computeKinds: Record<ComputeKind, { what: string; arn: RegExp; actions: readonly string[] }> = {
+    // A new package or handler, layers or environment (without a new role: no iam:PassRole) run as the function's role.
+    "lambda-function": { what: "Lambda function", arn: /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/, actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"] },
+    // A build (with a buildspec override) or a new buildspec runs as the project's service role.
+    "codebuild-project": { what: "CodeBuild project", arn: /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\/([^/]+)$/, actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"] },
+    // A new definition runs as the state machine's role (its tasks call any API that role may).
+    "state-machine": { what: "Step Functions state machine", arn: /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:([^:]+)$/, actions: ["states:UpdateStateMachine"] },
+    // Commands, sessions, SSH keys, State Manager associations and new user data run on the instance, where its profile's role is.
+    "ec2-instance": {
+        what: "EC2 instance",
+        arn: /^arn:[^:]+:ec2:[^:]*:[^:]*:instance\/([^/]+)$/,
+        actions: ["ssm:SendCommand", "ssm:StartSession", "ssm:CreateAssociation", "ec2-instance-connect:SendSSHPublicKey", "ec2-instance-connect:SendSerialConsoleSSHPublicKey", "ec2:ModifyInstanceAttribute"],
+    },
+};
+
+/**
+ * Whether a statement's resource names this compute: one of its ARNs (a Lambda function's with a
+ * version or alias too), or, while its ARN is not known, an ARN of its kind that ends in its name.
+ * A pattern names nothing: it is the model's `run-as-other-role` path on compute it does not name.
+ */
+export function namesCompute(resource: string, compute: ComputeRecord): boolean {
+    if (isPattern(resource)) {
+        return false;
+    }
+    if (compute.arns.some((arn) => resource === arn || (compute.kind === "lambda-function" && resource.startsWith(`${arn}:`)))) {
+        return true;
+    }
+    const name = computeKinds[compute.kind].arn.exec(resource)?.[1];
+    return compute.arns.length === 0 && name !== undefined && compute.names.includes(name);
+}
