@@ -85,7 +85,8 @@ describe("policy pack: a workload role passes a named role of the stack to compu
             assert.equal(await allowedByTrustPolicy(serviceTrust(service), { principal: service, action: "sts:AssumeRole", roleArn: arnOf("runner") }), true, service);
             const runner = stackRole("runner", serviceTrust(service), [putRolePolicy]);
             const profile = resource(stack, "aws:iam/instanceProfile:InstanceProfile", "runner", { name: "runner", role: "runner", arn: `arn:aws:iam::${account}:instance-profile/runner` });
-            const found = await administrator(workload(policy), runner, ...(service.startsWith("ec2") ? [profile] : []));
+            // ecs:RunTask on every task definition is a path of its own too (it runs existing definitions as their roles): only the chain is asserted here.
+            const found = (await administrator(workload(policy), runner, ...(service.startsWith("ec2") ? [profile] : []))).filter((line) => line.includes('"runner" is a workload role'));
             assert.equal(found.length, 1, `${service}: ${JSON.stringify(found)}`);
             assert.match(found[0], new RegExp(String.raw`"runner" is a workload role \(pods reach it .*allows iam:PassRole on "arn:aws:iam::\d+:role/runner", whose trust .* admits ${service.replace(/\./g, "\\.")}, and .* grants ${starts}, .*the escalation path "iam-policy-write"`));
         }

@@ -71,6 +71,11 @@ const resourceArnsByService = new Map<string, Map<string, string>>();
  * as the Service Authorization Reference gives it; undefined for a type the catalogue does not know.
  */
 export function catalogueResourceArn(service: string, resourceType: string): string | undefined {
+    return catalogueResourceArns(service).get(resourceType.toLowerCase());
+}
+
+/** Every resource type of a service and its ARN format, by the type's key (lowercased). */
+export function catalogueResourceArns(service: string): ReadonlyMap<string, string> {
     const key = service.toLowerCase();
     let formats = resourceArnsByService.get(key);
     if (formats === undefined) {
@@ -83,7 +88,7 @@ export function catalogueResourceArn(service: string, resourceType: string): str
         }
         resourceArnsByService.set(key, formats);
     }
-    return formats.get(resourceType.toLowerCase());
+    return formats;
 }
 
 /** The version of the catalogue, for the table derived with it. */

@@ -137,6 +137,23 @@ export const runAsOtherRoleActions: readonly string[] = [
     "cloudformation:UpdateStackSet",
     "apprunner:UpdateService",
     "glue:UpdateJob",
+    // Tasks and jobs of definitions that exist, their commands overridden: they run as the definition's role, no iam:PassRole asked.
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "batch:SubmitJob",
+];
+
+/**
+ * Actions that share a resource with other accounts (or everyone) though the catalogue files them as
+ * writes, not permissions management: they are resource-policy writes all the same.
+ */
+export const resourceSharingActions: readonly string[] = [
+    "ec2:ModifyImageAttribute",
+    "ec2:ModifySnapshotAttribute",
+    "ec2:ModifyFpgaImageAttribute",
+    "rds:ModifyDBSnapshotAttribute",
+    "rds:ModifyDBClusterSnapshotAttribute",
+    "redshift:AuthorizeSnapshotAccess",
 ];
 
 /** Actions that change identity providers roles trust: mint identities those roles accept. */

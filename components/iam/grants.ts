@@ -12,6 +12,7 @@ import {
     EscalationPath,
     escalationPaths,
     identityProviderActions,
+    resourceSharingActions,
     runAsOtherRoleActions,
     userCredentialActions,
 } from "./escalation";
@@ -60,6 +61,8 @@ export function isWriteAction(action: CatalogueAction): boolean {
     return action.accessLevels.some((level) => level !== "Read" && level !== "List") && !/^[^:]+:(?:Get|List|Describe|Search|View|BatchGet)/i.test(action.name);
 }
 
+const sharing = new Set(resourceSharingActions.map((action) => action.toLowerCase()));
+
 const writesByService = new Map<string, CatalogueAction[]>();
 
 function writesOf(service: string): CatalogueAction[] {
@@ -97,7 +100,7 @@ function actionAnalysis(statement: GrantStatement): ActionAnalysis {
         grantedNames: names(granted),
         coverage: serviceCoverage(statement, granted),
         iamPolicyWrites: writes(true),
-        resourcePolicyWrites: writes(false),
+        resourcePolicyWrites: [...new Set([...writes(false), ...granted.filter((action) => sharing.has(action.name.toLowerCase())).map((action) => action.name)])],
     };
     if (analyses.size >= analysesKept) {
         analyses.clear();

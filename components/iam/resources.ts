@@ -1,38 +1,59 @@
 /**
  * Resource entries judged by what they match, not how they are spelled: an ARN pattern whose names are
- * all wildcards (`arn:aws:s3:::?*`, `arn:aws:secretsmanager:*:*:secret:*`, `arn:aws:sqs:*:*:?*`) names
- * every resource of its type in the account, as `"*"` does. The ARN formats are the catalogue's.
+ * all wildcards (`arn:aws:s3:::?*`, `arn:aws:secretsmanager:*:*:secret:*`, `arn:aws:sqs:eu-*`,
+ * `instance/i-*`) names every resource of its type, as `"*"` does. The ARN formats are the catalogue's.
  */
-import { CatalogueAction, catalogueResourceArn } from "./catalogue";
-import { iamPatternMatches, isPattern } from "./patterns";
+import { CatalogueAction, catalogueResourceArns } from "./catalogue";
+import { iamPatternRegExp, isPattern } from "./patterns";
 
 /**
- * Names no policy is written for, in the shapes AWS gives names and IDs: a plain token, an EC2-style ID
- * (`i-...`), a UUID (KMS keys), a path (SSM parameters, IAM), a Secrets Manager name with its random
- * suffix, a KMS multi-Region key. A pattern that matches one of them matches resources no one named:
- * its literal parts, if any, are the ones every name of that shape has.
+ * Prefixes of the IDs EC2 and the services built on it give their resources (`vol-0abc...`), from the
+ * EC2 User Guide's resource IDs: a pattern of one of them and wildcards matches every ID of its kind.
+ */
+const idPrefixes = [
+    "i", "vol", "snap", "ami", "sg", "eni", "subnet", "vpc", "lt", "eipalloc", "igw", "nat", "rtb", "acl", "key",
+    "tgw", "tgw-attach", "vpce", "pcx", "dopt", "cgw", "vgw", "fleet", "sfr", "sir", "r", "fl", "eigw", "lgw", "pl", "mrk", "elbv2",
+];
+
+/** Hex runs of the lengths AWS IDs have (8, 16, 17, 32): load balancer and listener IDs, EC2 IDs, KMS multi-Region keys. */
+const hexRuns = ["0f9e8d7c", "0f9e8d7c6b5a4321", "0f9e8d7c6b5a43210", "0f1e2d3c4b5a69788a9b0c1d2e3f4a5b"];
+
+/**
+ * Names no policy is written for, in the shapes AWS gives names and IDs: plain tokens, IDs of every
+ * prefix above and hex runs, a UUID (KMS keys), a path (SSM parameters, IAM), a Secrets Manager name
+ * with its random suffix, a Cognito pool ID (`<region>_<id>`). A pattern that matches one of them
+ * matches resources no one named: its literal parts, if any, are the ones every name of that shape has.
  */
 const unwrittenNames = [
     "zq0unwritten7name",
-    "i-0f9e8d7c6b5a43210",
+    ...hexRuns,
+    ...idPrefixes.map((prefix) => `${prefix}-${hexRuns[2]}`),
     "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     "zq0unwritten/zq1path/zq2name",
     "zq0unwritten7name-AbCdEf",
-    "mrk-0f1e2d3c4b5a69788a9b0c1d2e3f4a5b",
+    "us-east-1_Zq0Unwrtn7",
 ];
 
-/** An ARN of the format with every name `name`, in the pattern's own partition, region and account where it gives them literally. */
+/**
+ * A stand-in that an ARN field pattern matches (`eu-*` gives `eu-`, `12345678901?` gives `123456789010`),
+ * or the fallback where the pattern leaves the field out. The samples must be in the account and region
+ * the pattern reaches, or a pattern that fixes neither but names no resource would never match them.
+ */
+function fieldStandIn(pattern: string | undefined, fallback: string): string {
+    return pattern === undefined || pattern === "" ? fallback : pattern.replace(/\*/g, "").replace(/\?/g, "0");
+}
+
+/** ARNs of the format with every name `name`, in the partition, region and account the pattern reaches. */
 function unwrittenArn(format: string, pattern: string, name: string): string {
     const [, partition, , region, account] = pattern.split(":");
-    const literal = (value: string | undefined, fallback: string): string => (value === undefined || value === "" || isPattern(value) ? fallback : value);
     return format.replace(/\$\{(\w+)\}/g, (_, variable: string) => {
         switch (variable) {
             case "Partition":
-                return literal(partition, "aws");
+                return fieldStandIn(partition, "aws");
             case "Region":
-                return literal(region, "us-east-1");
+                return fieldStandIn(region, "us-east-1");
             case "Account":
-                return literal(account, "111122223333");
+                return fieldStandIn(account, "111122223333");
             default:
                 return name;
         }
@@ -40,28 +61,37 @@ function unwrittenArn(format: string, pattern: string, name: string): string {
 }
 
 /**
- * Actions that make new resources (AWS's API verbs for it): the new resource's ARN is not known before
- * it exists, so a grant of them names it with a wildcard (`ec2:RunInstances` on `instance/*`). Only
- * the types they make are left out, told by the action's name (`ec2:CreateSnapshot` makes a
- * `snapshot`, and reads any `volume` it is granted); what they make is judged by the escalation model
- * (roles passed, credentials created), not here.
+ * The verbs of actions that make new resources: the new resource's ARN is not known before it exists,
+ * so a grant of them names it with a wildcard (`sqs:CreateQueue` on `...:*`). Not `Import`, which may
+ * replace a resource that exists (`acm:ImportCertificate` with its ARN).
  */
-const makesNewResources = /^[a-z0-9-]+:(?:Create|Run|Request|Allocate|Import|Register|Copy)[A-Z]/;
+const makingVerb = /^(?:Create|Run|Request|Allocate|Register|Copy)(?=[A-Z])/;
 
 /** What EC2's launches make besides what their names say: the instances' volumes and network interfaces. */
-const madeByLaunches: Record<string, readonly string[]> = {
+const madeByLaunches: Readonly<Record<string, readonly string[]>> = {
     "ec2:runinstances": ["instance", "volume", "network-interface", "elastic-gpu", "elastic-inference"],
     "ec2:createfleet": ["fleet", "instance", "volume", "network-interface"],
     "ec2:requestspotinstances": ["spot-instances-request", "instance", "volume", "network-interface"],
 };
 
-/** Whether the action makes resources of the type (so its grant may name them with a wildcard). */
+/**
+ * Whether the action makes resources of the type, told by its name: what follows the verb is the type
+ * (`CreateQueue`, `CreateDBSnapshot` of `snapshot`), so `lambda:CreateFunctionUrlConfig`, which changes
+ * an existing function, makes no `function`. What they make is judged by the escalation model.
+ */
 function makesResourceType(action: CatalogueAction, resourceType: string): boolean {
-    if (!makesNewResources.test(action.name)) {
+    const [service, name] = action.name.split(":");
+    const verb = makingVerb.exec(name);
+    if (verb === null) {
         return false;
     }
-    const name = action.name.toLowerCase();
-    return madeByLaunches[name]?.includes(resourceType) ?? name.split(":")[1].includes(resourceType.replace(/-/g, ""));
+    const launched = madeByLaunches[`${service}:${name}`.toLowerCase()];
+    if (launched !== undefined) {
+        return launched.includes(resourceType);
+    }
+    const made = name.slice(verb[0].length).toLowerCase();
+    const type = resourceType.replace(/-/g, "");
+    return made === type || made === `${type}s` || made.endsWith(type);
 }
 
 /** A resource type an entry reaches every resource of, with an action of the grant that acts on it. */
@@ -73,24 +103,30 @@ export interface UnnamedResources {
 }
 
 /**
- * The first resource type of the granted actions of which a resource entry matches every resource,
- * whatever its name (in the entry's partition, region and account); undefined for an entry that names
- * resources, or part of their names, and for `"*"` itself (judged as such). The types an action makes
- * are left out: naming what does not exist yet takes a wildcard.
+ * The first resource type of the granted actions' services of which a resource entry matches every
+ * resource, whatever its name (in the entry's partition, region and account); undefined for an entry
+ * that names resources, or part of their names, and for `"*"` itself (judged as such). Every type of
+ * the service is tried, not only those the catalogue lists for the action (it lists some actions with
+ * too few). The types an action makes are left out: naming what does not exist yet takes a wildcard.
  */
 export function unnamedResourcesOf(resource: string, actions: readonly CatalogueAction[]): UnnamedResources | undefined {
     if (resource === "*" || !isPattern(resource)) {
         return undefined;
     }
+    const byService = new Map<string, CatalogueAction[]>();
     for (const action of actions) {
-        const service = action.name.split(":")[0];
-        for (const resourceType of action.resourceTypes ?? []) {
-            if (makesResourceType(action, resourceType)) {
+        const service = action.name.split(":")[0].toLowerCase();
+        byService.set(service, [...(byService.get(service) ?? []), action]);
+    }
+    const pattern = iamPatternRegExp(resource);
+    for (const [service, granted] of byService) {
+        for (const [resourceType, format] of catalogueResourceArns(service)) {
+            if (!unwrittenNames.some((name) => pattern.test(unwrittenArn(format, resource, name)))) {
                 continue;
             }
-            const format = catalogueResourceArn(service, resourceType);
-            if (format !== undefined && unwrittenNames.some((name) => iamPatternMatches(resource, unwrittenArn(format, resource, name)))) {
-                return { resourceType: `${service}:${resourceType}`, action: action.name };
+            const acting = granted.find((action) => !makesResourceType(action, resourceType));
+            if (acting !== undefined) {
+                return { resourceType: `${service}:${resourceType}`, action: acting.name };
             }
         }
     }
