@@ -222,7 +222,8 @@ function templatesOf(starter: NodeView, shape: StarterShape, resource: PolicyRes
     return templates.filter(
         (template) =>
             dependencies.some((dependency) => dependency.urn === template.urn) ||
-            ids.some((id) => knownOr(() => template.identifiers().includes(id), false)) ||
+            // A Ref to a template of the same template stands for its ID or its name, whichever the field takes.
+            [...ids, ...names].some((id) => knownOr(() => template.identifiers().includes(id), false)) ||
             names.some((name) => knownOr(() => templateNames(template).includes(name), false)),
     );
 }
