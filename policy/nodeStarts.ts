@@ -297,8 +297,10 @@ export function templateViews(resource: { type: string; name: string; urn: strin
     }
     const logicalIds = new Set(held.resources.map((each) => each.logicalId));
     const reference = (logicalId: string): string => `${resource.urn}#${logicalId}`;
-    // A template's own launch template (or launch configuration) names it; any other intrinsic function does not.
-    const ownReference = (value: unknown): boolean => logicalIds.has(referencedLogicalId(value) ?? "");
+    // A template's own launch template (or launch configuration) names it; any other resource's attribute
+    // (a custom resource's output, say) or intrinsic function names a template the pack cannot know.
+    const templateIds = new Set(held.resources.filter((each) => templateMetadataPaths[cloudControlTypes[each.type] ?? ""] !== undefined).map((each) => each.logicalId));
+    const ownReference = (value: unknown): boolean => templateIds.has(referencedLogicalId(value) ?? "");
     return held.resources.flatMap((each) => {
         const type = cloudControlTypes[each.type];
         if (type === undefined) {

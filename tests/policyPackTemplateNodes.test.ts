@@ -247,7 +247,9 @@ describe("policy pack: template values the pack cannot resolve fail closed", () 
         assert.deepEqual(await mandatory(cfnStack(defaulted, { parameters: { Hops: "1" } })), []);
     });
 
-    it("a node group's launch template given by Fn::ImportValue could be any template: refused", async () => {
+    it("a node group's launch template given by Fn::ImportValue, or by another resource's attribute, could be any template: refused", async () => {
+        const custom = cfnStack({ Resources: { Lookup: { Type: "Custom::NodeTemplate", Properties: { ServiceToken: "arn:aws:lambda:us-west-2:123456789012:function:lookup" } }, Ng: nodegroup({ Id: { "Fn::GetAtt": ["Lookup", "Id"] } }) } });
+        assert.match((await mandatory(custom))[0], /^eks-node-group-imds: .*"Ng" \(AWS::EKS::Nodegroup\): LaunchTemplate\.Id is \{"Fn::GetAtt":\["Lookup","Id"\]\}, which holds Fn::GetAtt: only CloudFormation resolves it/);
         const found = await mandatory(cfnStack({ Resources: { Ng: nodegroup({ Id: { "Fn::ImportValue": "node-template" }, Version: "1" }) } }));
         assert.deepEqual(found, [
             `eks-node-group-imds: ${label} "Ng" (AWS::EKS::Nodegroup): LaunchTemplate.Id is {"Fn::ImportValue":"node-template"}, which holds Fn::ImportValue: only CloudFormation resolves it, so the launch template its instances start from, and so their metadata settings, cannot be judged; name a launch template of the template (Ref) or of the stack by its ID or name (a plain value, or a parameter the stack passes)`,
