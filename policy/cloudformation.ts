@@ -9,6 +9,8 @@
  */
 import { parse as parseYaml, Tags } from "yaml";
 
+import { isUnknownValue, plain } from "./runtime";
+
 /** A resource of a template. */
 export interface TemplateResource {
     logicalId: string;
@@ -330,6 +332,181 @@ export function unreadableConstructs(template: Record<string, unknown>): { where
             const type = (resource as { Type?: unknown } | null)?.Type;
             return typeof type === "string" && producesResources(type)
                 ? [{ where: `resource ${JSON.stringify(logicalId)} (${type})`, why: "creates resources (roles and policies among them) from a template or expansion the pack cannot read" }]
+                : [];
+        }),
+    ];
+}
+
+/** How a resource that holds a CloudFormation template gives it, and the stack's own values its intrinsic functions may take. */
+export interface TemplateHolder {
+    /** The property holding the template's text (or object). */
+    body: string;
+    /** The property naming a template the pack cannot fetch. */
+    url: string;
+    /** A stack set: its instances run in accounts and regions of their own, with parameter overrides of their own. */
+    perAccount: boolean;
+    /** The properties holding the stack's ARN, once it exists (its account, region and partition). */
+    arns: string[];
+}
+
+const holders: Readonly<Record<string, TemplateHolder>> = {
+    "aws:cloudformation/stack:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["id", "arn"] },
+    "aws-native:cloudformation:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["stackId", "id"] },
+    "aws:cloudformation/stackSet:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["arn"] },
+    "aws-native:cloudformation:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["stackSetId"] },
+};
+
+/** How a resource of this type holds a CloudFormation template (a stack or stack set, aws or aws-native), if it does. */
+export function templateHolderOf(type: string): TemplateHolder | undefined {
+    return holders[type];
+}
+
+/** A holder's template as the rules read it, or why it cannot be read, or that it holds none. */
+export type HeldTemplate =
+    | {
+          kind: "template";
+          template: Record<string, unknown>;
+          resources: TemplateResource[];
+          /** The pseudo-parameters and parameters the stack gives. */
+          known: KnownValues;
+          /** Its parameters are not known yet (preview): a reference left may be one of them, known at the update. */
+          parametersPending: boolean;
+      }
+    | { kind: "unreadable"; why: string }
+    | { kind: "none" };
+
+/** A property of the engine's, or undefined when it is not known yet (preview). */
+function knownProperty(props: Record<string, unknown>, key: string): { value: unknown } | undefined {
+    try {
+        return { value: plain(props[key]) };
+    } catch (error) {
+        if (isUnknownValue(error)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+/**
+ * The template a stack or stack set holds, with the values of the stack its intrinsic functions
+ * take (as the IAM reading of `grants.ts` takes them: pseudo-parameters from the stack's region and
+ * ARN, a stack's parameters, else their defaults; a stack set's only its partition). Throws the
+ * engine's unknown-value error when the template itself is not known yet (preview), as reading
+ * any other property would; its ARN or parameters not known yet are left out.
+ */
+export function heldTemplate(resource: { props: Record<string, unknown> }, holder: TemplateHolder): HeldTemplate {
+    const body = plain(resource.props[holder.body]);
+    if (body === undefined || body === null || body === "") {
+        const url = plain(resource.props[holder.url]);
+        return url !== undefined && url !== null && url !== "" ? { kind: "unreadable", why: `its template is at ${holder.url}, which the pack cannot read` } : { kind: "none" };
+    }
+    const parsed = templateOf(body);
+    const read = "error" in parsed ? parsed : templateResources(parsed.template);
+    if ("error" in parsed || "error" in read) {
+        return { kind: "unreadable", why: `its ${holder.body} ${"error" in read ? read.error : "cannot be read"}` };
+    }
+    const region = knownProperty(resource.props, "region")?.value;
+    const arns = holder.arns.flatMap((key) => {
+        const value = knownProperty(resource.props, key)?.value;
+        return typeof value === "string" ? [value] : [];
+    });
+    const pseudo = pseudoParameters({ arns, perAccount: holder.perAccount, ...(typeof region === "string" && { region }) });
+    const given = holder.perAccount ? { value: {} } : knownProperty(resource.props, "parameters");
+    const passed = typeof given?.value === "object" && given.value !== null ? (given.value as Record<string, unknown>) : {};
+    // Stack set instances override parameters per account: only defaults would be known, and they are not the instances' values.
+    const parameters = holder.perAccount || given === undefined ? {} : parameterValues(parsed.template, passed);
+    const declaresParameters = typeof parsed.template.Parameters === "object" && parsed.template.Parameters !== null;
+    return { kind: "template", template: parsed.template, resources: read.resources, known: { ...parameters, ...pseudo }, parametersPending: given === undefined && declaresParameters };
+}
+
+/**
+ * A value with every `Ref` and `Fn::GetAtt` of a resource of the same template replaced by
+ * `reference(logicalId)`: what links a node group to the template's own launch template, which
+ * CloudFormation gives an ID only once it creates it.
+ */
+export function linkedReferences(value: unknown, logicalIds: ReadonlySet<string>, reference: (logicalId: string) => string): unknown {
+    const id = referencedLogicalId(value);
+    if (id !== undefined && logicalIds.has(id)) {
+        return reference(id);
+    }
+    if (Array.isArray(value)) {
+        return value.map((entry) => linkedReferences(entry, logicalIds, reference));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, linkedReferences(entry, logicalIds, reference)]));
+    }
+    return value;
+}
+
+/** Where a path of a template resource's properties holds an intrinsic function, in CloudFormation's names. */
+export interface IntrinsicAt {
+    /** The field, as CloudFormation spells it (`LaunchTemplateData.MetadataOptions.HttpTokens`, `LaunchTemplateConfigs[1]`). */
+    field: string;
+    /** The intrinsic function (or the value holding it) found there. */
+    value: unknown;
+}
+
+/**
+ * The intrinsic functions met along a path of properties given in aws-native's camelCase
+ * (`["launchTemplateData", "metadataOptions", "httpTokens"]`, `"[]"` for each element of a list),
+ * read in CloudFormation's names (the first letter in upper case): one on the way (a whole
+ * `MetadataOptions` as `Fn::If`) stands for every field under it; at the end, any value holding one.
+ */
+export function intrinsicsAlong(properties: unknown, path: readonly string[], field = ""): IntrinsicAt[] {
+    if (isIntrinsic(properties) || (path.length === 0 && containsIntrinsic(properties))) {
+        return [{ field, value: properties }];
+    }
+    if (path.length === 0 || typeof properties !== "object" || properties === null) {
+        return [];
+    }
+    const [step, ...rest] = path;
+    if (step === "[]") {
+        return Array.isArray(properties) ? properties.flatMap((entry, index) => intrinsicsAlong(entry, rest, `${field}[${index}]`)) : [];
+    }
+    const key = step.charAt(0).toUpperCase() + step.slice(1);
+    return intrinsicsAlong((properties as Record<string, unknown>)[key], rest, field === "" ? key : `${field}.${key}`);
+}
+
+/**
+ * Resource types that create resources of any type from a template or an expansion the pack does
+ * not read: nested stacks and stack sets, modules, Service Catalog products, and SAM's
+ * `AWS::Serverless::Application` (a nested stack of the Serverless Application Repository). SAM's
+ * other types expand into functions, APIs and tables, not instances or clusters.
+ */
+export function createsFromUnreadTemplates(type: string): boolean {
+    return (
+        ["AWS::CloudFormation::Stack", "AWS::CloudFormation::StackSet", "AWS::ServiceCatalog::CloudFormationProvisionedProduct", "AWS::Serverless::Application"].includes(type) ||
+        type.endsWith("::MODULE")
+    );
+}
+
+/**
+ * The parts of a template the pack does not expand that may create resources of the types a rule
+ * judges (`judged`, described as `what` in the reasons): a transform or macro other than
+ * `AWS::LanguageExtensions` and SAM's, `Fn::Transform`, a loop (`Fn::ForEach::*`) declaring a
+ * judged type (or a type it computes), and resources made from templates the pack does not read
+ * ({@link createsFromUnreadTemplates}). {@link unreadableConstructs} is the IAM rules' reading.
+ */
+export function unexpandedConstructs(template: Record<string, unknown>, judged: (type: string) => boolean, what: string): { where: string; why: string }[] {
+    const declared = template.Transform;
+    const transforms = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry)));
+    const serverless = (name: string): boolean => /^AWS::Serverless-\d{4}-\d{2}-\d{2}$/.test(name);
+    const resources = (template.Resources ?? {}) as Record<string, unknown>;
+    const looped = (type: unknown): boolean => typeof type !== "string" || judged(type) || createsFromUnreadTemplates(type);
+    const unread = `so the ${what} it may create cannot be judged`;
+    return [
+        // SAM's transform expands only AWS::Serverless::* resources, whose applications are reported below.
+        ...transforms
+            .filter((name) => !readableTransforms.includes(name) && !serverless(name))
+            .map((name) => ({ where: `Transform ${name}`, why: `is a transform (macro) that rewrites the template before CloudFormation creates it, ${unread}` })),
+        ...transformsIn(resources).map((name) => ({ where: `Fn::Transform ${name}`, why: `is a macro that rewrites the template before CloudFormation creates it, ${unread}` })),
+        ...loopFragments(resources)
+            .filter(({ fragment }) => declaredTypes(fragment).some(looped))
+            .map(({ key }) => ({ where: key, why: `is a loop (AWS::LanguageExtensions) over ${what}, which the pack does not expand, ${unread}` })),
+        ...Object.entries(resources).flatMap(([logicalId, resource]) => {
+            const type = (resource as { Type?: unknown } | null)?.Type;
+            return typeof type === "string" && createsFromUnreadTemplates(type)
+                ? [{ where: `resource ${JSON.stringify(logicalId)} (${type})`, why: `creates resources from a template or expansion the pack cannot read, ${unread}` }]
                 : [];
         }),
     ];

@@ -3,14 +3,27 @@
  * launch configurations (where metadata settings live), the things that start instances from them
  * (node groups, Auto Scaling groups, fleets, instances), and CloudControl resources, read as the
  * aws-native type of their typeName (CloudFormation's property names, in camelCase as aws-native
- * spells them).
+ * spells them), and the same types in the templates of CloudFormation stacks and stack sets, read
+ * the same way once the intrinsic functions the stack knows are resolved.
  */
 import { PolicyResource } from "@pulumi/policy";
 
-import { MetadataOptions, metadataOptionsFrom } from "./eks";
+import {
+    heldTemplate,
+    intrinsicsAlong,
+    linkedReferences,
+    referencedLogicalId,
+    resolveIntrinsics,
+    templateHolderOf,
+    unexpandedConstructs,
+} from "./cloudformation";
+import { MetadataField, MetadataOptions, metadataOptionsFrom } from "./eks";
 import { at, plain, resourceLabel } from "./runtime";
 
-/** The CloudControl type names the node and cluster rules read, and the aws-native type of the same shape. */
+/**
+ * The CloudFormation (and CloudControl) type names the node and cluster rules read, and the
+ * aws-native type of the same shape.
+ */
 const cloudControlTypes: Record<string, string> = {
     "AWS::EC2::LaunchTemplate": "aws-native:ec2:LaunchTemplate",
     "AWS::EC2::Instance": "aws-native:ec2:Instance",
@@ -18,6 +31,8 @@ const cloudControlTypes: Record<string, string> = {
     "AWS::AutoScaling::AutoScalingGroup": "aws-native:autoscaling:AutoScalingGroup",
     "AWS::EKS::Nodegroup": "aws-native:eks:Nodegroup",
     "AWS::EKS::Cluster": "aws-native:eks:Cluster",
+    "AWS::EC2::EC2Fleet": "aws-native:ec2:Ec2Fleet",
+    "AWS::EC2::SpotFleet": "aws-native:ec2:SpotFleet",
 };
 
 const cloudControlType = "aws:cloudcontrol/resource:Resource";
@@ -36,6 +51,22 @@ export interface NodeView {
     identifiers(): unknown[];
     /** Why its properties cannot be read (a CloudControl desiredState that is not a JSON object). */
     unreadable?: string;
+    /** The fields the rules judge that a template gives by intrinsic functions the pack cannot resolve. */
+    unresolved?: UnresolvedField[];
+}
+
+/** What a judged field decides: a metadata setting, the template a starter launches from, a cluster's endpoint or audit log. */
+export type Judged = MetadataField | "httpEndpoint" | "template" | "endpoint" | "auditLog";
+
+/** A field of a template resource the rules judge, given by an intrinsic function the pack cannot resolve. */
+export interface UnresolvedField {
+    judges: Judged;
+    /** The field, as CloudFormation spells it (`LaunchTemplateData.MetadataOptions.HttpTokens`). */
+    field: string;
+    /** What it holds, after the values the stack knows are put in. */
+    value: unknown;
+    /** The stack's parameters are not known yet (preview), so it may be one of them: judged at the update, when they are. */
+    pending: boolean;
 }
 
 /**
@@ -183,11 +214,147 @@ const starterShapes: Record<string, StarterShape> = {
     "aws:ec2/instance:Instance": instance,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": instance,
     "aws-native:ec2:Instance": { template: ["launchTemplate"], byId: [["launchTemplate", "launchTemplateId"]], byName: [["launchTemplate", "launchTemplateName"]], templateOptional: true },
+    "aws-native:ec2:Ec2Fleet": {
+        template: ["launchTemplateConfigs"],
+        byId: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "launchTemplateId"]],
+        byName: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "launchTemplateName"]],
+    },
+    // Its launchSpecifications, like aws classic's, start instances without a template; the resource rule refuses them.
+    "aws-native:ec2:SpotFleet": {
+        template: ["spotFleetRequestConfigData"],
+        byId: [["spotFleetRequestConfigData", "launchTemplateConfigs", "[]", "launchTemplateSpecification", "launchTemplateId"]],
+        byName: [["spotFleetRequestConfigData", "launchTemplateConfigs", "[]", "launchTemplateSpecification", "launchTemplateName"]],
+    },
 };
 
 /** How a view names its launch templates, if it starts instances. */
 export function starterShape(view: NodeView): StarterShape | undefined {
     return starterShapes[view.type];
+}
+
+/** Where a spot fleet keeps the launch specifications that start instances without a template (and so without metadata options). */
+const launchSpecificationPaths: Record<string, string[]> = {
+    "aws:ec2/spotFleetRequest:SpotFleetRequest": ["launchSpecifications"],
+    "aws-native:ec2:SpotFleet": ["spotFleetRequestConfigData", "launchSpecifications"],
+};
+
+/** A spot fleet's launch specifications: the field they are in, for messages, and how many there are. */
+export function launchSpecificationsOf(view: NodeView): { field: string; count: number } | undefined {
+    const path = launchSpecificationPaths[view.type];
+    if (path === undefined) {
+        return undefined;
+    }
+    const specifications = plain(at(view.props, ...path));
+    return { field: path.join("."), count: Array.isArray(specifications) ? specifications.length : 0 };
+}
+
+const metadataFields: ("httpTokens" | "httpPutResponseHopLimit" | "httpEndpoint")[] = ["httpTokens", "httpPutResponseHopLimit", "httpEndpoint"];
+
+/** The paths (aws-native's camelCase) of the fields the rules judge on a view of this type, and what each decides. */
+function judgedPaths(type: string): { path: string[]; judges: Judged }[] {
+    const metadata = templateMetadataPaths[type] ?? (instanceSigns[type] !== undefined ? ["metadataOptions"] : undefined);
+    const shape = starterShapes[type];
+    return [
+        ...(metadata === undefined ? [] : metadataFields.map((field) => ({ path: [...metadata, field], judges: field }))),
+        ...(shape === undefined ? [] : [...shape.byId, ...shape.byName].map((path) => ({ path, judges: "template" as const }))),
+        ...(type === "aws-native:eks:Cluster"
+            ? [
+                  { path: ["resourcesVpcConfig", "endpointPublicAccess"], judges: "endpoint" as const },
+                  { path: ["resourcesVpcConfig", "publicAccessCidrs"], judges: "endpoint" as const },
+                  { path: ["logging", "clusterLogging", "enabledTypes", "[]", "type"], judges: "auditLog" as const },
+              ]
+            : []),
+    ];
+}
+
+/**
+ * CloudFormation takes "true" and "false" for a boolean (a `Ref` of a String parameter gives one):
+ * the cluster's endpointPublicAccess is read as the boolean it stands for.
+ */
+function withTemplateBooleans(type: string, props: Record<string, unknown>): Record<string, unknown> {
+    const vpc = props.resourcesVpcConfig;
+    if (type !== "aws-native:eks:Cluster" || typeof vpc !== "object" || vpc === null) {
+        return props;
+    }
+    const access = (vpc as Record<string, unknown>).endpointPublicAccess;
+    return access === "true" || access === "false" ? { ...props, resourcesVpcConfig: { ...vpc, endpointPublicAccess: access === "true" } } : props;
+}
+
+/**
+ * The resources of a CloudFormation stack's or stack set's template that the node and cluster rules
+ * read, as the aws-native type of the same shape: the intrinsic functions the stack knows are
+ * resolved (its parameters and pseudo-parameters), a `Ref` or `Fn::GetAtt` of the template's own
+ * resource becomes a reference its view answers to (a node group naming `!Ref Lt` launches from
+ * `Lt`), and each judged field still holding an intrinsic function is recorded as unresolved.
+ * Empty for other resources and for a template the pack cannot read ({@link templateReadProblems}).
+ * Throws the engine's unknown-value error when the template is not known yet (preview).
+ */
+export function templateViews(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): NodeView[] {
+    const holder = templateHolderOf(resource.type);
+    const held = holder === undefined ? undefined : heldTemplate(resource, holder);
+    if (holder === undefined || held?.kind !== "template") {
+        return [];
+    }
+    const logicalIds = new Set(held.resources.map((each) => each.logicalId));
+    const reference = (logicalId: string): string => `${resource.urn}#${logicalId}`;
+    // A template's own launch template (or launch configuration) names it; any other resource's attribute
+    // (a custom resource's output, say) or intrinsic function names a template the pack cannot know.
+    const templateIds = new Set(held.resources.filter((each) => templateMetadataPaths[cloudControlTypes[each.type] ?? ""] !== undefined).map((each) => each.logicalId));
+    const ownReference = (value: unknown): boolean => templateIds.has(referencedLogicalId(value) ?? "");
+    return held.resources.flatMap((each) => {
+        const type = cloudControlTypes[each.type];
+        if (type === undefined) {
+            return [];
+        }
+        const resolved = resolveIntrinsics(each.properties, held.known);
+        const unresolved = judgedPaths(type).flatMap(({ path, judges }) =>
+            intrinsicsAlong(resolved, path)
+                .filter(({ value }) => judges !== "template" || !ownReference(value))
+                .map(({ field, value }) => ({ judges, field, value, pending: held.parametersPending })),
+        );
+        const view: NodeView = {
+            type,
+            label: `${resourceLabel(resource)} template resource ${JSON.stringify(each.logicalId)} (${each.type})`,
+            urn: resource.urn,
+            props: withTemplateBooleans(type, camelCased(linkedReferences(resolved, logicalIds, reference)) as Record<string, unknown>),
+            // The template is one value: every template it names depends through it.
+            sourceKey: () => holder.body,
+            identifiers: () => [reference(each.logicalId)],
+            unresolved,
+        };
+        return [view];
+    });
+}
+
+/** Which template resources a rule judges: the node rules' (templates, instances, what starts them) or the cluster rules'. */
+export type TemplateKinds = "nodes" | "clusters";
+
+const kindsOf: Record<TemplateKinds, { judged: (type: string) => boolean; what: string }> = {
+    nodes: {
+        judged: (type) => cloudControlTypes[type] !== undefined && type !== "AWS::EKS::Cluster",
+        what: "launch templates, launch configurations, instances, Auto Scaling groups, node groups and fleets",
+    },
+    clusters: { judged: (type) => type === "AWS::EKS::Cluster", what: "EKS clusters" },
+};
+
+/**
+ * Why a CloudFormation stack's or stack set's template may create, out of the pack's sight, what a
+ * rule judges: a template it cannot read (behind `templateUrl`, not JSON or YAML), and the parts of
+ * it the pack does not expand (a transform or macro, a loop over those types, a nested stack). Each
+ * message names the holder and the part. Empty for other resources.
+ */
+export function templateReadProblems(resource: { type: string; name: string; props: Record<string, unknown> }, kinds: TemplateKinds): string[] {
+    const holder = templateHolderOf(resource.type);
+    if (holder === undefined) {
+        return [];
+    }
+    const { judged, what } = kindsOf[kinds];
+    const held = heldTemplate(resource, holder);
+    const label = resourceLabel(resource);
+    if (held.kind === "unreadable") {
+        return [`${label}: ${held.why}, so the ${what} it may create cannot be judged; give the template as ${holder.body}`];
+    }
+    return held.kind === "template" ? unexpandedConstructs(held.template, judged, what).map(({ where, why }) => `${label} template ${where}: ${why}`) : [];
 }
 
 /** Where an instance keeps its user data and tags, for the signs that it is an EKS node. */
@@ -239,10 +406,16 @@ export function decodedBase64(text: string): string {
     return out;
 }
 
-/** The resource views of a stack the node rules read, each once; resources of types they do not read are left out. */
+/** The views of one resource: its own, or those of the resources of the template it holds. */
+export function nodeViewsOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): NodeView[] {
+    if (templateHolderOf(resource.type) !== undefined) {
+        return templateViews(resource);
+    }
+    const view = nodeView(resource);
+    return view === undefined ? [] : [view];
+}
+
+/** The resource views of a stack the node rules read, each once (a template's resources included); resources of types they do not read are left out. */
 export function viewsOf(resources: PolicyResource[], knownOr: <T>(read: () => T, fallback: T) => T): NodeView[] {
-    return resources.flatMap((resource) => {
-        const view = knownOr(() => nodeView(resource), undefined);
-        return view === undefined ? [] : [view];
-    });
+    return resources.flatMap((resource) => knownOr(() => nodeViewsOf(resource), []));
 }

@@ -13,13 +13,30 @@ import {
     EndpointSettings,
     endpointProblems,
     imdsFieldProblems,
-    imdsProblems,
     isNonProductionStack,
     MetadataOptions,
     metadataOptionsFrom,
+    MetadataProblem,
     onlySetFields,
 } from "../eks";
-import { instanceSignsOf, isInstance, isTemplate, metadataOptionsOf, NodeView, nodeView, StarterShape, starterShape, templateNames, valuesAt, viewsOf } from "../nodeStarts";
+import { intrinsicNames } from "../cloudformation";
+import {
+    instanceSignsOf,
+    isInstance,
+    isTemplate,
+    Judged,
+    launchSpecificationsOf,
+    metadataOptionsOf,
+    NodeView,
+    nodeViewsOf,
+    StarterShape,
+    starterShape,
+    templateNames,
+    templateReadProblems,
+    UnresolvedField,
+    valuesAt,
+    viewsOf,
+} from "../nodeStarts";
 import { at, isUnknownValue, plain, report, resourceLabel, stackOfUrn, stringsAt } from "../runtime";
 
 /**
@@ -63,6 +80,45 @@ function definedFields(options: MetadataOptions | undefined): MetadataOptions {
     return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as MetadataOptions;
 }
 
+/** What a judged field a template gives by an unresolved intrinsic function leaves undecided, and what to write instead. */
+const unresolvedConsequences: Record<Judged, string> = {
+    httpTokens: 'whether IMDSv1 is allowed cannot be judged; write "required"',
+    httpPutResponseHopLimit: "whether pods can reach the node role's credentials cannot be judged; write 1",
+    httpEndpoint: "whether IMDS is off cannot be judged; write the value",
+    template: "the launch template its instances start from, and so their metadata settings, cannot be judged; name a launch template of the template (Ref) or of the stack by its ID or name",
+    endpoint: "who may reach the API server cannot be judged; write the value",
+    auditLog: 'whether the audit log is on cannot be judged; write "audit" among the EnabledTypes',
+};
+
+/** The message of a field CloudFormation alone can resolve: the pack fails closed on it. */
+function unresolvedMessage(entry: UnresolvedField): string {
+    return (
+        `${entry.field} is ${JSON.stringify(entry.value)}, which holds ${intrinsicNames(entry.value).join(", ")}: only CloudFormation resolves it, so ` +
+        `${unresolvedConsequences[entry.judges]} (a plain value, or a parameter the stack passes)`
+    );
+}
+
+/**
+ * Whether a view has fields of one kind a template gives by intrinsic functions the pack cannot
+ * resolve, and their messages: none for one whose value may be a parameter not known yet
+ * (preview), which the update judges once it is known.
+ */
+function unresolvedOf(view: NodeView, judges: Judged): { any: boolean; messages: string[] } {
+    const entries = (view.unresolved ?? []).filter((entry) => entry.judges === judges);
+    return { any: entries.length > 0, messages: [...new Set(entries.filter((entry) => !entry.pending).map(unresolvedMessage))] };
+}
+
+/** A problem's message, or, where a template gives its field by an unresolved intrinsic function, that field's (fail closed: it may have the problem). */
+function withUnresolved(view: NodeView, judges: Judged, message: string): string[] {
+    const unresolved = unresolvedOf(view, judges);
+    return unresolved.any ? unresolved.messages : [message];
+}
+
+/** The messages of metadata problems, each said as its unresolved field where a template gives it by an intrinsic function. */
+function metadataMessages(view: NodeView, problems: MetadataProblem[], wording: (problem: MetadataProblem) => string = (problem) => problem.message): string[] {
+    return [...new Set(problems.flatMap((problem) => withUnresolved(view, problem.field, wording(problem))))];
+}
+
 /** Whether a starter names a template in any of its template properties (an unknown one counts: fail closed). */
 function namesTemplate(view: NodeView, shape: StarterShape): boolean {
     return shape.template.some((key) => knownOr(() => view.props[key] !== undefined && view.props[key] !== null, true));
@@ -84,39 +140,47 @@ function instanceProblems(view: NodeView): string[] {
     const evidence = eksNodeEvidence(userData, tagKeys);
     const why = evidence === undefined ? "every instance is judged as a node: nothing in its inputs shows it is not one" : `it is an EKS node: ${evidence}`;
     const judged = namesTemplate(view, shape) ? onlySetFields(own) : own;
-    return imdsFieldProblems(judged, { hopLimit: true }).map((problem) => `${view.label}: ${problem.message}${problem.field === "httpPutResponseHopLimit" ? ` (${why})` : ""}`);
+    return metadataMessages(view, imdsFieldProblems(judged, { hopLimit: true }), (problem) => `${problem.message}${problem.field === "httpPutResponseHopLimit" ? ` (${why})` : ""}`).map(
+        (message) => `${view.label}: ${message}`,
+    );
 }
 
 /** A spot fleet's launch specifications cannot set metadata options: the AMI or the account decides them. */
 function launchSpecificationProblems(view: NodeView): string[] {
-    if (view.type !== "aws:ec2/spotFleetRequest:SpotFleetRequest") {
-        return [];
-    }
-    const specifications = plain(view.props.launchSpecifications);
-    return (Array.isArray(specifications) ? specifications : []).map(
+    const specifications = launchSpecificationsOf(view);
+    return Array.from(
+        { length: specifications?.count ?? 0 },
         (_, index) =>
-            `${view.label}: launchSpecifications[${index}] starts instances without metadata options (a spot fleet's launch specification has none), so the AMI or the account decides IMDSv1 and the hop limit; ` +
+            `${view.label}: ${specifications!.field}[${index}] starts instances without metadata options (a spot fleet's launch specification has none), so the AMI or the account decides IMDSv1 and the hop limit; ` +
             'use launchTemplateConfigs naming a launch template with metadataOptions httpTokens "required" and httpPutResponseHopLimit 1',
     );
 }
 
-/** The IMDS problems of one resource where nodes (or any instance) start, as the resource rule reports them. */
-function nodeStartProblems(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): string[] {
-    const karpenter = nodeClassProblems(resource);
-    if (karpenter !== undefined) {
-        return karpenter.map((problem) => `${resourceLabel(resource)}: ${problem}`);
-    }
-    const view = nodeView(resource);
-    if (view === undefined || (!isTemplate(view) && !isInstance(view) && starterShape(view) === undefined)) {
+/** The IMDS problems of one view of a resource where nodes (or any instance) start. */
+function viewProblems(view: NodeView): string[] {
+    if (!isTemplate(view) && !isInstance(view) && starterShape(view) === undefined) {
         return [];
     }
     if (view.unreadable !== undefined) {
         return [`${view.label}: ${view.unreadable}`];
     }
     if (isTemplate(view)) {
-        return imdsProblems(metadataOptionsOf(view), { hopLimit: true }).map((problem) => `${view.label}: ${problem}`);
+        return metadataMessages(view, imdsFieldProblems(metadataOptionsOf(view), { hopLimit: true })).map((message) => `${view.label}: ${message}`);
     }
     return isInstance(view) ? instanceProblems(view) : launchSpecificationProblems(view);
+}
+
+/**
+ * The IMDS problems of one resource where nodes (or any instance) start, as the resource rule
+ * reports them: a CloudFormation stack's for each resource of its template, and for what in it the
+ * pack cannot read.
+ */
+function nodeStartProblems(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): string[] {
+    const karpenter = nodeClassProblems(resource);
+    if (karpenter !== undefined) {
+        return karpenter.map((problem) => `${resourceLabel(resource)}: ${problem}`);
+    }
+    return [...templateReadProblems(resource, "nodes"), ...nodeViewsOf(resource).flatMap(viewProblems)];
 }
 
 /** Every launch template, launch configuration, instance and Karpenter node class: IMDSv2 only, hop limit 1. */
@@ -158,7 +222,8 @@ function templatesOf(starter: NodeView, shape: StarterShape, resource: PolicyRes
     return templates.filter(
         (template) =>
             dependencies.some((dependency) => dependency.urn === template.urn) ||
-            ids.some((id) => knownOr(() => template.identifiers().includes(id), false)) ||
+            // A Ref to a template of the same template stands for its ID or its name, whichever the field takes.
+            [...ids, ...names].some((id) => knownOr(() => template.identifiers().includes(id), false)) ||
             names.some((name) => knownOr(() => templateNames(template).includes(name), false)),
     );
 }
@@ -231,6 +296,10 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
                 }
                 continue;
             }
+            // A template named by a value only CloudFormation resolves could be any template: fail closed.
+            for (const message of unresolvedOf(starter, "template").messages) {
+                reportViolation(`${starter.label}: ${message}`, starter.urn);
+            }
             // An instance's own settings win over its template's; those it sets are judged by launch-template-imdsv2.
             const own = shape.templateOptional ? definedFields(knownOr(() => metadataOptionsOf(starter), undefined)) : {};
             // Templates not found are another stack's (its own stack's policies judge them) or not known until deployed.
@@ -239,10 +308,9 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
                 if (!options.known) {
                     continue;
                 }
-                for (const problem of imdsFieldProblems({ ...definedFields(options.options), ...own }, { hopLimit: true })) {
-                    if (own[problem.field] === undefined) {
-                        reportViolation(`${starter.label} launches from ${template.label}: ${problem.message}`, starter.urn);
-                    }
+                const problems = imdsFieldProblems({ ...definedFields(options.options), ...own }, { hopLimit: true }).filter((problem) => own[problem.field] === undefined);
+                for (const message of metadataMessages(template, problems)) {
+                    reportViolation(`${starter.label} launches from ${template.label}: ${message}`, starter.urn);
                 }
             }
         }
@@ -320,10 +388,15 @@ function clusterSettings(view: NodeView): ClusterSettings | undefined {
     }
 }
 
+/**
+ * A cluster rule: each cluster the resource is (or, for a CloudFormation stack, each of its
+ * template), and what in a template the pack cannot read, reported at the level the stack's name
+ * gives.
+ */
 function clusterRule(
     name: string,
     description: string,
-    check: (settings: ClusterSettings, config: ClusterRuleConfig) => string[],
+    check: (settings: ClusterSettings, config: ClusterRuleConfig, view: NodeView) => string[],
     configSchema: ResourceValidationPolicy["configSchema"] = clusterConfigSchema,
 ): ResourceValidationPolicy {
     const policy: ResourceValidationPolicy = {
@@ -332,17 +405,22 @@ function clusterRule(
         enforcementLevel: "mandatory",
         configSchema,
         validateResource: (args, reportViolation) => {
-            const view = nodeView(args);
-            const settings = view === undefined ? undefined : clusterSettings(view);
-            if (view === undefined || settings === undefined) {
-                return;
-            }
-            const stack = stackOfUrn(args.urn);
             const config = args.getConfig<ClusterRuleConfig>();
+            const problems = [
+                ...templateReadProblems(args, "clusters"),
+                ...nodeViewsOf(args).flatMap((view) => {
+                    const settings = clusterSettings(view);
+                    if (settings === undefined) {
+                        return [];
+                    }
+                    return (view.unreadable === undefined ? check(settings, config, view) : [view.unreadable]).map((problem) => `${view.label}: ${problem}`);
+                }),
+            ];
+            const stack = stackOfUrn(args.urn);
             const nonProduction = isNonProductionStack(stack, config.nonProductionStacks ?? defaultNonProductionStacks);
-            for (const problem of view.unreadable === undefined ? check(settings, config) : [view.unreadable]) {
+            for (const problem of problems) {
                 const where = nonProduction ? ` (advisory: stack "${stack}" is non-production)` : "";
-                report(reportViolation, policy, `${view.label}: ${problem}${where}`, { level: nonProduction ? "advisory" : undefined });
+                report(reportViolation, policy, `${problem}${where}`, { level: nonProduction ? "advisory" : undefined });
             }
         },
     };
@@ -353,10 +431,17 @@ function clusterRule(
 export const clusterEndpointRule = clusterRule(
     "eks-cluster-endpoint-restricted",
     "An EKS cluster's public API endpoint may not be open to 0.0.0.0/0 (or ::/0), nor to blocks that together cover more than a set share of the address space (0.0.0.0/1 with 128.0.0.0/1 is everyone): name the CIDR blocks that deploy to it, or use the private endpoint. Advisory in non-production stacks.",
-    (settings, config) =>
-        endpointProblems(settings.endpoint(), config.maxPublicAddressShare ?? defaultMaxPublicAddressShare).map((problem) =>
+    (settings, config, view) => {
+        const endpoint = settings.endpoint();
+        // A private endpoint is known to be closed, whatever its CIDR blocks would be; otherwise each must be known.
+        const unresolved = unresolvedOf(view, "endpoint");
+        if (endpoint.endpointPublicAccess !== false && unresolved.any) {
+            return unresolved.messages;
+        }
+        return endpointProblems(endpoint, config.maxPublicAddressShare ?? defaultMaxPublicAddressShare).map((problem) =>
             settings.endpointField === undefined ? problem : `${settings.endpointField}: ${problem}`,
-        ),
+        );
+    },
     {
         properties: {
             ...clusterConfigSchema!.properties,
@@ -375,5 +460,10 @@ export const clusterEndpointRule = clusterRule(
 export const clusterAuditLoggingRule = clusterRule(
     "eks-cluster-audit-logging",
     "An EKS cluster must send its audit log to CloudWatch (enabledClusterLogTypes includes \"audit\"): without it, no one can tell who did what through the Kubernetes API. Advisory in non-production stacks.",
-    (settings) => auditLoggingProblems(settings.enabledClusterLogTypes(), settings.logTypesField),
+    (settings, _config, view) => {
+        const types = settings.enabledClusterLogTypes();
+        // A known "audit" is enough; without it, every type must be known.
+        const unresolved = unresolvedOf(view, "auditLog");
+        return !(types ?? []).includes("audit") && unresolved.any ? unresolved.messages : auditLoggingProblems(types, settings.logTypesField);
+    },
 );
