@@ -214,6 +214,58 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
         );
     });
 
+    it("refuses wildcard names however the pattern is spread: in the region or account field, ID prefixes and lengths, types the catalogue files under other actions", async () => {
+        const secret = `arn:aws:secretsmanager:eu-west-1:${account}:secret:prod/db-master-AbCdEf`;
+        const cases: [string, string, string][] = [
+            ["secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-*:*:secret:*", secret],
+            ["secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:12345678901?:secret:*", secret],
+            ["kms:Decrypt", "arn:aws:kms:us-west-2*", `arn:aws:kms:us-west-2:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
+            ["ec2:DeleteVolume", `arn:aws:ec2:us-east-1:${account}:volume/vol-*`, `arn:aws:ec2:us-east-1:${account}:volume/vol-0123456789abcdef0`],
+            ["ec2:AuthorizeSecurityGroupIngress", `arn:aws:ec2:us-east-1:${account}:security-group/sg-*`, `arn:aws:ec2:us-east-1:${account}:security-group/sg-0123456789abcdef0`],
+            ["cognito-idp:AdminSetUserPassword", `arn:aws:cognito-idp:us-east-1:${account}:userpool/*_*`, `arn:aws:cognito-idp:us-east-1:${account}:userpool/us-east-1_AbCdEfGhI`],
+            ["elasticloadbalancing:DeleteLoadBalancer", `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/*`, `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/payments/50dc6c495c0c9188`],
+        ];
+        for (const [action, resource, someoneElses] of cases) {
+            const granted = statement([action], [resource]);
+            assert.equal(await allowedByIdentityPolicy(documentOf(granted), { action, resource: someoneElses }), true, `${action} on ${resource} reaches ${someoneElses}`);
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /^policyStatements\[0\]\.resources\[0\] .* its names are all wildcards/, `${action} on ${resource}`);
+        }
+    });
+
+    it("makes no exception for actions that change what exists though their verb creates, nor for tags a tagging request sets", async () => {
+        const changes: [string, string, string][] = [
+            ["lambda:CreateFunctionUrlConfig", `arn:aws:lambda:us-east-1:${account}:function:*`, `arn:aws:lambda:us-east-1:${account}:function:payouts`],
+            ["acm:ImportCertificate", `arn:aws:acm:us-east-1:${account}:certificate/*`, `arn:aws:acm:us-east-1:${account}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`],
+            ["rds:CreateDBSnapshot", `arn:aws:rds:us-east-1:${account}:db:*`, `arn:aws:rds:us-east-1:${account}:db:payments`],
+        ];
+        for (const [action, resource, existing] of changes) {
+            const granted = statement([action], [resource]);
+            assert.equal(await allowedByIdentityPolicy(documentOf(granted), { action, resource: existing }), true, action);
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /its names are all wildcards/, action);
+        }
+        // The caller chooses the tags it sets: a tag it may write on every secret opens every secret a tag condition "bounds".
+        const tagAny = statement(["secretsmanager:TagResource"], ["arn:aws:secretsmanager:*:*:secret:*"], [{ test: "StringEquals", variable: "aws:RequestTag/team", values: ["reports"] }]);
+        assert.equal(
+            await allowedByIdentityPolicy(documentOf(tagAny), { action: "secretsmanager:TagResource", resource: `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf`, context: { "aws:RequestTag/team": "reports" } }),
+            true,
+        );
+        assert.match(checkPolicyStatements("policyStatements", [tagAny], false) ?? "", /its names are all wildcards/);
+        // Near misses: a made resource tagged as it is made; the snapshot CreateDBSnapshot makes.
+        const tagged = statement(["ec2:CreateVolume"], ["arn:aws:ec2:*:*:volume/*"], [{ test: "StringEquals", variable: "aws:RequestTag/team", values: ["reports"] }]);
+        assert.equal(checkPolicyStatements("policyStatements", [tagged], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["rds:CreateDBSnapshot"], [`arn:aws:rds:us-east-1:${account}:snapshot:*`])], false), undefined);
+    });
+
+    it("refuses tasks and jobs run as their definitions' roles, and sharing snapshots and images with other accounts", async () => {
+        const runTask = statement(["ecs:RunTask"], [`arn:aws:ecs:us-east-1:${account}:task-definition/*`]);
+        assert.equal(await allowedByIdentityPolicy(documentOf(runTask), { action: "ecs:RunTask", resource: `arn:aws:ecs:us-east-1:${account}:task-definition/platform-admin:7` }), true);
+        assert.match(checkPolicyStatements("policyStatements", [runTask], false) ?? "", /"ecs:RunTask" is invalid: it opens the escalation path "run-as-other-role"/);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ecs:RunTask"], [`arn:aws:ecs:us-east-1:${account}:task-definition/reports-export:3`])], false), undefined, "one named definition");
+        const share = statement(["rds:ModifyDBSnapshotAttribute"], [`arn:aws:rds:us-east-1:${account}:snapshot:*`]);
+        assert.equal(await allowedByIdentityPolicy(documentOf(share), { action: "rds:ModifyDBSnapshotAttribute", resource: `arn:aws:rds:us-east-1:${account}:snapshot:nightly` }), true);
+        assert.match(checkPolicyStatements("policyStatements", [share], false) ?? "", /the broad path "resource-policy-write"/);
+    });
+
     it("refuses commands run as other compute's roles through State Manager, launch template versions and in-place updates; group membership; a cluster's identity provider", async () => {
         const escalations: [string, string, string, RegExp][] = [
             ["ssm:CreateAssociation", "arn:aws:ec2:*:*:instance/*", `arn:aws:ec2:us-east-1:${account}:instance/i-0123456789abcdef0`, /"run-as-other-role"/],
