@@ -356,6 +356,9 @@ const holders: Readonly<Record<string, TemplateHolder>> = {
     "aws-native:cloudformation:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["stackSetId"] },
 };
 
+/** The resource types that hold a CloudFormation template (a stack or stack set, aws or aws-native). */
+export const templateHolderTypes: readonly string[] = Object.keys(holders);
+
 /** How a resource of this type holds a CloudFormation template (a stack or stack set, aws or aws-native), if it does. */
 export function templateHolderOf(type: string): TemplateHolder | undefined {
     return holders[type];

@@ -15,6 +15,9 @@ import {
     pseudoParameters,
     referencedLogicalId,
     resolveIntrinsics,
+    TemplateHolder,
+    templateHolderOf,
+    templateHolderTypes,
     templateOf,
     templateResources,
     trustValues,
@@ -344,17 +347,8 @@ function roleArns(roleName: string, path: unknown, known: KnownValues): string[]
     return typeof account === "string" && typeof partition === "string" ? [`arn:${partition}:iam::${account}:role${prefix}${roleName}`] : [];
 }
 
-/** The resource types that hold a CloudFormation template, and how their values are read. */
-const templateHolders: Record<string, { body: string; url: string; perAccount: boolean; arns: string[] }> = {
-    "aws:cloudformation/stack:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["id", "arn"] },
-    "aws-native:cloudformation:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["stackId", "id"] },
-    // A stack set's template runs in every account and region of its instances, with their parameter overrides.
-    "aws:cloudformation/stackSet:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["arn"] },
-    "aws-native:cloudformation:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["stackSetId"] },
-};
-
 /** The resource types whose template the pack reads (a CloudFormation stack, stack set, aws or aws-native). */
-export const templateResourceTypes: readonly string[] = Object.keys(templateHolders);
+export const templateResourceTypes: readonly string[] = templateHolderTypes;
 
 /** A grant to a role the pack cannot know, of something it cannot read; `anyRole` says why it may be to any role, when that is not a preview unknown. */
 function unreadableGrant(label: string, urn: string, why: string, anyRole?: string): GrantRecord {
@@ -364,7 +358,7 @@ function unreadableGrant(label: string, urn: string, why: string, anyRole?: stri
 const unreadTemplate = "what the template creates cannot be read, so it may grant to any role";
 
 /** The values a template's intrinsic functions take that the stack knows: pseudo-parameters, and (not for stack sets) parameters. */
-function knownValuesOf(resource: StackResource, holder: { perAccount: boolean; arns: string[] }, template: Record<string, unknown>): KnownValues {
+function knownValuesOf(resource: StackResource, holder: TemplateHolder, template: Record<string, unknown>): KnownValues {
     const region = read(resource.props, "region");
     const arns = holder.arns.flatMap((key) => strings(read(resource.props, key)));
     const pseudo = pseudoParameters({ arns, perAccount: holder.perAccount, ...(typeof region === "string" && { region }) });
@@ -375,7 +369,7 @@ function knownValuesOf(resource: StackResource, holder: { perAccount: boolean; a
 }
 
 /** Reads the template of a CloudFormation stack or stack set: its IAM and EKS resources, and what in it cannot be read. */
-function readTemplateHolder(resource: StackResource, holder: { body: string; url: string; perAccount: boolean; arns: string[] }, into: StackGrants): void {
+function readTemplateHolder(resource: StackResource, holder: TemplateHolder, into: StackGrants): void {
     const label = resourceLabel(resource);
     const body = read(resource.props, holder.body);
     if (body === unknown) {
@@ -578,7 +572,7 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             return;
         }
         default: {
-            const holder = templateHolders[resource.type];
+            const holder = templateHolderOf(resource.type);
             if (holder !== undefined) {
                 readTemplateHolder(resource, holder, into);
             }
