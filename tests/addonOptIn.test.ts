@@ -8,11 +8,11 @@ import * as assert from "node:assert/strict";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { addons, IrsaBinding, IrsaBindingArgs, PodIdentityBinding, PolicyDocument, WorkloadIdentities, WorkloadIdentitiesArgs } from "../components/index";
+import { addons, IrsaBinding, IrsaBindingArgs, PodIdentityBinding, WorkloadIdentities, WorkloadIdentitiesArgs } from "../components/index";
 import { checkPolicyStatements, policyStatementsDocument, ResolvedPolicyStatement } from "../components/permissions";
 import { allowedByIdentityPolicy } from "./iamEvaluator";
 import { inlinePolicyOf } from "./inlinePolicies";
-import { mockAccountId, mockCustomerPolicy, registered, settled, uniqueName, valueOf } from "./mocks";
+import { customerPolicy, documentOf, mockAccountId, registered, settled, uniqueName, valueOf } from "./mocks";
 
 const issuer = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const oidcProviderArn = `arn:aws:iam::${mockAccountId}:oidc-provider/${issuer}`;
@@ -26,16 +26,6 @@ const optedInAddons: { label: string; addon: IrsaBindingArgs["addon"] }[] = [
     },
 ];
 
-function documentOf(...statements: Record<string, unknown>[]): PolicyDocument {
-    return { Version: "2012-10-17", Statement: statements } as unknown as PolicyDocument;
-}
-
-/** A customer-managed policy IAM holds with this document. */
-function customerPolicy(name: string, document: unknown): string {
-    const arn = `arn:aws:iam::${mockAccountId}:policy/${name}`;
-    mockCustomerPolicy(arn, document);
-    return arn;
-}
 
 /** Options that hand back the inputs of each role the component makes: they wait for every check of Outputs and reads. */
 function watchingRoles(): { opts: pulumi.ComponentResourceOptions; roleInputs: pulumi.Output<unknown>[] } {

@@ -11,7 +11,7 @@ import { IrsaBinding, IrsaBindingArgs, PodIdentityBinding, PolicyDocument } from
 import { evaluatePolicies } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedByIdentityPolicy } from "./iamEvaluator";
-import { mockAccountId, mockCustomerPolicy, registered, settled, uniqueName, valueOf } from "./mocks";
+import { customerPolicy, documentOf, mockAccountId, registered, settled, uniqueName, valueOf } from "./mocks";
 import { findingsOf, resource, role as roleResource } from "./policyPackFixtures";
 
 const providerArn = `arn:aws:iam::${mockAccountId}:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
@@ -21,16 +21,6 @@ function irsaArgs(overrides: Partial<IrsaBindingArgs> = {}): IrsaBindingArgs {
     return { oidcProviderArn: providerArn, namespace: "apps", serviceAccountName: "reports-reader", serviceAccountMode: "none", reader: { enabled: false }, ...overrides };
 }
 
-function documentOf(...statements: Record<string, unknown>[]): PolicyDocument {
-    return { Version: "2012-10-17", Statement: statements } as unknown as PolicyDocument;
-}
-
-/** A customer-managed policy IAM holds with this document. */
-function customerPolicy(name: string, document: unknown): string {
-    const arn = `arn:aws:iam::${mockAccountId}:policy/${name}`;
-    mockCustomerPolicy(arn, document);
-    return arn;
-}
 
 function typesRegisteredAs(name: string): string[] {
     return registered.filter((each) => each.name === name || each.name.startsWith(`${name}-`)).map((each) => each.type);

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 
 import { createMockEngine, RegisteredResource, sentinels } from "../scripts/offline/mocks";
+import type { PolicyDocument } from "../components/index";
 
 export type { RegisteredResource } from "../scripts/offline/mocks";
 
@@ -21,6 +22,18 @@ export const registered: RegisteredResource[] = engine.registered;
 /** Makes IAM hold a customer-managed policy with this document as its default version, for `aws.iam.getPolicy`. */
 export function mockCustomerPolicy(policyArn: string, document: unknown): void {
     engine.customerPolicies.set(policyArn, JSON.stringify(document));
+}
+
+/** A customer-managed policy of the mock account, named `name`, that IAM holds with this document; its ARN. */
+export function customerPolicy(name: string, document: unknown): string {
+    const arn = `arn:aws:iam::${mockAccountId}:policy/${name}`;
+    mockCustomerPolicy(arn, document);
+    return arn;
+}
+
+/** A policy document of these statements, written as IAM holds them. */
+export function documentOf(...statements: Record<string, unknown>[]): PolicyDocument {
+    return { Version: "2012-10-17", Statement: statements } as unknown as PolicyDocument;
 }
 
 pulumi.runtime.setMocks(engine.mocks, "eks-irsa", "test", false);
