@@ -18,6 +18,7 @@
  */
 import { computeStartingActions, GrantStatement, grantsAction, grantStatementsOf, iamPatternMatches, isPattern, namedAssumableRoles, reaches, roleArnShape } from "@eks-irsa/components/iam";
 
+import { standInAccountId } from "./cloudformation";
 import { anyService, computeKinds, namesCompute, serviceName, servicesStartedBy } from "./compute";
 import { AssociationRecord, attachedStackPolicy, ComputeRecord, GrantRecord, linksTo, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
 import { awsTrusteesOf, serviceTrusteesOf } from "./trust";
@@ -133,7 +134,7 @@ function isRole(principal: string, role: RoleRecord): boolean {
     if (session !== undefined) {
         // An assumed-role ARN has no path: it names the role by name, in its account.
         const account = accountOf(role);
-        const sameAccount = account === undefined || !/^\d{12}$/.test(session.account) || session.account === account;
+        const sameAccount = account === undefined || !/^\d{12}$/.test(session.account) || session.account === account || session.account === standInAccountId;
         return sameAccount && roleNames(role).some((name) => iamPatternMatches(session.roleName, name));
     }
     return /^arn:[^:]+:iam::[^:]*:role\//.test(principal) && linksTo({ references: [principal], dependencies: [], unknownReference: false }, role);
@@ -168,7 +169,8 @@ function trustAdmits(trustees: Trustees, from: RoleRecord): "names" | "with-iden
         return "names";
     }
     const account = accountOf(from);
-    return trustees.accounts.some((each) => account === undefined || each === account) ? "with-identity-policy" : undefined;
+    // The stand-in account of a template's trust is the account the template deploys to, which may be any.
+    return trustees.accounts.some((each) => account === undefined || each === account || each === standInAccountId) ? "with-identity-policy" : undefined;
 }
 
 /** The steps out of one role by `sts:AssumeRole`: every other role of the stack whose trust admits AWS principals and that it may assume. */

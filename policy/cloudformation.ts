@@ -183,6 +183,10 @@ export function parameterValues(template: Record<string, unknown>, given: Record
     return Object.fromEntries(
         Object.entries(declared as Record<string, unknown>).flatMap(([name, declaration]) => {
             const { Type: type, Default: fallback } = (declaration ?? {}) as { Type?: unknown; Default?: unknown };
+            // An SSM parameter type: what the stack gives is a parameter's name, and CloudFormation reads its value from SSM.
+            if (typeof type === "string" && type.startsWith("AWS::SSM::Parameter::Value<")) {
+                return [];
+            }
             const value = given[name] ?? fallback;
             if (typeof value !== "string" && typeof value !== "number") {
                 return [];
@@ -214,6 +218,9 @@ function substituted(text: string, variables: (name: string) => string | undefin
  * a value not known: another resource's attribute, a condition, an import) is kept as written.
  */
 export function resolveIntrinsics(value: unknown, known: KnownValues): unknown {
+    if (typeof value === "string") {
+        return dynamicReference(value);
+    }
     if (Array.isArray(value)) {
         return value.map((entry) => resolveIntrinsics(entry, known));
     }
@@ -235,13 +242,23 @@ export function resolveIntrinsics(value: unknown, known: KnownValues): unknown {
             return typeof found === "string" ? found : undefined;
         };
         const result = typeof text === "string" ? substituted(text, lookup) : undefined;
-        return result ?? value;
+        return result === undefined ? value : dynamicReference(result);
     }
     if (name === "Fn::Join" && Array.isArray(argument) && typeof argument[0] === "string") {
         const parts = resolveIntrinsics(argument[1], known);
-        return Array.isArray(parts) && parts.every((part) => typeof part === "string") ? parts.join(argument[0]) : value;
+        return Array.isArray(parts) && parts.every((part) => typeof part === "string") ? dynamicReference(parts.join(argument[0])) : value;
     }
     return { [name]: resolveIntrinsics(argument, known) };
+}
+
+/**
+ * A string as CloudFormation reads it: one holding a dynamic reference (`{{resolve:ssm:/eks/provider}}`,
+ * `{{resolve:secretsmanager:...}}`), which CloudFormation replaces in any property with a value only
+ * the account holds, is a value the pack cannot know, marked as an intrinsic so every reader treats it
+ * as one (a document reads it as `*`, a trust or a node setting as unjudgeable).
+ */
+function dynamicReference(text: string): unknown {
+    return text.includes("{{resolve:") ? { "Fn::DynamicReference": text } : text;
 }
 
 /** The names of the intrinsic functions a value holds (`Fn::Sub`, `Ref`), each once. */

@@ -65,6 +65,14 @@ const servicesByAction: Record<string, readonly string[]> = {
     "elasticbeanstalk:createenvironment": ["ec2", "elasticbeanstalk"],
     "elasticmapreduce:runjobflow": ["elasticmapreduce", "ec2"],
     "airflow:createenvironment": ["airflow", "airflow-env"],
+    // Automation documents run their steps (aws:executeAwsApi...) as the role passed as AutomationAssumeRole.
+    "ssm:startautomationexecution": ["ssm"],
+    "emr-serverless:startjobrun": ["emr-serverless"],
+    "sagemaker:createmodel": ["sagemaker"],
+    "codepipeline:createpipeline": ["codepipeline"],
+    "codepipeline:updatepipeline": ["codepipeline"],
+    "kinesisanalytics:createapplication": ["kinesisanalytics"],
+    "bedrock-agentcore:createcodeinterpreter": ["bedrock-agentcore"],
 };
 
 /** Any service: what an action the table above does not know is taken to start, failing closed. */
@@ -106,6 +114,14 @@ export const computeKinds: Record<ComputeKind, { what: string; arn: RegExp; acti
         arn: /^arn:[^:]+:ec2:[^:]*:[^:]*:instance\/([^/]+)$/,
         actions: ["ssm:SendCommand", "ssm:StartSession", "ssm:CreateAssociation", "ec2-instance-connect:SendSSHPublicKey", "ec2-instance-connect:SendSerialConsoleSSHPublicKey", "ec2:ModifyInstanceAttribute"],
     },
+    // A task of the definition, its command overridden, runs as the definition's task role: no iam:PassRole is asked.
+    "ecs-task-definition": { what: "ECS task definition", arn: /^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\/([^:/]+)(?::[^:]+)?$/, actions: ["ecs:RunTask", "ecs:StartTask"] },
+    // An update, or a change set executed, creates what the caller's template says as the stack's service role.
+    "cloudformation-stack": {
+        what: "CloudFormation stack",
+        arn: /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\/([^/]+)(?:\/.*)?$/,
+        actions: ["cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"],
+    },
 };
 
 /**
@@ -117,7 +133,9 @@ export function namesCompute(resource: string, compute: ComputeRecord): boolean 
     if (isPattern(resource)) {
         return false;
     }
-    if (compute.arns.some((arn) => resource === arn || (compute.kind === "lambda-function" && resource.startsWith(`${arn}:`)))) {
+    // A Lambda function's ARN with a version or alias, a task definition's with a revision, a stack's with its ID.
+    const qualified = compute.kind === "lambda-function" || compute.kind === "ecs-task-definition" ? ":" : compute.kind === "cloudformation-stack" ? "/" : undefined;
+    if (compute.arns.some((arn) => resource === arn || (qualified !== undefined && resource.startsWith(`${arn}${qualified}`)))) {
         return true;
     }
     const name = computeKinds[compute.kind].arn.exec(resource)?.[1];

@@ -109,7 +109,7 @@ export interface AssociationRecord {
 }
 
 /** The kinds of compute of the stack the pack follows to the role they run as (policy/compute.ts). */
-export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance";
+export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack";
 
 /**
  * Compute of the stack that runs as a role: whoever may change its code or send it commands by name
@@ -420,6 +420,12 @@ function readTemplateHolder(resource: StackResource, holder: TemplateHolder, int
 /** Where each compute type keeps its name (or ID), its ARNs and its role (or instance profile). */
 const computeShapes: Record<string, { kind: ComputeKind; names: string[]; arns: string[]; runsAs: { role: string } | { instanceProfile: string } }> = {
     "aws:lambda/function:Function": { kind: "lambda-function", names: ["name"], arns: ["arn", "qualifiedArn"], runsAs: { role: "role" } },
+    "aws-native:lambda:Function": { kind: "lambda-function", names: ["functionName"], arns: ["arn"], runsAs: { role: "role" } },
+    "aws:ecs/taskDefinition:TaskDefinition": { kind: "ecs-task-definition", names: ["family"], arns: ["arn", "arnWithoutRevision"], runsAs: { role: "taskRoleArn" } },
+    "aws-native:ecs:TaskDefinition": { kind: "ecs-task-definition", names: ["family"], arns: ["taskDefinitionArn"], runsAs: { role: "taskRoleArn" } },
+    // A stack's updates run as its service role: a template the caller writes creates what that role may.
+    "aws:cloudformation/stack:Stack": { kind: "cloudformation-stack", names: ["name"], arns: ["id"], runsAs: { role: "iamRoleArn" } },
+    "aws-native:cloudformation:Stack": { kind: "cloudformation-stack", names: ["stackName"], arns: ["stackId", "id"], runsAs: { role: "roleArn" } },
     "aws:codebuild/project:Project": { kind: "codebuild-project", names: ["name"], arns: ["arn"], runsAs: { role: "serviceRole" } },
     "aws:sfn/stateMachine:StateMachine": { kind: "state-machine", names: ["name"], arns: ["arn"], runsAs: { role: "roleArn" } },
     // An instance runs as the role of its instance profile, named by the profile's name.
@@ -518,10 +524,16 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         case "aws:iam/instanceProfile:InstanceProfile":
             into.instanceProfiles.push({ label, urn: resource.urn, references: referencesOf(resource, "name", "arn", "id"), role: link(resource, "role") });
             return;
+        case "aws-native:iam:InstanceProfile":
+            into.instanceProfiles.push({ label, urn: resource.urn, references: referencesOf(resource, "instanceProfileName", "arn", "id"), role: link(resource, "roles") });
+            return;
         case "aws:lambda/function:Function":
         case "aws:codebuild/project:Project":
         case "aws:sfn/stateMachine:StateMachine":
         case "aws:ec2/instance:Instance":
+        case "aws-native:lambda:Function":
+        case "aws:ecs/taskDefinition:TaskDefinition":
+        case "aws-native:ecs:TaskDefinition":
             into.compute.push(computeRecord(resource, computeShapes[resource.type]));
             return;
         case "aws:cloudcontrol/resource:Resource": {
@@ -573,6 +585,10 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         }
         default: {
             const holder = templateHolderOf(resource.type);
+            const stackCompute = computeShapes[resource.type];
+            if (stackCompute !== undefined) {
+                into.compute.push(computeRecord(resource, stackCompute));
+            }
             if (holder !== undefined) {
                 readTemplateHolder(resource, holder, into);
             }

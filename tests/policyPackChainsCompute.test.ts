@@ -259,3 +259,73 @@ describe("policy pack: named roles outside the stack that pods reach are advisor
         assert.deepEqual(await fullAccess(pods, own), []);
     });
 });
+
+describe("policy pack: compute of the stack in every form the red team's second pass wrote it", () => {
+    const adminRole = (name: string, service: string): PlainResource => stackRole(name, serviceTrust(service), [admin]);
+    const commands = (action: string, target: string): PolicyDocument => document({ Effect: "Allow", Action: action, Resource: target }) as PolicyDocument;
+
+    it("aws-native Lambda functions, ECS task definitions, CloudFormation stacks and aws-native instance profiles: changing or running them runs as their roles", async () => {
+        const taskDefinitionArn = `arn:aws:ecs:${region}:${account}:task-definition/migrations:7`;
+        const stackArn = `arn:aws:cloudformation:${region}:${account}:stack/platform/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+        const instanceArn = `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`;
+        const cases: [string, PlainResource[], PolicyDocument, string, string][] = [
+            [
+                "aws-native:lambda:Function",
+                [adminRole("fn-admin", "lambda.amazonaws.com"), resource(stack, "aws-native:lambda:Function", "fn", { functionName: "payouts", arn: functionArn("payouts"), role: arnOf("fn-admin") })],
+                commands("lambda:UpdateFunctionCode", functionArn("payouts")),
+                "lambda:UpdateFunctionCode",
+                functionArn("payouts"),
+            ],
+            [
+                "aws:ecs/taskDefinition:TaskDefinition",
+                [adminRole("task-admin", "ecs-tasks.amazonaws.com"), resource(stack, "aws:ecs/taskDefinition:TaskDefinition", "td", { family: "migrations", arn: taskDefinitionArn, taskRoleArn: arnOf("task-admin") })],
+                commands("ecs:RunTask", taskDefinitionArn),
+                "ecs:RunTask",
+                taskDefinitionArn,
+            ],
+            [
+                "aws:cloudformation/stack:Stack",
+                [adminRole("cfn-admin", "cloudformation.amazonaws.com"), resource(stack, "aws:cloudformation/stack:Stack", "platform", { name: "platform", id: stackArn, iamRoleArn: arnOf("cfn-admin"), templateBody: JSON.stringify({ Resources: { Topic: { Type: "AWS::SNS::Topic" } } }) })],
+                commands("cloudformation:UpdateStack", stackArn),
+                "cloudformation:UpdateStack",
+                stackArn,
+            ],
+            [
+                "aws-native:iam:InstanceProfile",
+                [
+                    adminRole("node-admin", "ec2.amazonaws.com"),
+                    resource(stack, "aws-native:iam:InstanceProfile", "profile", { instanceProfileName: "node-admin", arn: `arn:aws:iam::${account}:instance-profile/node-admin`, roles: ["node-admin"] }),
+                    resource(stack, "aws:ec2/instance:Instance", "box", { id: "i-0123456789abcdef0", arn: instanceArn, iamInstanceProfile: "node-admin", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } }),
+                ],
+                commands("ssm:SendCommand", instanceArn),
+                "ssm:SendCommand",
+                instanceArn,
+            ],
+        ];
+        for (const [type, compute, policy, action, target] of cases) {
+            assert.equal(await allowedByIdentityPolicy(policy, { action, resource: target }), true, type);
+            const found = await administrator(workload(policy), ...compute);
+            assert.equal(found.length, 1, `${type}: ${JSON.stringify(found)}`);
+            assert.match(found[0], /is a workload role \(pods reach it by role chaining from aws:iam\/role:Role "api".*the administrator path "every-action"/, type);
+        }
+        // Near miss: the same task definition with a narrow task role.
+        const narrow = [stackRole("task-reader", serviceTrust("ecs-tasks.amazonaws.com"), [readOneBucket]), resource(stack, "aws:ecs/taskDefinition:TaskDefinition", "td", { family: "migrations", arn: taskDefinitionArn, taskRoleArn: arnOf("task-reader") })];
+        assert.deepEqual(await administrator(workload(commands("ecs:RunTask", taskDefinitionArn)), ...narrow), []);
+    });
+
+    it("passes a named admin role to the compute of the escalation model's newer starters: SSM Automation, EMR Serverless, SageMaker models, CodePipeline", async () => {
+        const starters: [string, string][] = [
+            ["ssm:StartAutomationExecution", "ssm.amazonaws.com"],
+            ["emr-serverless:StartJobRun", "emr-serverless.amazonaws.com"],
+            ["sagemaker:CreateModel", "sagemaker.amazonaws.com"],
+            ["codepipeline:CreatePipeline", "codepipeline.amazonaws.com"],
+        ];
+        for (const [action, service] of starters) {
+            const policy = passAndStart("runner", [action]);
+            assert.equal(await allowedByIdentityPolicy(policy, { action: "iam:PassRole", resource: arnOf("runner") }), true, action);
+            assert.equal(await allowedByTrustPolicy(serviceTrust(service), { principal: service, action: "sts:AssumeRole", roleArn: arnOf("runner") }), true, service);
+            const found = (await administrator(workload(policy), adminRole("runner", service))).filter((line) => line.includes('"runner" is a workload role'));
+            assert.equal(found.length, 1, `${action}: ${JSON.stringify(found)}`);
+        }
+    });
+});

@@ -291,3 +291,41 @@ describe("policy pack evasions: templates of aws-native stacks and of stack sets
         }
     });
 });
+
+describe("policy pack evasions: values only CloudFormation fetches, and the account a template deploys to", () => {
+    const template = (resources: Record<string, unknown>, parameters: Record<string, unknown> = {}): PlainResource =>
+        resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: JSON.stringify({ Parameters: parameters, Resources: resources }) });
+    const adminTemplateRole = (federated: unknown): Record<string, unknown> => ({
+        Api: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: document({ Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity" }), ManagedPolicyArns: [administratorAccess] } },
+    });
+
+    it("reads a dynamic reference ({{resolve:ssm:...}}) and an SSM-typed parameter as values it cannot know: the trust is refused, the grant read as the widest", async () => {
+        // What CloudFormation deploys once the SSM parameter is read: an open trust of the provider.
+        const open = document({ Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity" }) as PolicyDocument;
+        const intruder = { [`${issuer}:sub`]: "system:serviceaccount:evil:anything", [`${issuer}:aud`]: "sts.amazonaws.com" };
+        assert.equal(await allowedByTrustPolicy(open, { principal: providerArn, action: "sts:AssumeRoleWithWebIdentity", roleArn: arnOf("cfn-api"), context: intruder }), true);
+        const dynamic = await mandatory(template(adminTemplateRole("{{resolve:ssm:/eks/provider-arn}}")));
+        assert.ok(dynamic.some((line) => /^trust-no-wildcard-principal: .*"Api" .*\{\{resolve:ssm:\/eks\/provider-arn\}\}/.test(line)), dynamic.join("\n"));
+        assert.ok(dynamic.some((line) => line.startsWith("workload-role-no-administrator-policy")), dynamic.join("\n"));
+        const ssmTyped = await mandatory(template(adminTemplateRole({ Ref: "Provider" }), { Provider: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/eks/provider-arn" } }));
+        assert.ok(ssmTyped.some((line) => /^trust-no-wildcard-principal: .*"Api" .*holds Ref/.test(line)), ssmTyped.join("\n"));
+        // A bounded role whose permission's action is fetched from SSM: read as "*".
+        const fetchedAction = await mandatory(
+            template({ Api: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: document(irsaStatement()), Policies: [{ PolicyName: "p", PolicyDocument: document({ Effect: "Allow", Action: "{{resolve:ssm:/x/action}}", Resource: "*" }) }] } } }),
+        );
+        assert.ok(fetchedAction.some((line) => /^workload-role-no-administrator-policy: .*"Api" .*the administrator path "every-action"/.test(line)), fetchedAction.join("\n"));
+        // Near miss: a String parameter the stack passes is a value it knows.
+        assert.deepEqual(await mandatory(template({ Api: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: document(irsaStatement()) } } })), []);
+    });
+
+    it("lets a template role trusting its own account (${AWS::AccountId}, not known before the stack exists) be reached from the workload role by sts:AssumeRole", async () => {
+        const accountRoot = { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" };
+        const templateAdmin = { CfnAdmin: { Type: "AWS::IAM::Role", Properties: { RoleName: "cfn-admin", AssumeRolePolicyDocument: document({ Effect: "Allow", Principal: { AWS: accountRoot }, Action: "sts:AssumeRole" }), ManagedPolicyArns: [administratorAccess] } } };
+        const assumes = document({ Effect: "Allow", Action: "sts:AssumeRole", Resource: arnOf("cfn-admin") });
+        const api = role(stack, "api", workloadTrust, { arn: arnOf("api"), inlinePolicies: [{ name: "assume", policy: JSON.stringify(assumes) }] });
+        for (const holder of [template(templateAdmin), resource(stack, "aws:cloudformation/stackSet:StackSet", "set", { templateBody: JSON.stringify({ Resources: templateAdmin }) })]) {
+            const found = await administrator(api, holder);
+            assert.ok(found.some((line) => /"CfnAdmin" .*is a workload role \(pods reach it by role chaining/.test(line)), `${holder.type}: ${found.join("\n")}`);
+        }
+    });
+});

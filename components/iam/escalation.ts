@@ -88,6 +88,13 @@ export const computeStartingActions: readonly string[] = [
     "elasticbeanstalk:CreateEnvironment",
     "elasticmapreduce:RunJobFlow",
     "airflow:CreateEnvironment",
+    "ssm:StartAutomationExecution",
+    "emr-serverless:StartJobRun",
+    "sagemaker:CreateModel",
+    "codepipeline:CreatePipeline",
+    "codepipeline:UpdatePipeline",
+    "kinesisanalytics:CreateApplication",
+    "bedrock-agentcore:CreateCodeInterpreter",
 ];
 
 /** Actions that create or revive credentials of IAM users, or put users into groups: become that user. */
