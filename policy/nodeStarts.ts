@@ -36,6 +36,7 @@ const cloudControlTypes: Record<string, string> = {
 };
 
 const cloudControlType = "aws:cloudcontrol/resource:Resource";
+const batchComputeEnvironmentType = "aws:batch/computeEnvironment:ComputeEnvironment";
 
 /** A resource as the node and cluster rules read it. */
 export interface NodeView {
@@ -84,12 +85,40 @@ export function camelCased(value: unknown): unknown {
 }
 
 /**
+ * An AWS Batch compute environment as the node rules read it: its EC2 and Spot instances (on EKS,
+ * nodes of the cluster; on ECS, hosts of the jobs' containers) start from
+ * `computeResources.launchTemplate`, read as a node group's `launchTemplate`. Fargate and unmanaged
+ * environments start no instance of the stack's.
+ */
+function batchComputeView(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }, identifiers: () => unknown[]): NodeView | undefined {
+    const compute = plain(resource.props.computeResources);
+    if (typeof compute !== "object" || compute === null) {
+        return undefined;
+    }
+    const { type, launchTemplate } = compute as { type?: unknown; launchTemplate?: unknown };
+    if (typeof type === "string" && /^FARGATE/i.test(type)) {
+        return undefined;
+    }
+    return {
+        type: batchComputeEnvironmentType,
+        label: resourceLabel(resource),
+        urn: resource.urn,
+        props: { launchTemplate },
+        sourceKey: (key) => (key === "launchTemplate" ? "computeResources" : key),
+        identifiers,
+    };
+}
+
+/**
  * The resource as the node and cluster rules read it, or undefined for a CloudControl resource of a
  * type they do not read. Throws the engine's unknown-value error when a CloudControl resource's
  * typeName or desiredState is unknown (preview), as reading any other property would.
  */
 export function nodeView(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): NodeView | undefined {
     const ownIdentifiers = (): unknown[] => [resource.props.id, resource.props.arn, resource.props.launchTemplateId, resource.props.identifier].map((value) => plain(value));
+    if (resource.type === batchComputeEnvironmentType) {
+        return batchComputeView(resource, ownIdentifiers);
+    }
     if (resource.type !== cloudControlType) {
         return { type: resource.type, label: resourceLabel(resource), urn: resource.urn, props: resource.props, sourceKey: (key) => key, identifiers: ownIdentifiers };
     }
@@ -211,6 +240,7 @@ const starterShapes: Record<string, StarterShape> = {
         byId: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "id"]],
         byName: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "name"]],
     },
+    [batchComputeEnvironmentType]: { template: ["launchTemplate"], byId: [["launchTemplate", "launchTemplateId"]], byName: [["launchTemplate", "launchTemplateName"]] },
     "aws:ec2/instance:Instance": instance,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": instance,
     "aws-native:ec2:Instance": { template: ["launchTemplate"], byId: [["launchTemplate", "launchTemplateId"]], byName: [["launchTemplate", "launchTemplateName"]], templateOptional: true },

@@ -231,3 +231,31 @@ describe("policy pack: aws-native and CloudControl clusters (15)", () => {
         assert.match(found[0], /^advisory: aws-native:eks:Cluster "c": resourcesVpcConfig: the public API endpoint is open to 0\.0\.0\.0\/0.*\(advisory: stack "dev" is non-production\)$/);
     });
 });
+
+describe("policy pack: AWS Batch compute environments, whose EC2 and Spot instances are nodes on EKS", () => {
+    const environment = (computeResources: Record<string, unknown>): PlainResource =>
+        resource(stack, "aws:batch/computeEnvironment:ComputeEnvironment", "jobs", {
+            type: "MANAGED",
+            eksConfiguration: { eksClusterArn: `arn:aws:eks:us-west-2:${account}:cluster/apps`, kubernetesNamespace: "batch" },
+            computeResources: { maxVcpus: 16, subnets: ["subnet-0123456789abcdef0"], ...computeResources },
+        });
+
+    it("refuses one without a launch template, or launching from a template with hop limit 2, naming the compute environment", async () => {
+        const none = (await findings("eks-node-group-imds", environment({ type: "EC2" }))).filter((line) => line.startsWith("mandatory"));
+        assert.equal(none.length, 1, none.join("\n"));
+        assert.match(none[0], /aws:batch\/computeEnvironment:ComputeEnvironment "jobs" has no launch template/);
+        const wide = template("wide", hopping);
+        const launching = (await findings("eks-node-group-imds", wide, environment({ type: "SPOT", launchTemplate: { launchTemplateId: "lt-wide" } }))).filter((line) => line.startsWith("mandatory"));
+        assert.ok(
+            launching.some((line) => /^mandatory: aws:batch\/computeEnvironment:ComputeEnvironment "jobs" launches from aws:ec2\/launchTemplate:LaunchTemplate "wide": metadataOptions\.httpPutResponseHopLimit is 2/.test(line)),
+            launching.join("\n"),
+        );
+    });
+
+    it("near misses: a tight template by ID or name; Fargate, which starts no instance", async () => {
+        const tight = template("tight", good);
+        assert.deepEqual(await nodeFindings(tight, environment({ type: "EC2", launchTemplate: { launchTemplateId: "lt-tight" } })), []);
+        assert.deepEqual(await nodeFindings(tight, environment({ type: "EC2", launchTemplate: { launchTemplateName: "tight-lt" } })), []);
+        assert.deepEqual(await nodeFindings(environment({ type: "FARGATE" })), []);
+    });
+});
