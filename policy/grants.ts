@@ -336,6 +336,19 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
         case "AWS::EKS::PodIdentityAssociation":
             into.associations.push({ label: place.label, urn: place.urn, roles: [roleLinkOf(properties.RoleArn), roleLinkOf(properties.TargetRoleArn)] });
             return;
+        case "AWS::Lambda::Function": {
+            // A template's function runs as its Role: its code changed by name runs as that role, as an aws Function's does.
+            const functionName = resolved(properties.FunctionName);
+            into.compute.push({
+                label: place.label,
+                urn: place.urn,
+                kind: "lambda-function",
+                arns: [],
+                names: typeof functionName === "string" ? [functionName] : [],
+                runsAs: { role: roleLinkOf(properties.Role) },
+            });
+            return;
+        }
     }
 }
 

@@ -313,6 +313,22 @@ describe("policy pack: compute of the stack in every form the red team's second 
         assert.deepEqual(await administrator(workload(commands("ecs:RunTask", taskDefinitionArn)), ...narrow), []);
     });
 
+    it("a CloudFormation template's Lambda function runs as its template role: changing its code by name reaches that role", async () => {
+        const templateBody = JSON.stringify({
+            Resources: {
+                FnRole: { Type: "AWS::IAM::Role", Properties: { RoleName: "fn-admin", AssumeRolePolicyDocument: serviceTrust("lambda.amazonaws.com"), ManagedPolicyArns: [administratorAccess] } },
+                Fn: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "payouts", Role: { "Fn::GetAtt": ["FnRole", "Arn"] }, Runtime: "python3.12", Handler: "index.handler", Code: { ZipFile: "def handler(e, c): pass" } } },
+            },
+        });
+        const update = commands("lambda:UpdateFunctionCode", functionArn("payouts"));
+        assert.equal(await allowedByIdentityPolicy(update, { action: "lambda:UpdateFunctionCode", resource: functionArn("payouts") }), true);
+        const found = await administrator(workload(update), resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody }));
+        assert.equal(found.length, 1, JSON.stringify(found));
+        assert.match(found[0], /template resource "FnRole" \(AWS::IAM::Role\) is a workload role \(pods reach it by role chaining from aws:iam\/role:Role "api".*template resource "Fn" \(AWS::Lambda::Function\) \(a Lambda function\), which runs as/);
+        // Near miss: another function's code.
+        assert.deepEqual(await administrator(workload(commands("lambda:UpdateFunctionCode", functionArn("reports"))), resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody })), []);
+    });
+
     it("passes a named admin role to the compute of the escalation model's newer starters: SSM Automation, EMR Serverless, SageMaker models, CodePipeline", async () => {
         const starters: [string, string][] = [
             ["ssm:StartAutomationExecution", "ssm.amazonaws.com"],
