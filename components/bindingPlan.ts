@@ -11,7 +11,7 @@ import { policyStatementsDocument } from "./permissions";
 import { assumeTargetRolePolicy, PolicyDocument, policyLength, s3ReadPolicy } from "./policy";
 import { ReadLocation } from "./reader";
 import { serviceAccountSubject } from "./subjects";
-import { bucketNameOfArn, checkBucketArn, checkKmsKeyArn, checkList, checkManagedPolicyArn, checkSamePartition } from "./validation";
+import { bucketNameOfArn, checkBucketArn, checkKmsKeyArn, checkList, checkManagedPolicyArn, checkNoDuplicates, checkSamePartition } from "./validation";
 
 /** IAM's limit on the inline policies of one role, all together, white space not counted. */
 export const inlinePolicyLengthLimit = 10240;
@@ -59,8 +59,7 @@ export function planPermissions(
         () => (options.s3Read ? checkList("s3Read.bucketArns", known.bucketArns, checkBucketArn, { nonEmpty: true }) : undefined),
         () => checkList("s3Read.kmsKeyArns", known.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false }),
         () => checkPolicyArns(known.policyArns, shape),
-        // Entries are checked one by one above (named as the binding's arguments name them); this adds duplicates.
-        () => checkList("policyArns", known.policyArns, checkManagedPolicyArn, { nonEmpty: false }),
+        () => checkNoDuplicates("policyArns", known.policyArns),
         () => checkIfKnown("permissionsBoundaryArn", known.permissionsBoundaryArn, checkManagedPolicyArn),
         () => checkBindingStatements(statements, shape),
         () => {

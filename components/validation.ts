@@ -223,6 +223,11 @@ export function checkList<T>(field: string, values: readonly T[], check: FieldCh
             return message;
         }
     }
+    return checkNoDuplicates(field, values);
+}
+
+/** The problem of a list that names an entry twice. */
+export function checkNoDuplicates<T>(field: string, values: readonly T[]): string | undefined {
     const duplicate = values.find((value, index) => values.indexOf(value) !== index);
     return duplicate === undefined ? undefined : problem(field, duplicate, "each entry may appear only once");
 }
