@@ -102,17 +102,16 @@ function grantStatementOf(label: string, statement: ResolvedPolicyStatement): Gr
 /**
  * Whether a condition narrows which resources a statement reaches: a positive string or ARN comparison
  * (no `IfExists`, which admits resources without the key, and not `ForAllValues`, which an empty set
- * satisfies) of the resources' tags or the tags the request sets (`aws:ResourceTag/...`,
- * `aws:RequestTag/...` but for tagging actions, a service's own `ec2:ResourceTag/...`, `s3:ExistingObjectTag/...`), or of
- * `ec2:CreateAction` (tags only while creating), with values that are neither policy variables nor
- * wildcards alone. Keys of the principal, the connection or the request's form (`aws:PrincipalAccount`,
+ * satisfies) of the resources' own tags (`aws:ResourceTag/...`, a service's `ec2:ResourceTag/...`,
+ * `s3:ExistingObjectTag/...`), or `ec2:CreateAction` (tags only while creating), with values that are
+ * neither policy variables nor wildcards alone. The tags a request sets (`aws:RequestTag/...`) are the
+ * caller's to choose, so they bound nothing that exists (what an action makes needs no bound here);
+ * keys of the principal, the connection or the request's form (`aws:PrincipalAccount`,
  * `aws:SecureTransport`, `s3:authType`...) hold for every request of the pod and narrow nothing.
  */
-function boundsResources(condition: ResolvedPolicyCondition, writesTags: boolean): boolean {
+function boundsResources(condition: ResolvedPolicyCondition): boolean {
     const positive = /^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/.test(condition.test);
-    // The tags a tagging request sets are the caller's to choose: they bound nothing, and once set they open what the resources' tags bound.
-    const requestTags = /^[a-z0-9-]+:RequestTag\/./i.test(condition.variable) && !writesTags;
-    const ofResources = /^[a-z0-9-]+:(?:ResourceTag|ExistingObjectTag|BucketTag)\/./i.test(condition.variable) || requestTags || /^ec2:CreateAction$/i.test(condition.variable);
+    const ofResources = /^[a-z0-9-]+:(?:ResourceTag|ExistingObjectTag|BucketTag)\/./i.test(condition.variable) || /^ec2:CreateAction$/i.test(condition.variable);
     return positive && ofResources && condition.values.length > 0 && condition.values.every((value) => !value.includes("${") && !/^[*?]*$/.test(value));
 }
 
@@ -142,11 +141,10 @@ function everyResourceOf(statement: GrantStatement, conditions: readonly Resolve
     if (everyResource >= 0) {
         return { index: everyResource, resource: "*", rule: `it grants the actions on every resource of the account; name the ARNs, or ${broadOptIn} (for actions AWS cannot scope to a resource)` };
     }
-    const granted = grantedActions(statement);
-    const writesTags = granted.some((action) => action.accessLevels.includes("Tagging"));
-    if (conditions.some((condition) => boundsResources(condition, writesTags))) {
+    if (conditions.some(boundsResources)) {
         return undefined;
     }
+    const granted = grantedActions(statement);
     for (const [index, resource] of resources.entries()) {
         const unnamed = unnamedResourcesOf(resource, granted);
         if (unnamed !== undefined) {

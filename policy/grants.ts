@@ -440,6 +440,8 @@ const computeShapes: Record<string, { kind: ComputeKind; names: string[]; arns: 
     "aws:cloudformation/stack:Stack": { kind: "cloudformation-stack", names: ["name"], arns: ["id"], runsAs: { role: "iamRoleArn" } },
     "aws-native:cloudformation:Stack": { kind: "cloudformation-stack", names: ["stackName"], arns: ["stackId", "id"], runsAs: { role: "roleArn" } },
     "aws:codebuild/project:Project": { kind: "codebuild-project", names: ["name"], arns: ["arn"], runsAs: { role: "serviceRole" } },
+    "aws-native:codebuild:Project": { kind: "codebuild-project", names: ["name"], arns: ["arn"], runsAs: { role: "serviceRole" } },
+    "aws-native:stepfunctions:StateMachine": { kind: "state-machine", names: ["stateMachineName"], arns: ["arn"], runsAs: { role: "roleArn" } },
     "aws:sfn/stateMachine:StateMachine": { kind: "state-machine", names: ["name"], arns: ["arn"], runsAs: { role: "roleArn" } },
     // An instance runs as the role of its instance profile, named by the profile's name.
     "aws:ec2/instance:Instance": { kind: "ec2-instance", names: ["id"], arns: ["arn"], runsAs: { instanceProfile: "iamInstanceProfile" } },
@@ -547,11 +549,14 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         case "aws-native:lambda:Function":
         case "aws:ecs/taskDefinition:TaskDefinition":
         case "aws-native:ecs:TaskDefinition":
+        case "aws-native:codebuild:Project":
+        case "aws-native:stepfunctions:StateMachine":
             into.compute.push(computeRecord(resource, computeShapes[resource.type]));
             return;
         case "aws:cloudcontrol/resource:Resource": {
             const typeName = read(props, "typeName");
-            if (typeof typeName !== "string" || !/^AWS::(IAM|EKS)::/.test(typeName)) {
+            // IAM and EKS types, and the compute readCfnResource follows to its role.
+            if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || typeName === "AWS::Lambda::Function")) {
                 if (typeName === unknown) {
                     into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: "its typeName is not known yet (preview)" } });
                 }

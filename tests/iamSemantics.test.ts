@@ -266,6 +266,24 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
         assert.match(checkPolicyStatements("policyStatements", [share], false) ?? "", /the broad path "resource-policy-write"/);
     });
 
+    it("third pass: the tags a request sets bound nothing that exists; EFS and EMR IDs; steps on EMR clusters and statements in Glue sessions", async () => {
+        const fromAnySnapshot = statement(["ec2:CreateVolume"], [`arn:aws:ec2:*:${account}:volume/*`, "arn:aws:ec2:*::snapshot/*"], [{ test: "StringEquals", variable: "aws:RequestTag/team", values: ["a"] }]);
+        assert.equal(
+            await allowedByIdentityPolicy(documentOf(fromAnySnapshot), { action: "ec2:CreateVolume", resource: "arn:aws:ec2:us-east-1::snapshot/snap-0a1b2c3d4e5f60718", context: { "aws:RequestTag/team": "a" } }),
+            true,
+        );
+        assert.match(checkPolicyStatements("policyStatements", [fromAnySnapshot], false) ?? "", /resources\[1\] "arn:aws:ec2:\*::snapshot\/\*" is invalid: its names are all wildcards/);
+        const fileSystems = statement(["elasticfilesystem:ClientRootAccess"], [`arn:aws:elasticfilesystem:*:${account}:file-system/fs-*`]);
+        assert.equal(await allowedByIdentityPolicy(documentOf(fileSystems), { action: "elasticfilesystem:ClientRootAccess", resource: `arn:aws:elasticfilesystem:us-east-1:${account}:file-system/fs-0123456789abcdef0` }), true);
+        assert.match(checkPolicyStatements("policyStatements", [fileSystems], false) ?? "", /its names are all wildcards/);
+        for (const [action, resource] of [
+            ["elasticmapreduce:AddJobFlowSteps", `arn:aws:elasticmapreduce:*:${account}:cluster/j-*`],
+            ["glue:RunStatement", `arn:aws:glue:*:${account}:session/*`],
+        ]) {
+            assert.match(checkPolicyStatements("policyStatements", [statement([action], [resource])], false) ?? "", /the escalation path "run-as-other-role"/, action);
+        }
+    });
+
     it("refuses commands run as other compute's roles through State Manager, launch template versions and in-place updates; group membership; a cluster's identity provider", async () => {
         const escalations: [string, string, string, RegExp][] = [
             ["ssm:CreateAssociation", "arn:aws:ec2:*:*:instance/*", `arn:aws:ec2:us-east-1:${account}:instance/i-0123456789abcdef0`, /"run-as-other-role"/],

@@ -329,6 +329,27 @@ describe("policy pack: compute of the stack in every form the red team's second 
         assert.deepEqual(await administrator(workload(commands("lambda:UpdateFunctionCode", functionArn("reports"))), resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody })), []);
     });
 
+    it("aws-native CodeBuild projects and Step Functions state machines, and a CloudControl Lambda function, run as their roles too", async () => {
+        const projectArn = `arn:aws:codebuild:${region}:${account}:project/builder`;
+        const machineArn = `arn:aws:states:${region}:${account}:stateMachine:flow`;
+        const cases: [PlainResource[], PolicyDocument][] = [
+            [[adminRole("cb-admin", "codebuild.amazonaws.com"), resource(stack, "aws-native:codebuild:Project", "builder", { name: "builder", arn: projectArn, serviceRole: arnOf("cb-admin") })], commands("codebuild:StartBuild", projectArn)],
+            [[adminRole("sm-admin", "states.amazonaws.com"), resource(stack, "aws-native:stepfunctions:StateMachine", "flow", { stateMachineName: "flow", arn: machineArn, roleArn: arnOf("sm-admin") })], commands("states:UpdateStateMachine", machineArn)],
+            [
+                [
+                    adminRole("fn-admin", "lambda.amazonaws.com"),
+                    resource(stack, "aws:cloudcontrol/resource:Resource", "fn", { typeName: "AWS::Lambda::Function", identifier: "fn", desiredState: JSON.stringify({ FunctionName: "fn", Role: arnOf("fn-admin"), Runtime: "python3.12", Handler: "x" }) }),
+                ],
+                commands("lambda:UpdateFunctionCode", functionArn("fn")),
+            ],
+        ];
+        for (const [compute, policy] of cases) {
+            const found = await administrator(workload(policy), ...compute);
+            assert.equal(found.length, 1, `${compute[1].type}: ${JSON.stringify(found)}`);
+            assert.match(found[0], /is a workload role \(pods reach it by role chaining from aws:iam\/role:Role "api"/);
+        }
+    });
+
     it("passes a named admin role to the compute of the escalation model's newer starters: SSM Automation, EMR Serverless, SageMaker models, CodePipeline", async () => {
         const starters: [string, string][] = [
             ["ssm:StartAutomationExecution", "ssm.amazonaws.com"],

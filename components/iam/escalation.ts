@@ -148,6 +148,11 @@ export const runAsOtherRoleActions: readonly string[] = [
     "ecs:RunTask",
     "ecs:StartTask",
     "batch:SubmitJob",
+    // Steps on a running EMR cluster, statements in a Glue session, a CLI token of an Airflow environment, a notebook's new lifecycle configuration: run as their roles.
+    "elasticmapreduce:AddJobFlowSteps",
+    "glue:RunStatement",
+    "airflow:CreateCliToken",
+    "sagemaker:UpdateNotebookInstance",
 ];
 
 /**

@@ -7,12 +7,14 @@ import { CatalogueAction, catalogueResourceArns } from "./catalogue";
 import { iamPatternRegExp, isPattern } from "./patterns";
 
 /**
- * Prefixes of the IDs EC2 and the services built on it give their resources (`vol-0abc...`), from the
- * EC2 User Guide's resource IDs: a pattern of one of them and wildcards matches every ID of its kind.
+ * Prefixes of the IDs EC2 and other services give their resources (`vol-0abc...`, `fs-0abc...`), as
+ * their user guides list them: a pattern of one of them and wildcards matches every ID of its kind.
  */
 const idPrefixes = [
     "i", "vol", "snap", "ami", "sg", "eni", "subnet", "vpc", "lt", "eipalloc", "igw", "nat", "rtb", "acl", "key",
     "tgw", "tgw-attach", "vpce", "pcx", "dopt", "cgw", "vgw", "fleet", "sfr", "sir", "r", "fl", "eigw", "lgw", "pl", "mrk", "elbv2",
+    // Other services' IDs of the same shape: EFS and FSx file systems, access points and volumes, EMR clusters, Directory Service, Transfer servers, WorkSpaces.
+    "fs", "fsap", "fsvol", "j", "d", "s", "ws",
 ];
 
 /** Hex runs of the lengths AWS IDs have (8, 16, 17, 32): load balancer and listener IDs, EC2 IDs, KMS multi-Region keys. */
