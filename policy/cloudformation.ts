@@ -279,11 +279,6 @@ function producesResources(type: string): boolean {
     );
 }
 
-/** Resource types whose properties the pack reads as grants, trusts or associations. */
-function isIdentityType(type: unknown): boolean {
-    return typeof type !== "string" || /^AWS::(IAM|EKS)::/.test(type) || producesResources(type);
-}
-
 /** Every value under `Fn::ForEach::*` keys of a value: the fragments a loop replicates. */
 function loopFragments(value: unknown): { key: string; fragment: unknown }[] {
     if (Array.isArray(value)) {
@@ -324,34 +319,15 @@ function transformsIn(value: unknown): string[] {
 const readableTransforms = ["AWS::LanguageExtensions"];
 
 /**
- * The parts of a template that create what the pack cannot read: a transform or macro (`Transform`,
- * `Fn::Transform`: `AWS::Include`, `AWS::SecretsManager-*`, custom macros rewrite the template
- * before CloudFormation creates it), a loop (`Fn::ForEach::*`) over IAM or EKS resources, and
- * resources made from other templates (nested stacks and stack sets, SAM resources, modules,
- * Service Catalog products). Each may create roles, grants and associations, so each is a grant the
- * pack cannot read.
+ * The parts of a template that create what the IAM rules cannot read: a transform or macro
+ * (`Transform`, `Fn::Transform`: `AWS::Include`, `AWS::SecretsManager-*`, custom macros rewrite the
+ * template before CloudFormation creates it), a loop (`Fn::ForEach::*`) over IAM or EKS resources, and
+ * resources made from other templates or expansions (nested stacks and stack sets, SAM resources, which
+ * make their own roles, modules, Service Catalog products). Each may create roles, grants and
+ * associations, so each is a grant the pack cannot read.
  */
 export function unreadableConstructs(template: Record<string, unknown>): { where: string; why: string }[] {
-    const declared = template.Transform;
-    const transforms = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry)));
-    const serverless = (name: string): boolean => /^AWS::Serverless-\d{4}-\d{2}-\d{2}$/.test(name);
-    const resources = (template.Resources ?? {}) as Record<string, unknown>;
-    return [
-        // AWS SAM's transform expands only AWS::Serverless::* resources, reported each below.
-        ...transforms
-            .filter((name) => !readableTransforms.includes(name) && !serverless(name))
-            .map((name) => ({ where: `Transform ${name}`, why: "is a transform (macro) that rewrites the template before CloudFormation creates it, so what it creates cannot be read" })),
-        ...transformsIn(resources).map((name) => ({ where: `Fn::Transform ${name}`, why: "is a macro that rewrites the template before CloudFormation creates it, so what it creates cannot be read" })),
-        ...loopFragments(resources)
-            .filter(({ fragment }) => declaredTypes(fragment).some(isIdentityType))
-            .map(({ key }) => ({ where: key, why: "is a loop (AWS::LanguageExtensions) over IAM or EKS resources, which the pack does not expand, so what it creates cannot be read" })),
-        ...Object.entries(resources).flatMap(([logicalId, resource]) => {
-            const type = (resource as { Type?: unknown } | null)?.Type;
-            return typeof type === "string" && producesResources(type)
-                ? [{ where: `resource ${JSON.stringify(logicalId)} (${type})`, why: "creates resources (roles and policies among them) from a template or expansion the pack cannot read" }]
-                : [];
-        }),
-    ];
+    return unexpandedConstructs(template, (type) => /^AWS::(IAM|EKS)::/.test(type), "roles, policies and associations", producesResources);
 }
 
 /** How a resource that holds a CloudFormation template gives it, and the stack's own values its intrinsic functions may take. */
@@ -505,14 +481,20 @@ export function createsFromUnreadTemplates(type: string): boolean {
  * judges (`judged`, described as `what` in the reasons): a transform or macro other than
  * `AWS::LanguageExtensions` and SAM's, `Fn::Transform`, a loop (`Fn::ForEach::*`) declaring a
  * judged type (or a type it computes), and resources made from templates the pack does not read
- * ({@link createsFromUnreadTemplates}). {@link unreadableConstructs} is the IAM rules' reading.
+ * (`createsUnread`, by default {@link createsFromUnreadTemplates}). {@link unreadableConstructs} is
+ * the IAM rules' reading.
  */
-export function unexpandedConstructs(template: Record<string, unknown>, judged: (type: string) => boolean, what: string): { where: string; why: string }[] {
+export function unexpandedConstructs(
+    template: Record<string, unknown>,
+    judged: (type: string) => boolean,
+    what: string,
+    createsUnread: (type: string) => boolean = createsFromUnreadTemplates,
+): { where: string; why: string }[] {
     const declared = template.Transform;
     const transforms = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry)));
     const serverless = (name: string): boolean => /^AWS::Serverless-\d{4}-\d{2}-\d{2}$/.test(name);
     const resources = (template.Resources ?? {}) as Record<string, unknown>;
-    const looped = (type: unknown): boolean => typeof type !== "string" || judged(type) || createsFromUnreadTemplates(type);
+    const looped = (type: unknown): boolean => typeof type !== "string" || judged(type) || createsUnread(type);
     const unread = `so the ${what} it may create cannot be judged`;
     return [
         // SAM's transform expands only AWS::Serverless::* resources, whose applications are reported below.
@@ -525,7 +507,7 @@ export function unexpandedConstructs(template: Record<string, unknown>, judged: 
             .map(({ key }) => ({ where: key, why: `is a loop (AWS::LanguageExtensions) over ${what}, which the pack does not expand, ${unread}` })),
         ...Object.entries(resources).flatMap(([logicalId, resource]) => {
             const type = (resource as { Type?: unknown } | null)?.Type;
-            return typeof type === "string" && createsFromUnreadTemplates(type)
+            return typeof type === "string" && createsUnread(type)
                 ? [{ where: `resource ${JSON.stringify(logicalId)} (${type})`, why: `creates resources from a template or expansion the pack cannot read, ${unread}` }]
                 : [];
         }),
