@@ -232,7 +232,9 @@ export function resolveIntrinsics(value: unknown, known: KnownValues): unknown {
     }
     const [[name, argument]] = Object.entries(value);
     if (name === "Ref" && typeof argument === "string" && Object.hasOwn(known, argument)) {
-        return known[argument];
+        // A parameter's value may itself be a dynamic reference CloudFormation resolves.
+        const value = known[argument];
+        return Array.isArray(value) ? value.map(dynamicReference) : dynamicReference(value);
     }
     if (name === "Fn::Sub") {
         const [text, variables] = Array.isArray(argument) ? [argument[0], resolveIntrinsics(argument[1] ?? {}, known)] : [argument, {}];

@@ -458,6 +458,17 @@ function computeRecord(resource: StackResource, shape: (typeof computeShapes)[st
     };
 }
 
+/** The CloudFormation types the CloudControl reading follows: IAM and EKS identities, and the compute readCfnResource knows. */
+const cloudControlIdentityTypes = ["AWS::IAM::Role", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::EKS::PodIdentityAssociation", "AWS::Lambda::Function"];
+
+/**
+ * A CloudControl type name as the pack compares it: one of the types it reads, whatever its case, so
+ * another spelling is judged rather than skipped (should CloudControl take it). Others as given.
+ */
+function canonicalTypeName(typeName: Maybe<unknown>): Maybe<unknown> {
+    return typeof typeName === "string" ? (cloudControlIdentityTypes.find((type) => type.toLowerCase() === typeName.toLowerCase()) ?? typeName) : typeName;
+}
+
 /** Reads one resource into the stack's records. */
 export function readResource(resource: StackResource, into: StackGrants): void {
     const label = resourceLabel(resource);
@@ -536,6 +547,14 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         case "aws-native:eks:PodIdentityAssociation":
             into.associations.push({ label, urn: resource.urn, roles: [link(resource, "roleArn"), link(resource, "targetRoleArn")] });
             return;
+        case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
+            // An application of the Serverless Application Repository: someone else's template, which creates IAM resources only with these capabilities.
+            const capabilities = read(props, "capabilities");
+            if (capabilities === unknown || strings(capabilities).some((capability) => /^CAPABILITY_(?:NAMED_)?IAM$|^CAPABILITY_RESOURCE_POLICY$|^CAPABILITY_AUTO_EXPAND$/.test(capability))) {
+                into.grants.push(unreadableGrant(label, resource.urn, "it deploys a Serverless Application Repository application, whose template the pack cannot read, with IAM capabilities", unreadTemplate));
+            }
+            return;
+        }
         case "aws:iam/instanceProfile:InstanceProfile":
             into.instanceProfiles.push({ label, urn: resource.urn, references: referencesOf(resource, "name", "arn", "id"), role: link(resource, "role") });
             return;
@@ -554,7 +573,7 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             into.compute.push(computeRecord(resource, computeShapes[resource.type]));
             return;
         case "aws:cloudcontrol/resource:Resource": {
-            const typeName = read(props, "typeName");
+            const typeName = canonicalTypeName(read(props, "typeName"));
             // IAM and EKS types, and the compute readCfnResource follows to its role.
             if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || typeName === "AWS::Lambda::Function")) {
                 if (typeName === unknown) {

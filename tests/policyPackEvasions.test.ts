@@ -329,3 +329,33 @@ describe("policy pack evasions: values only CloudFormation fetches, and the acco
         }
     });
 });
+
+describe("policy pack evasions: a dynamic reference behind a parameter, another spelling of a CloudControl type, a Serverless Application Repository app", () => {
+    const openTrust = (principal: unknown): unknown => document({ Effect: "Allow", Principal: { Federated: principal }, Action: "sts:AssumeRoleWithWebIdentity" });
+
+    it("reads a parameter whose value is a dynamic reference as one CloudFormation fetches: the trust it names cannot be judged", async () => {
+        const templateBody = JSON.stringify({
+            Parameters: { Provider: { Type: "String", Default: "{{resolve:ssm:/eks/oidc-provider-arn:1}}" } },
+            Resources: { Role: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: openTrust({ Ref: "Provider" }) } } },
+        });
+        const found = await mandatory(resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody }));
+        assert.ok(found.some((line) => /^trust-no-wildcard-principal: .*"Role" .*\{\{resolve:ssm:\/eks\/oidc-provider-arn:1\}\}/.test(line)), found.join("\n"));
+        const passed = await mandatory(resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: templateBody.replace("{{resolve:ssm:/eks/oidc-provider-arn:1}}", "x"), parameters: { Provider: "{{resolve:ssm:/eks/oidc-provider-arn:1}}" } }));
+        assert.ok(passed.some((line) => line.startsWith("trust-no-wildcard-principal")), passed.join("\n"));
+    });
+
+    it("judges a CloudControl role whatever the case of its typeName", async () => {
+        const desiredState = JSON.stringify({ RoleName: "cc", AssumeRolePolicyDocument: openTrust(providerArn) });
+        const found = await mandatory(resource(stack, "aws:cloudcontrol/resource:Resource", "cc", { typeName: "aws::iam::role", desiredState }));
+        assert.ok(found.some((line) => line.startsWith("irsa-trust-bounded-subject")), found.join("\n"));
+    });
+
+    it("refuses a Serverless Application Repository application deployed with IAM capabilities: its template may grant to any role", async () => {
+        const app = (capabilities: string[]): PlainResource =>
+            resource(stack, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "app", { applicationId: `arn:aws:serverlessrepo:us-east-1:${otherAccount}:applications/tool`, capabilities });
+        const found = await administrator(role(stack, "api", workloadTrust, { arn: arnOf("api") }), app(["CAPABILITY_IAM"]));
+        assert.ok(found.some((line) => /Serverless Application Repository application/.test(line)), found.join("\n"));
+        // Near miss: without IAM capabilities it can create no role or policy.
+        assert.deepEqual(await administrator(role(stack, "api", workloadTrust, { arn: arnOf("api") }), app([])), []);
+    });
+});
