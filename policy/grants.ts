@@ -561,17 +561,6 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         case "aws-native:iam:InstanceProfile":
             into.instanceProfiles.push({ label, urn: resource.urn, references: referencesOf(resource, "instanceProfileName", "arn", "id"), role: link(resource, "roles") });
             return;
-        case "aws:lambda/function:Function":
-        case "aws:codebuild/project:Project":
-        case "aws:sfn/stateMachine:StateMachine":
-        case "aws:ec2/instance:Instance":
-        case "aws-native:lambda:Function":
-        case "aws:ecs/taskDefinition:TaskDefinition":
-        case "aws-native:ecs:TaskDefinition":
-        case "aws-native:codebuild:Project":
-        case "aws-native:stepfunctions:StateMachine":
-            into.compute.push(computeRecord(resource, computeShapes[resource.type]));
-            return;
         case "aws:cloudcontrol/resource:Resource": {
             const typeName = canonicalTypeName(read(props, "typeName"));
             // IAM and EKS types, and the compute readCfnResource follows to its role.
@@ -621,10 +610,11 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             return;
         }
         default: {
+            // Compute (a CloudFormation stack among it, which also holds a template) is read by its shape in computeShapes.
             const holder = templateHolderOf(resource.type);
-            const stackCompute = computeShapes[resource.type];
-            if (stackCompute !== undefined) {
-                into.compute.push(computeRecord(resource, stackCompute));
+            const computeShape = computeShapes[resource.type];
+            if (computeShape !== undefined) {
+                into.compute.push(computeRecord(resource, computeShape));
             }
             if (holder !== undefined) {
                 readTemplateHolder(resource, holder, into);
