@@ -15,7 +15,7 @@ export default tseslint.config(
     },
     {
         // Plain CommonJS scripts, for processes that must start without a TypeScript loader.
-        files: ["**/*.js"],
+        files: ["**/*.js", "**/*.cjs"],
         languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly" } },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },

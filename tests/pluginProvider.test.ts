@@ -136,7 +136,7 @@ const addonScopes: Required<AddonArgs> = {
 };
 
 describe("the components plugin, as the engine runs it", function () {
-    // The language host's ts-node type-checks the components before the plugin serves, and the schema compiles them again.
+    // The schema compiles the components' types.
     this.timeout(300000);
     let engine: StandInEngine;
     let plugin: RunningPlugin;
@@ -158,8 +158,8 @@ describe("the components plugin, as the engine runs it", function () {
     /** The plugin's registrations under a component's name. */
     const pluginChildren = (name: string) => childrenOf(engine.registered, name);
 
-    it("is started from the source: run-plugin loads the folder's main, which is the plugin's TypeScript entry point, never a build", () => {
-        assert.equal(require.resolve(componentsDir), path.join(componentsDir, "plugin.ts"));
+    it("is started from the source: run-plugin loads the folder's main, whose plugin.ts is the TypeScript source, never a build", () => {
+        assert.equal(require.resolve(componentsDir), path.join(componentsDir, "pluginEntry.js"));
     });
 
     it("answers the engine's opening calls: its version, and that it takes secrets and output values", () => {
