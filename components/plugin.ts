@@ -1,9 +1,11 @@
 /**
- * The plugin's entry point (see PulumiPlugin.yaml): serves the components to every Pulumi language
- * as package `eks-irsa`, their schema derived from the TypeScript source in this folder.
+ * The plugin itself (pluginEntry.js loads it; see PulumiPlugin.yaml): serves the components to every
+ * Pulumi language as package `eks-irsa`, their schema derived from the TypeScript source in this
+ * folder, once for each version of it (pluginSchema.ts).
  */
-import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
+import { main } from "@pulumi/pulumi/provider";
 
+import { ComponentProviderWithSchemaCache } from "./pluginSchema";
 import { pulumiComponents, pulumiPackageName } from "./pulumiPackage";
 import { mapOnlyTypeScriptFrames } from "./stackTraces";
 
@@ -11,4 +13,4 @@ import { mapOnlyTypeScriptFrames } from "./stackTraces";
 mapOnlyTypeScriptFrames();
 
 // Pulumi's plugin runner awaits what the entry point exports, and reports a failure to serve.
-export = componentProviderHost({ name: pulumiPackageName, components: pulumiComponents });
+export = main(new ComponentProviderWithSchemaCache({ name: pulumiPackageName, dirname: __dirname, components: pulumiComponents }), process.argv.slice(2));

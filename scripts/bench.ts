@@ -205,7 +205,7 @@ async function planCommand(runs: number, summary: Summary): Promise<string> {
 }
 
 /** What `npm ci` in a fresh clone leaves no trace of: the caches `npm test` keeps, and the package's build. */
-const npmTestCaches = [path.join("node_modules", ".cache", "eks-irsa"), path.join("components", "bin"), path.join("components", "tsconfig.tsbuildinfo")];
+const npmTestCaches = [path.join("node_modules", ".cache", "eks-irsa"), path.join("node_modules", ".cache", "eks-irsa-plugin"), path.join("components", "bin"), path.join("components", "tsconfig.tsbuildinfo")];
 
 /** 5. `npm test`, cold then warm. */
 async function npmTest(summary: Summary): Promise<string> {
