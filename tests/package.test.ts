@@ -197,7 +197,7 @@ describe("the components package, packed, and the example installed from it as a
     });
 
     it("ships the built JavaScript with declarations, the plugin's source and manifest, and the README", () => {
-        for (const file of ["bin/index.js", "bin/index.d.ts", "bin/irsaBinding.d.ts", "PulumiPlugin.yaml", "pluginEntry.js", "plugin.ts", "pulumiPackage.ts", "index.ts", "tsconfig.json", "README.md", "package.json"]) {
+        for (const file of ["bin/index.js", "bin/index.d.ts", "bin/irsaBinding.d.ts", "PulumiPlugin.yaml", "pluginEntry.js", "transpileOnly.js", "plugin.ts", "pulumiPackage.ts", "index.ts", "tsconfig.json", "README.md", "package.json"]) {
             assert.ok(packedFiles.includes(file), `${file} is missing from ${packedFiles.join(", ")}`);
         }
         // Every TypeScript source the plugin compiles, in subfolders too.

@@ -1,6 +1,6 @@
 /**
  * The policy pack as the Pulumi CLI runs it: the Node.js language host's `run-policy-pack` loads
- * policy/ (index.ts through ts-node, type-checked, with policy/tsconfig.json), the PolicyPack starts
+ * policy/ (its main, packEntry.js, which runs index.ts through ts-node with policy/tsconfig.json), the PolicyPack starts
  * the analyzer's gRPC server and prints its port, and the engine calls the Analyzer service.
  */
 import * as assert from "node:assert/strict";
@@ -88,7 +88,7 @@ function diagnostics(response: analyzerProto.AnalyzeResponse): Diagnostic[] {
 }
 
 describe("policy pack: the analyzer server the CLI starts", function () {
-    // The language host type-checks the pack before it serves.
+    // The language host starts Node.js, the SDK and ts-node, which compiles the pack.
     this.timeout(180000);
     let pack: { child: ChildProcess; port: number };
     let client: analyzerRpc.AnalyzerClient;

@@ -76,6 +76,7 @@ describe("the components package, published (npm publish --dry-run)", function (
         }
         assert.ok(files.includes("plugin.ts"), "the plugin, which other languages run");
         assert.ok(files.includes("pluginEntry.js"), "the plugin's entry point, package.json main");
+        assert.ok(files.includes("transpileOnly.js"), "what the plugin's and the policy pack's entry points call");
     });
 
     it("builds from every source as a root, so that tsc -b sees a change to any of them, not only to index.ts", () => {
@@ -86,7 +87,7 @@ describe("the components package, published (npm publish --dry-run)", function (
     });
 
     it("holds nothing else: no tests, build state, tarballs or stray files", () => {
-        const expected = new Set(["package.json", "README.md", "CHANGELOG.md", "PulumiPlugin.yaml", "pluginEntry.js", "tsconfig.json", ...sources()]);
+        const expected = new Set(["package.json", "README.md", "CHANGELOG.md", "PulumiPlugin.yaml", "pluginEntry.js", "transpileOnly.js", "tsconfig.json", ...sources()]);
         const unexpected = files.filter((file) => !expected.has(file) && !/^bin\/.+\.(js|d\.ts|js\.map)$/.test(file));
         assert.deepEqual(unexpected, []);
         const stale = files.filter((file) => file.startsWith("bin/") && !sources().includes(`${file.slice(4).replace(/\.(js|d\.ts|js\.map)$/, "")}.ts`));
