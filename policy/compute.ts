@@ -127,7 +127,9 @@ export const computeKinds: Record<ComputeKind, { what: string; arn: RegExp; acti
 /**
  * Whether a statement's resource names this compute: one of its ARNs (a Lambda function's with a
  * version or alias too), or, while its ARN is not known, an ARN of its kind that ends in its name.
- * A pattern names nothing: it is the model's `run-as-other-role` path on compute it does not name.
+ * Compute whose name the pack cannot know (CloudFormation chooses it, an instance's ID) is named by
+ * any ARN of its kind, failing closed. A pattern names nothing: it is the model's `run-as-other-role`
+ * path on compute it does not name.
  */
 export function namesCompute(resource: string, compute: ComputeRecord): boolean {
     if (isPattern(resource)) {
@@ -139,5 +141,6 @@ export function namesCompute(resource: string, compute: ComputeRecord): boolean 
         return true;
     }
     const name = computeKinds[compute.kind].arn.exec(resource)?.[1];
-    return compute.arns.length === 0 && name !== undefined && compute.names.includes(name);
+    // Compute whose name is chosen when it is created may be the one any ARN of its kind names.
+    return compute.arns.length === 0 && name !== undefined && (compute.names.includes(name) || compute.anyName === true);
 }
