@@ -148,6 +148,11 @@ export interface StackGrants {
     associations: AssociationRecord[];
     compute: ComputeRecord[];
     instanceProfiles: InstanceProfileRecord[];
+    /**
+     * Only the resources a deployment has analyzed so far: what is not in it may be registered later,
+     * so the rules that read "not in the stack" as "anything" wait for the whole stack.
+     */
+    partial?: true;
 }
 
 /** A stack with nothing read yet. */

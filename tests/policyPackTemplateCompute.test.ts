@@ -149,11 +149,15 @@ describe("policy pack: compute in a CloudFormation template runs as its template
         assert.match(found[0], /"admin" is a workload role .*aws-native:ec2:Instance "box" \(an? EC2 instance\)/);
     });
 
-    it("near misses: the same compute with a narrow role, and the action on another project, state machine, task definition or on no instance", async () => {
+    it("near misses: the same compute with a narrow role; the action on no compute (an SSM document), or on the stack's own narrow compute next to the admin one", async () => {
         for (const kind of kinds) {
             assert.deepEqual(await administrator(workload(allow(kind.action, kind.target)), cfnStack(kind.resources(false))), [], `${kind.what}, narrow`);
             assert.equal(await allowedByIdentityPolicy(allow(kind.action, kind.other), { action: kind.action, resource: kind.target }), false, kind.what);
-            assert.deepEqual(await administrator(workload(allow(kind.action, kind.other)), cfnStack(kind.resources(true))), [], `${kind.what}, other target`);
         }
+        assert.deepEqual(await administrator(workload(allow("ssm:SendCommand", kinds[3].other)), cfnStack(kinds[3].resources(true))), [], "a document is no instance");
+        // The project it names is the stack's, with a narrow role: the admin project's role is not reached.
+        const narrowProject = resource(stack, "aws:codebuild/project:Project", "reports", { name: "reports", arn: projectArn("reports"), serviceRole: arnOf("reports") });
+        const narrowRole = role(stack, "reports", serviceTrust("codebuild.amazonaws.com"), { arn: arnOf("reports"), inlinePolicies: [{ name: "read", policy: JSON.stringify(readOneBucket) }] });
+        assert.deepEqual(await administrator(workload(allow("codebuild:StartBuild", projectArn("reports"))), cfnStack(kinds[0].resources(true)), narrowRole, narrowProject), []);
     });
 });
