@@ -6,7 +6,7 @@ import { Policies, PolicyPackArgs } from "@pulumi/policy";
 
 import { clusterAuditLoggingRule, clusterEndpointRule, launchTemplateImdsv2Rule, nodeGroupImdsRule } from "./rules/eks";
 import { serviceAccountRoleAccountRule, serviceAccountTokenRule } from "./rules/kubernetes";
-import { inlineServiceWildcardRule, inlineWildcardActionRule, workloadAdministratorPolicyRule, workloadFullAccessPolicyRule } from "./rules/permissions";
+import { inlineServiceWildcardRule, inlineWildcardActionRule, workloadAdministratorPolicyRule, workloadClusterAccessRule, workloadFullAccessPolicyRule } from "./rules/permissions";
 import { irsaTrustRule, podIdentityClusterRule, podIdentitySessionTagRule, podIdentitySourceRule, wildcardPrincipalRule, workloadAwsPrincipalRule, workloadForeignPrincipalRule } from "./rules/trust";
 
 /** The pack's name, as `pulumi policy publish` registers it in an organisation. */
@@ -25,6 +25,7 @@ export const policies: Policies = [
     inlineServiceWildcardRule,
     workloadAdministratorPolicyRule,
     workloadFullAccessPolicyRule,
+    workloadClusterAccessRule,
     launchTemplateImdsv2Rule,
     nodeGroupImdsRule,
     serviceAccountTokenRule,

@@ -240,6 +240,7 @@ function badStack(stack: string): ReturnType<typeof resource>[] {
         resource(stack, "aws:iam/rolePolicy:RolePolicy", "star", { role: "workload", policy: JSON.stringify(document({ Effect: "Allow", Action: "*", Resource: "*" })) }),
         resource(stack, "aws:iam/rolePolicy:RolePolicy", "all-of-s3", { role: "workload", policy: document({ Effect: "Allow", Action: "s3:*", Resource: "*" }) }),
         resource(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "workload", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+        resource(stack, "aws:eks/accessEntry:AccessEntry", "masters", { clusterName: "apps", principalArn: `arn:aws:iam::${account}:role/workload`, kubernetesGroups: ["system:masters"] }),
         role(stack, "storage", workloadTrust),
         resource(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-full", { role: "storage", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
         resource(stack, "aws:ec2/launchTemplate:LaunchTemplate", "v1-template", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } }),
