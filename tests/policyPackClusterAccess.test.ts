@@ -10,7 +10,8 @@ import * as assert from "node:assert/strict";
 import { PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
-import { allowedByTrustPolicy } from "./iamEvaluator";
+import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
+import { checkPolicyStatements } from "../components/index";
 import { account, document, findingsOf, irsaStatement, issuer, providerArn, resource, role } from "./policyPackFixtures";
 
 const stack = "prod";
@@ -76,5 +77,34 @@ describe("policy pack: Kubernetes access for a workload role", () => {
         assert.equal(await allowedByTrustPolicy(deployerTrust as PolicyDocument, webIdentity("apps", "api", arnOf("deployer"))), false);
         const deployer = role(stack, "deployer", deployerTrust, { arn: arnOf("deployer") });
         assert.deepEqual(await clusterAccess(api, deployer, resource(stack, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "admin", { clusterName: "apps", principalArn: arnOf("deployer"), policyArn: clusterAdmin, accessScope: { type: "cluster" } })), []);
+    });
+});
+
+describe("policy pack and components: a workload role that writes the access of its own, named, cluster", () => {
+    const clusterArn = `arn:aws:eks:us-west-2:${account}:cluster/apps`;
+    const ownEntry = `arn:aws:eks:us-west-2:${account}:access-entry/apps/role/${account}/api/0ac6d8b4-1a2b-3c4d-5e6f-7a8b9c0d1e2f`;
+
+    it("eks:AssociateAccessPolicy on its own access entry, or an identity provider for the named cluster: refused (the policy, groups and issuer are the caller's)", async () => {
+        const cases: [string, string][] = [
+            ["eks:AssociateAccessPolicy", ownEntry],
+            ["eks:CreateAccessEntry", clusterArn],
+            ["eks:AssociateIdentityProviderConfig", clusterArn],
+        ];
+        for (const [action, target] of cases) {
+            const policy = document({ Effect: "Allow", Action: action, Resource: target }) as PolicyDocument;
+            // The policy ARN it associates is a request value: the cluster administrator's is as allowed as any.
+            const context: Record<string, string> = action === "eks:AssociateAccessPolicy" ? { "eks:policyArn": clusterAdmin } : {};
+            assert.equal(await allowedByIdentityPolicy(policy, { action, resource: target, context }), true, action);
+            const found = findingsOf(await evaluatePolicies(policies, [role(stack, "api", document(irsaStatement()), { arn: arnOf("api"), inlinePolicies: [{ name: "p0", policy: JSON.stringify(policy) }] })]), "workload-role-no-administrator-policy");
+            assert.equal(found.length, 1, `${action}: ${found.join("\n")}`);
+            assert.match(found[0], /the escalation path "cluster-access-write"/, action);
+            assert.match(checkPolicyStatements("policyStatements", [{ actions: [action], resources: [target], conditions: [] }], false) ?? "", /"cluster-access-write"/, action);
+        }
+    });
+
+    it("near miss: reading the cluster's access entries", async () => {
+        const policy = document({ Effect: "Allow", Action: ["eks:DescribeAccessEntry", "eks:ListAssociatedAccessPolicies"], Resource: ownEntry }) as PolicyDocument;
+        assert.equal(await allowedByIdentityPolicy(policy, { action: "eks:AssociateAccessPolicy", resource: ownEntry }), false);
+        assert.deepEqual(findingsOf(await evaluatePolicies(policies, [role(stack, "api", document(irsaStatement()), { arn: arnOf("api"), inlinePolicies: [{ name: "p0", policy: JSON.stringify(policy) }] })]), "workload-role-no-administrator-policy"), []);
     });
 });

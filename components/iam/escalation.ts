@@ -244,7 +244,7 @@ export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[]
         id: "cluster-access-write",
         level: "escalation",
         needs: ["cluster-access-write"],
-        why: "creates EKS access entries or access policies for clusters it does not name: it makes itself cluster administrator, with every ServiceAccount's role",
+        why: "creates EKS access entries, access policies or identity providers for a cluster (a named one too: the principal, groups and policy are the caller's to choose): it makes itself cluster administrator, with every ServiceAccount's role",
     },
     { id: "pass-any-role", level: "broad", needs: ["pass-unnamed-role"], why: "passes roles it does not name (iam:PassRole): name the role and the service it is passed to" },
     {

@@ -237,8 +237,10 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if (providers.length > 0 && unnamed()) {
         add("identity-provider-write", providers, true);
     }
+    // On a named cluster too: the principal, groups and access policy are the request's, so the caller
+    // makes itself administrator of that cluster (the workload's own), with every ServiceAccount's role.
     const clusterAccess = grantedOf(clusterAccessActions);
-    if (clusterAccess.length > 0 && unnamed()) {
+    if (clusterAccess.length > 0) {
         add("cluster-access-write", clusterAccess, true);
     }
     if (resourcePolicyWrites.length > 0 && unnamed()) {
