@@ -334,6 +334,45 @@ function unfollowedComputeSteps(from: RoleRecord, statements: RoleStatement[], s
     });
 }
 
+/** The action that writes code at an ARN a piece of compute loads: an image pushed to an ECR repository, an object put in S3. */
+function writeActionOf(arn: string): string | undefined {
+    return /^arn:[^:]+:ecr:/.test(arn) ? "ecr:PutImage" : /^arn:[^:]+:s3:::/.test(arn) ? "s3:PutObject" : undefined;
+}
+
+/**
+ * The steps out of one role by writing the code compute of the stack loads each time it runs (an
+ * image it pulls by tag, a script in S3): the next task or run executes the caller's code as the
+ * compute's role. Patterns count here (`ecr:PutImage` on `*` writes every repository).
+ */
+function artifactSteps(from: RoleRecord, statements: RoleStatement[], stack: StackGrants): ChainStep[] {
+    return stack.compute.flatMap((compute) => {
+        const grant = (compute.loads ?? []).flatMap((arn) => {
+            const action = writeActionOf(arn);
+            return statements
+                .filter(({ statement }) => action !== undefined && statement.effect === "Allow" && grantsAction(statement, action))
+                .flatMap(({ statement }) => {
+                    const resource =
+                        statement.notResources !== undefined
+                            ? statement.notResources.some((pattern) => iamPatternMatches(pattern, arn))
+                                ? undefined
+                                : `NotResource ${JSON.stringify(statement.notResources)}`
+                            : (statement.resources ?? []).find((pattern) => iamPatternMatches(pattern, arn));
+                    return resource === undefined ? [] : [{ label: statement.label, action: action!, resource, arn }];
+                });
+        })[0];
+        if (grant === undefined) {
+            return [];
+        }
+        return computeRolesVia(compute, stack)
+            .filter(({ role }) => role !== from)
+            .map(({ role: to, via }) => ({
+                from,
+                to,
+                how: `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, which writes ${grant.arn}, the code ${compute.label} (a ${computeKinds[compute.kind].what}) loads each time it runs as ${to.label}${via}`,
+            }));
+    });
+}
+
 /** Every step out of one role: the roles of the stack it assumes, passes to compute it starts, or runs as through named compute. */
 function stepsFrom(from: RoleRecord, stack: StackGrants, targets: { role: RoleRecord; trustees: Trustees }[]): ChainStep[] {
     const statements = roleStatements(from, stack);
@@ -342,6 +381,7 @@ function stepsFrom(from: RoleRecord, stack: StackGrants, targets: { role: RoleRe
         ...passSteps(from, statements, stack.roles),
         ...computeSteps(from, statements, stack),
         ...unfollowedComputeSteps(from, statements, stack),
+        ...artifactSteps(from, statements, stack),
     ];
 }
 

@@ -116,6 +116,8 @@ export const computeKinds: Record<ComputeKind, { what: string; arn: RegExp; acti
     },
     // A task of the definition, its command overridden, runs as the definition's task role: no iam:PassRole is asked.
     "ecs-task-definition": { what: "ECS task definition", arn: /^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\/([^:/]+)(?::[^:]+)?$/, actions: ["ecs:RunTask", "ecs:StartTask"] },
+    // A run's arguments override the job's (`--scriptLocation`), and an update its script: either runs as the job's role.
+    "glue-job": { what: "Glue job", arn: /^arn:[^:]+:glue:[^:]*:[^:]*:job\/([^/]+)$/, actions: ["glue:StartJobRun", "glue:UpdateJob"] },
     // An update, or a change set executed, creates what the caller's template says as the stack's service role.
     "cloudformation-stack": {
         what: "CloudFormation stack",
@@ -156,7 +158,7 @@ const runAsTargets: Record<string, { arn: RegExp; services: readonly string[] }>
 const target = (actions: string[], arn: RegExp, services: readonly string[]): void => actions.forEach((action) => (runAsTargets[action.toLowerCase()] = { arn, services }));
 target(["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], /^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, ["lambda"]);
 target(["glue:UpdateDevEndpoint"], /^arn:[^:]+:glue:[^:]*:[^:]*:devEndpoint\//, ["glue"]);
-target(["glue:UpdateJob"], /^arn:[^:]+:glue:[^:]*:[^:]*:job\//, ["glue"]);
+target(["glue:UpdateJob", "glue:StartJobRun"], /^arn:[^:]+:glue:[^:]*:[^:]*:job\//, ["glue"]);
 target(["glue:RunStatement"], /^arn:[^:]+:glue:[^:]*:[^:]*:session\//, ["glue"]);
 // Instances, and the hybrid nodes Systems Manager manages (their role trusts ssm.amazonaws.com).
 target(

@@ -24,6 +24,7 @@ import {
     unreadableConstructs,
     widenedDocument,
 } from "./cloudformation";
+import { camelCased } from "./nodeStarts";
 import { isUnknownValue, plain, resourceLabel } from "./runtime";
 
 /** A resource as the stack policies see it. */
@@ -109,7 +110,7 @@ export interface AssociationRecord {
 }
 
 /** The kinds of compute of the stack the pack follows to the role they run as (policy/compute.ts). */
-export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack";
+export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack" | "glue-job";
 
 /**
  * Compute of the stack that runs as a role: whoever may change its code or send it commands by name
@@ -130,6 +131,11 @@ export interface ComputeRecord {
     anyName?: true;
     /** The role it runs as, or (an EC2 instance) the instance profile that holds it. */
     runsAs: { role: RoleLink } | { instanceProfile: RoleLink };
+    /**
+     * The code it loads each time it runs, by the ARN whoever may write it needs: the ECR repositories
+     * of the images it pulls by tag (a digest is fixed), the S3 objects of its scripts.
+     */
+    loads?: string[];
 }
 
 /** An instance profile of the stack: the role EC2 instances launched with it run as. */
@@ -370,6 +376,8 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
             const names = [...(typeof name === "string" ? [name] : []), ...ids.filter((id) => !id.startsWith("arn:"))];
             const arns = ids.filter((id) => id.startsWith("arn:"));
             const runsAs = "role" in shape.runsAs ? { role: roleLinkOf(properties[shape.runsAs.role]) } : { instanceProfile: roleLinkOf(properties[shape.runsAs.instanceProfile]) };
+            const cased = camelCased(resolved(properties));
+            const loads = codeLoadedBy(shape.kind, typeof cased === "object" && cased !== null ? (cased as Record<string, unknown>) : {});
             into.compute.push({
                 label: place.label,
                 urn: place.urn,
@@ -377,6 +385,7 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
                 arns,
                 names,
                 runsAs,
+                ...(loads.length > 0 && { loads }),
                 // CloudFormation names what the template does not: a name the pack cannot know may be any of its kind.
                 ...(names.length === 0 && arns.length === 0 && { anyName: true as const }),
             });
@@ -396,6 +405,7 @@ export const cfnComputeShapes: Record<string, { kind: ComputeKind; name?: string
     "AWS::StepFunctions::StateMachine": { kind: "state-machine", name: "StateMachineName", runsAs: { role: "RoleArn" } },
     "AWS::ECS::TaskDefinition": { kind: "ecs-task-definition", name: "Family", runsAs: { role: "TaskRoleArn" } },
     "AWS::EC2::Instance": { kind: "ec2-instance", runsAs: { instanceProfile: "IamInstanceProfile" } },
+    "AWS::Glue::Job": { kind: "glue-job", name: "Name", runsAs: { role: "Role" } },
 };
 
 /** A template role's ARN, when the stack's account and partition are known (chains compare accounts by it). */
@@ -493,9 +503,67 @@ const computeShapes: Record<string, { kind: ComputeKind; names: string[]; arns: 
     "aws:ec2/instance:Instance": { kind: "ec2-instance", names: ["id"], arns: ["arn"], runsAs: { instanceProfile: "iamInstanceProfile" } },
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": { kind: "ec2-instance", names: ["spotInstanceId"], arns: [], runsAs: { instanceProfile: "iamInstanceProfile" } },
     "aws-native:ec2:Instance": { kind: "ec2-instance", names: ["instanceId", "id"], arns: [], runsAs: { instanceProfile: "iamInstanceProfile" } },
+    "aws:glue/job:Job": { kind: "glue-job", names: ["name"], arns: ["arn"], runsAs: { role: "roleArn" } },
+    "aws-native:glue:Job": { kind: "glue-job", names: ["name"], arns: [], runsAs: { role: "role" } },
 };
 
+/**
+ * The ECR repository an image is pulled from by tag (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`),
+ * by its ARN; undefined for an image pinned by digest (its content is fixed) or from another registry.
+ */
+export function ecrRepositoryOfImage(image: string): string | undefined {
+    const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)(?::[^@]+)?$/.exec(image);
+    return match === null ? undefined : `arn:${match[3] === undefined ? "aws" : "aws-cn"}:ecr:${match[2]}:${match[1]}:repository/${match[4]}`;
+}
+
+/** The S3 object an `s3://<bucket>/<key>` location is, by its ARN; undefined for anything else. */
+export function s3ObjectOfLocation(location: string): string | undefined {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
+    return match === null ? undefined : `arn:aws:s3:::${match[1]}/${match[2]}`;
+}
+
+/**
+ * The code a piece of compute loads each time it runs, by the ARNs whoever changes it writes: an ECS
+ * task definition's container images pulled by tag (aws classic's `containerDefinitions` is JSON
+ * text; aws-native's and CloudFormation's a list), a Glue job's `command.scriptLocation`. Props in
+ * aws-native's camelCase.
+ */
+export function codeLoadedBy(kind: ComputeKind, props: Record<string, unknown>): string[] {
+    const value = (key: string): unknown => {
+        try {
+            return plain(props[key]);
+        } catch (error) {
+            if (isUnknownValue(error)) {
+                return undefined;
+            }
+            throw error;
+        }
+    };
+    if (kind === "ecs-task-definition") {
+        let containers = value("containerDefinitions");
+        if (typeof containers === "string") {
+            try {
+                containers = JSON.parse(containers) as unknown;
+            } catch {
+                containers = [];
+            }
+        }
+        return (Array.isArray(containers) ? containers : []).flatMap((container: unknown) => {
+            const image = (container as { image?: unknown } | null)?.image;
+            const repository = typeof image === "string" ? ecrRepositoryOfImage(image) : undefined;
+            return repository === undefined ? [] : [repository];
+        });
+    }
+    if (kind === "glue-job") {
+        const location = (value("command") as { scriptLocation?: unknown } | undefined)?.scriptLocation;
+        const object = typeof location === "string" ? s3ObjectOfLocation(location) : undefined;
+        return object === undefined ? [] : [object];
+    }
+    return [];
+}
+
 function computeRecord(resource: StackResource, shape: (typeof computeShapes)[string]): ComputeRecord {
+    const loads = codeLoadedBy(shape.kind, resource.props);
     return {
         label: resourceLabel(resource),
         urn: resource.urn,
@@ -503,6 +571,7 @@ function computeRecord(resource: StackResource, shape: (typeof computeShapes)[st
         arns: referencesOf(resource, ...shape.arns),
         names: referencesOf(resource, ...shape.names),
         runsAs: "role" in shape.runsAs ? { role: link(resource, shape.runsAs.role) } : { instanceProfile: link(resource, shape.runsAs.instanceProfile) },
+        ...(loads.length > 0 && { loads }),
     };
 }
 

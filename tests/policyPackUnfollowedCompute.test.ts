@@ -1,6 +1,6 @@
 /**
  * Named compute the pack cannot follow to its role: a kind it has no shape for (a SageMaker notebook,
- * a Glue job, a launch template groups launch from), or compute the stack does not hold (a function
+ * an EMR cluster, a launch template groups launch from), or compute the stack does not hold (a function
  * made elsewhere with the stack's role, an Auto Scaling group's instance). A workload role that may
  * change its code or send it commands by name may run as any role of the stack that trusts the
  * service the compute runs as: each such role is judged as the pods'. Every input got through the
@@ -40,11 +40,11 @@ describe("policy pack: named compute the pack cannot follow may run as any role 
             extra: [resource(stack, "aws:sagemaker/notebookInstance:NotebookInstance", "research", { name: "research", roleArn: arnOf("runner"), instanceType: "ml.t3.medium" })],
         },
         {
-            what: "a Glue job (a new script as its role)",
-            action: "glue:UpdateJob",
-            target: `arn:aws:glue:${region}:${account}:job/etl`,
-            service: "glue.amazonaws.com",
-            extra: [resource(stack, "aws:glue/job:Job", "etl", { name: "etl", roleArn: arnOf("runner"), command: { scriptLocation: "s3://scripts/etl.py" } })],
+            what: "an EMR cluster (a step runs on its instances, as their instance profile's role)",
+            action: "elasticmapreduce:AddJobFlowSteps",
+            target: `arn:aws:elasticmapreduce:${region}:${account}:cluster/j-2AXXXXXXGAPLF`,
+            service: "ec2.amazonaws.com",
+            extra: [resource(stack, "aws:emr/cluster:Cluster", "analytics", { name: "analytics", serviceRole: arnOf("emr-service"), ec2Attributes: { instanceProfile: "runner" } })],
         },
         {
             what: "a Lambda function made outside the stack with the stack's role",

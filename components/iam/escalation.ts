@@ -144,6 +144,8 @@ export const runAsOtherRoleActions: readonly string[] = [
     "cloudformation:UpdateStackSet",
     "apprunner:UpdateService",
     "glue:UpdateJob",
+    // A run's arguments override the job's (`--scriptLocation`, `--extra-py-files`): any script runs as the job's role.
+    "glue:StartJobRun",
     // Tasks and jobs of definitions that exist, their commands overridden: they run as the definition's role, no iam:PassRole asked.
     "ecs:RunTask",
     "ecs:StartTask",
