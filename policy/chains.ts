@@ -16,10 +16,10 @@
  * not hold, which pods reach the same ways, cannot be judged: `outsideRolesReached` lists them for an
  * advisory finding. Pure functions.
  */
-import { computeStartingActions, GrantStatement, grantsAction, grantStatementsOf, iamPatternMatches, isPattern, namedAssumableRoles, reaches, roleArnShape } from "@eks-irsa/components/iam";
+import { computeStartingActions, GrantStatement, grantsAction, grantStatementsOf, iamPatternMatches, isPattern, namedAssumableRoles, reaches, roleArnShape, runAsOtherRoleActions } from "@eks-irsa/components/iam";
 
 import { standInAccountId } from "./cloudformation";
-import { anyService, computeKinds, namesCompute, serviceName, servicesStartedBy } from "./compute";
+import { anyService, computeKinds, namesCompute, runAsTargetOf, serviceName, servicesStartedBy } from "./compute";
 import { AssociationRecord, attachedStackPolicy, ComputeRecord, GrantRecord, linksTo, RoleLink, RoleRecord, StackGrants, unknown } from "./grants";
 import { awsTrusteesOf, serviceTrusteesOf } from "./trust";
 
@@ -284,10 +284,105 @@ function computeSteps(from: RoleRecord, statements: RoleStatement[], stack: Stac
     });
 }
 
+/**
+ * The steps out of one role by changing the code of, or sending commands to, named compute that no
+ * compute of the stack is (an Auto Scaling group's instance, a function another tool created, a kind
+ * the pack does not follow, such as a Glue job or a SageMaker notebook): its role is not known, and
+ * may be any role of the stack that trusts the service that compute runs as, so each of them is
+ * reached, failing closed. A pattern on compute it does not name is the model's `run-as-other-role`
+ * path already. Judged on the whole stack only (preview, and the end of an update): while a
+ * deployment is under way the compute may be a resource it registers later.
+ */
+function unfollowedComputeSteps(from: RoleRecord, statements: RoleStatement[], stack: StackGrants): ChainStep[] {
+    if (stack.partial === true) {
+        return [];
+    }
+    const grants = statements
+        .filter(({ statement }) => statement.effect === "Allow" && statement.notResources === undefined)
+        .flatMap(({ statement }) =>
+            runAsOtherRoleActions
+                .filter((action) => grantsAction(statement, action))
+                .flatMap((action) => {
+                    const target = runAsTargetOf(action);
+                    return (statement.resources ?? [])
+                        .filter((resource) => !isPattern(resource) && target.arn.test(resource) && !stack.compute.some((compute) => namesCompute(resource, compute)))
+                        .map((resource) => ({ label: statement.label, action, resource, services: target.services }));
+                }),
+        );
+    if (grants.length === 0) {
+        return [];
+    }
+    return stack.roles.flatMap((to) => {
+        if (to === from) {
+            return [];
+        }
+        const services = trustedServices(to);
+        const grant = grants.find((each) => services.some(({ name }) => name === anyService || each.services.includes(anyService) || each.services.includes(name)));
+        const service = grant === undefined ? undefined : services.find(({ name }) => name === anyService || grant.services.includes(anyService) || grant.services.includes(name));
+        if (grant === undefined || service === undefined) {
+            return [];
+        }
+        return [
+            {
+                from,
+                to,
+                how:
+                    `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, compute that no resource of this stack is, so its role is not known: ` +
+                    `it may run as ${to.label}, whose trust (${to.trustLabel}) admits ${service.principal}`,
+            },
+        ];
+    });
+}
+
+/** The action that writes code at an ARN a piece of compute loads: an image pushed to an ECR repository, an object put in S3. */
+function writeActionOf(arn: string): string | undefined {
+    return /^arn:[^:]+:ecr:/.test(arn) ? "ecr:PutImage" : /^arn:[^:]+:s3:::/.test(arn) ? "s3:PutObject" : undefined;
+}
+
+/**
+ * The steps out of one role by writing the code compute of the stack loads each time it runs (an
+ * image it pulls by tag, a script in S3): the next task or run executes the caller's code as the
+ * compute's role. Patterns count here (`ecr:PutImage` on `*` writes every repository).
+ */
+function artifactSteps(from: RoleRecord, statements: RoleStatement[], stack: StackGrants): ChainStep[] {
+    return stack.compute.flatMap((compute) => {
+        const grant = (compute.loads ?? []).flatMap((arn) => {
+            const action = writeActionOf(arn);
+            return statements
+                .filter(({ statement }) => action !== undefined && statement.effect === "Allow" && grantsAction(statement, action))
+                .flatMap(({ statement }) => {
+                    const resource =
+                        statement.notResources !== undefined
+                            ? statement.notResources.some((pattern) => iamPatternMatches(pattern, arn))
+                                ? undefined
+                                : `NotResource ${JSON.stringify(statement.notResources)}`
+                            : (statement.resources ?? []).find((pattern) => iamPatternMatches(pattern, arn));
+                    return resource === undefined ? [] : [{ label: statement.label, action: action!, resource, arn }];
+                });
+        })[0];
+        if (grant === undefined) {
+            return [];
+        }
+        return computeRolesVia(compute, stack)
+            .filter(({ role }) => role !== from)
+            .map(({ role: to, via }) => ({
+                from,
+                to,
+                how: `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, which writes ${grant.arn}, the code ${compute.label} (a ${computeKinds[compute.kind].what}) loads each time it runs as ${to.label}${via}`,
+            }));
+    });
+}
+
 /** Every step out of one role: the roles of the stack it assumes, passes to compute it starts, or runs as through named compute. */
 function stepsFrom(from: RoleRecord, stack: StackGrants, targets: { role: RoleRecord; trustees: Trustees }[]): ChainStep[] {
     const statements = roleStatements(from, stack);
-    return [...assumeSteps(from, statements, targets), ...passSteps(from, statements, stack.roles), ...computeSteps(from, statements, stack)];
+    return [
+        ...assumeSteps(from, statements, targets),
+        ...passSteps(from, statements, stack.roles),
+        ...computeSteps(from, statements, stack),
+        ...unfollowedComputeSteps(from, statements, stack),
+        ...artifactSteps(from, statements, stack),
+    ];
 }
 
 /**

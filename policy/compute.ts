@@ -4,7 +4,7 @@
  * (a role passed to it must trust that service), and the actions that change the code of, or send
  * commands to, compute of the stack that already runs as a role. Pure functions.
  */
-import { computeStartingActions, isPattern } from "@eks-irsa/components/iam";
+import { computeStartingActions, isPattern, runAsOtherRoleActions } from "@eks-irsa/components/iam";
 
 import { ComputeKind, ComputeRecord } from "./grants";
 
@@ -116,6 +116,8 @@ export const computeKinds: Record<ComputeKind, { what: string; arn: RegExp; acti
     },
     // A task of the definition, its command overridden, runs as the definition's task role: no iam:PassRole is asked.
     "ecs-task-definition": { what: "ECS task definition", arn: /^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\/([^:/]+)(?::[^:]+)?$/, actions: ["ecs:RunTask", "ecs:StartTask"] },
+    // A run's arguments override the job's (`--scriptLocation`), and an update its script: either runs as the job's role.
+    "glue-job": { what: "Glue job", arn: /^arn:[^:]+:glue:[^:]*:[^:]*:job\/([^/]+)$/, actions: ["glue:StartJobRun", "glue:UpdateJob"] },
     // An update, or a change set executed, creates what the caller's template says as the stack's service role.
     "cloudformation-stack": {
         what: "CloudFormation stack",
@@ -127,7 +129,9 @@ export const computeKinds: Record<ComputeKind, { what: string; arn: RegExp; acti
 /**
  * Whether a statement's resource names this compute: one of its ARNs (a Lambda function's with a
  * version or alias too), or, while its ARN is not known, an ARN of its kind that ends in its name.
- * A pattern names nothing: it is the model's `run-as-other-role` path on compute it does not name.
+ * Compute whose name the pack cannot know (CloudFormation chooses it, an instance's ID) is named by
+ * any ARN of its kind, failing closed. A pattern names nothing: it is the model's `run-as-other-role`
+ * path on compute it does not name.
  */
 export function namesCompute(resource: string, compute: ComputeRecord): boolean {
     if (isPattern(resource)) {
@@ -139,5 +143,57 @@ export function namesCompute(resource: string, compute: ComputeRecord): boolean 
         return true;
     }
     const name = computeKinds[compute.kind].arn.exec(resource)?.[1];
-    return compute.arns.length === 0 && name !== undefined && compute.names.includes(name);
+    // Compute whose name is chosen when it is created may be the one any ARN of its kind names.
+    return compute.arns.length === 0 && name !== undefined && (compute.names.includes(name) || compute.anyName === true);
+}
+
+/**
+ * The compute each action of the model's `runAsOtherRoleActions` runs code or commands in, named:
+ * the ARNs of that compute (its resource types, not the documents or queues it also authorizes on)
+ * and the service principals its role trusts. A grant naming compute the stack does not show (an Auto
+ * Scaling group's instance, a function created by another tool, a kind the pack does not follow)
+ * may reach any role of the stack that trusts that service, failing closed.
+ */
+const runAsTargets: Record<string, { arn: RegExp; services: readonly string[] }> = {};
+const target = (actions: string[], arn: RegExp, services: readonly string[]): void => actions.forEach((action) => (runAsTargets[action.toLowerCase()] = { arn, services }));
+target(["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], /^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, ["lambda"]);
+target(["glue:UpdateDevEndpoint"], /^arn:[^:]+:glue:[^:]*:[^:]*:devEndpoint\//, ["glue"]);
+target(["glue:UpdateJob", "glue:StartJobRun"], /^arn:[^:]+:glue:[^:]*:[^:]*:job\//, ["glue"]);
+target(["glue:RunStatement"], /^arn:[^:]+:glue:[^:]*:[^:]*:session\//, ["glue"]);
+// Instances, and the hybrid nodes Systems Manager manages (their role trusts ssm.amazonaws.com).
+target(
+    ["ssm:SendCommand", "ssm:StartSession", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation"],
+    /^arn:[^:]+:(?:ec2:[^:]*:[^:]*:instance\/|ssm:[^:]*:[^:]*:managed-instance\/)/,
+    ["ec2", "ssm"],
+);
+target(["ec2-instance-connect:SendSSHPublicKey", "ec2-instance-connect:SendSerialConsoleSSHPublicKey", "ec2:ModifyInstanceAttribute"], /^arn:[^:]+:ec2:[^:]*:[^:]*:instance\//, ["ec2"]);
+// A new version of a template the groups launch: their instances run as its instance profile's role.
+target(["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"], /^arn:[^:]+:ec2:[^:]*:[^:]*:launch-template\//, ["ec2"]);
+target(["ssm:StartAutomationExecution"], /^arn:[^:]+:ssm:[^:]*:[^:]*:automation-definition\//, ["ssm"]);
+target(["ecs:ExecuteCommand"], /^arn:[^:]+:ecs:[^:]*:[^:]*:task\//, ["ecs-tasks"]);
+target(["ecs:RunTask", "ecs:StartTask"], /^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\//, ["ecs-tasks"]);
+target(["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\//, ["codebuild"]);
+target(["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet"], /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\//, ["cloudformation"]);
+target(["cloudformation:UpdateStackSet"], /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stackset\//, ["cloudformation"]);
+target(["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:notebook-instance\//, ["sagemaker"]);
+target(["sagemaker:UpdateNotebookInstanceLifecycleConfig"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:notebook-instance-lifecycle-config\//, ["sagemaker"]);
+target(["sagemaker:CreatePresignedDomainUrl"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:user-profile\//, ["sagemaker"]);
+target(["states:UpdateStateMachine"], /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:/, ["states"]);
+target(["apprunner:UpdateService"], /^arn:[^:]+:apprunner:[^:]*:[^:]*:service\//, ["tasks.apprunner", "build.apprunner"]);
+target(["batch:SubmitJob"], /^arn:[^:]+:batch:[^:]*:[^:]*:job-definition\//, ["ecs-tasks"]);
+target(["elasticmapreduce:AddJobFlowSteps"], /^arn:[^:]+:elasticmapreduce:[^:]*:[^:]*:cluster\//, ["ec2", "elasticmapreduce"]);
+target(["airflow:CreateCliToken"], /^arn:[^:]+:airflow:[^:]*:[^:]*:environment\//, ["airflow", "airflow-env"]);
+
+/**
+ * The compute an action of `runAsOtherRoleActions` runs as, by the ARN it is named by and the
+ * services its role trusts. An action of the model the table does not know yet is taken to run in
+ * any compute, as any service's role, so a new entry of the model is never a way around.
+ */
+export function runAsTargetOf(action: string): { arn: RegExp; services: readonly string[] } {
+    return runAsTargets[action.toLowerCase()] ?? { arn: /^arn:/, services: [anyService] };
+}
+
+/** The run-as actions of the model with no entry of their own, for the test that keeps the two in step. */
+export function runAsActionsWithoutTargets(): string[] {
+    return runAsOtherRoleActions.filter((action) => runAsTargets[action.toLowerCase()] === undefined);
 }

@@ -91,6 +91,7 @@ export class DeploymentMemory {
         const chained = rolesChainedWith(all, direct);
         const touched = [...direct, ...chained.filter((role) => !direct.includes(role))];
         const scoped = (without?: string): StackGrants => ({
+            partial: true,
             roles: touched.filter((role) => role.urn !== without),
             grants: all.grants.filter((grant) => grant.urn !== without && (grant.urn === resource.urn || touched.some((role) => linksTo(grant.role, role)))),
             policies: all.policies.filter((policy) => policy.urn !== without),
@@ -112,7 +113,7 @@ export class DeploymentMemory {
     }
 
     private merged(): StackGrants {
-        const all = emptyStackGrants();
+        const all: StackGrants = { ...emptyStackGrants(), partial: true };
         for (const each of this.seen.values()) {
             all.roles.push(...each.roles);
             all.grants.push(...each.grants);

@@ -24,6 +24,7 @@ import {
     unreadableConstructs,
     widenedDocument,
 } from "./cloudformation";
+import { camelCased } from "./nodeStarts";
 import { isUnknownValue, plain, resourceLabel } from "./runtime";
 
 /** A resource as the stack policies see it. */
@@ -109,7 +110,7 @@ export interface AssociationRecord {
 }
 
 /** The kinds of compute of the stack the pack follows to the role they run as (policy/compute.ts). */
-export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack";
+export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack" | "glue-job";
 
 /**
  * Compute of the stack that runs as a role: whoever may change its code or send it commands by name
@@ -123,8 +124,18 @@ export interface ComputeRecord {
     arns: string[];
     /** Its name (or, for an instance, its ID): what an ARN of its kind ends in. */
     names: string[];
+    /**
+     * Its name and ARN are chosen when it is created, by CloudFormation (a template's compute the
+     * template does not name, an instance's ID): any ARN of its kind may be it, so one names it.
+     */
+    anyName?: true;
     /** The role it runs as, or (an EC2 instance) the instance profile that holds it. */
     runsAs: { role: RoleLink } | { instanceProfile: RoleLink };
+    /**
+     * The code it loads each time it runs, by the ARN whoever may write it needs: the ECR repositories
+     * of the images it pulls by tag (a digest is fixed), the S3 objects of its scripts.
+     */
+    loads?: string[];
 }
 
 /** An instance profile of the stack: the role EC2 instances launched with it run as. */
@@ -143,6 +154,11 @@ export interface StackGrants {
     associations: AssociationRecord[];
     compute: ComputeRecord[];
     instanceProfiles: InstanceProfileRecord[];
+    /**
+     * Only the resources a deployment has analyzed so far: what is not in it may be registered later,
+     * so the rules that read "not in the stack" as "anything" wait for the whole stack.
+     */
+    partial?: true;
 }
 
 /** A stack with nothing read yet. */
@@ -213,6 +229,8 @@ interface CfnPlace {
     resolve: (value: unknown) => { references: string[]; unknownReference: boolean };
     /** Pseudo-parameters and parameters the stack gives (none for CloudControl, whose state holds no intrinsic functions). */
     known: KnownValues;
+    /** What compute it creates is known by besides the name its properties give (CloudControl's identifier: a name, an ID or an ARN). */
+    computeIds?: string[];
 }
 
 /** An intrinsic function as messages quote it. */
@@ -336,21 +354,59 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
         case "AWS::EKS::PodIdentityAssociation":
             into.associations.push({ label: place.label, urn: place.urn, roles: [roleLinkOf(properties.RoleArn), roleLinkOf(properties.TargetRoleArn)] });
             return;
-        case "AWS::Lambda::Function": {
-            // A template's function runs as its Role: its code changed by name runs as that role, as an aws Function's does.
-            const functionName = resolved(properties.FunctionName);
+        case "AWS::IAM::InstanceProfile": {
+            // Instances launched with it run as its role; an instance names it by its name (`!Ref` of it).
+            const profileName = resolved(properties.InstanceProfileName);
+            into.instanceProfiles.push({
+                label: place.label,
+                urn: place.urn,
+                references: [...place.selfReferences, ...(typeof profileName === "string" ? [profileName] : [])],
+                role: roleLinkOf(properties.Roles),
+            });
+            return;
+        }
+        default: {
+            const shape = cfnComputeShapes[type];
+            if (shape === undefined) {
+                return;
+            }
+            // A template's compute runs as its role: its code changed (or commands sent) by name runs as that role, as an aws resource's does.
+            const name = shape.name === undefined ? undefined : resolved(properties[shape.name]);
+            const ids = place.computeIds ?? [];
+            const names = [...(typeof name === "string" ? [name] : []), ...ids.filter((id) => !id.startsWith("arn:"))];
+            const arns = ids.filter((id) => id.startsWith("arn:"));
+            const runsAs = "role" in shape.runsAs ? { role: roleLinkOf(properties[shape.runsAs.role]) } : { instanceProfile: roleLinkOf(properties[shape.runsAs.instanceProfile]) };
+            const cased = camelCased(resolved(properties));
+            const loads = codeLoadedBy(shape.kind, typeof cased === "object" && cased !== null ? (cased as Record<string, unknown>) : {});
             into.compute.push({
                 label: place.label,
                 urn: place.urn,
-                kind: "lambda-function",
-                arns: [],
-                names: typeof functionName === "string" ? [functionName] : [],
-                runsAs: { role: roleLinkOf(properties.Role) },
+                kind: shape.kind,
+                arns,
+                names,
+                runsAs,
+                ...(loads.length > 0 && { loads }),
+                // CloudFormation names what the template does not: a name the pack cannot know may be any of its kind.
+                ...(names.length === 0 && arns.length === 0 && { anyName: true as const }),
             });
             return;
         }
     }
 }
+
+/**
+ * The compute of CloudFormation (and CloudControl) types the pack follows to its role: where each
+ * keeps its name (an instance has none the template gives: EC2 chooses its ID) and its role, or the
+ * instance profile that holds it. The same kinds as `computeShapes`, in CloudFormation's names.
+ */
+export const cfnComputeShapes: Record<string, { kind: ComputeKind; name?: string; runsAs: { role: string } | { instanceProfile: string } }> = {
+    "AWS::Lambda::Function": { kind: "lambda-function", name: "FunctionName", runsAs: { role: "Role" } },
+    "AWS::CodeBuild::Project": { kind: "codebuild-project", name: "Name", runsAs: { role: "ServiceRole" } },
+    "AWS::StepFunctions::StateMachine": { kind: "state-machine", name: "StateMachineName", runsAs: { role: "RoleArn" } },
+    "AWS::ECS::TaskDefinition": { kind: "ecs-task-definition", name: "Family", runsAs: { role: "TaskRoleArn" } },
+    "AWS::EC2::Instance": { kind: "ec2-instance", runsAs: { instanceProfile: "IamInstanceProfile" } },
+    "AWS::Glue::Job": { kind: "glue-job", name: "Name", runsAs: { role: "Role" } },
+};
 
 /** A template role's ARN, when the stack's account and partition are known (chains compare accounts by it). */
 function roleArns(roleName: string, path: unknown, known: KnownValues): string[] {
@@ -445,9 +501,69 @@ const computeShapes: Record<string, { kind: ComputeKind; names: string[]; arns: 
     "aws:sfn/stateMachine:StateMachine": { kind: "state-machine", names: ["name"], arns: ["arn"], runsAs: { role: "roleArn" } },
     // An instance runs as the role of its instance profile, named by the profile's name.
     "aws:ec2/instance:Instance": { kind: "ec2-instance", names: ["id"], arns: ["arn"], runsAs: { instanceProfile: "iamInstanceProfile" } },
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": { kind: "ec2-instance", names: ["spotInstanceId"], arns: [], runsAs: { instanceProfile: "iamInstanceProfile" } },
+    "aws-native:ec2:Instance": { kind: "ec2-instance", names: ["instanceId", "id"], arns: [], runsAs: { instanceProfile: "iamInstanceProfile" } },
+    "aws:glue/job:Job": { kind: "glue-job", names: ["name"], arns: ["arn"], runsAs: { role: "roleArn" } },
+    "aws-native:glue:Job": { kind: "glue-job", names: ["name"], arns: [], runsAs: { role: "role" } },
 };
 
+/**
+ * The ECR repository an image is pulled from by tag (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`),
+ * by its ARN; undefined for an image pinned by digest (its content is fixed) or from another registry.
+ */
+export function ecrRepositoryOfImage(image: string): string | undefined {
+    const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)(?::[^@]+)?$/.exec(image);
+    return match === null ? undefined : `arn:${match[3] === undefined ? "aws" : "aws-cn"}:ecr:${match[2]}:${match[1]}:repository/${match[4]}`;
+}
+
+/** The S3 object an `s3://<bucket>/<key>` location is, by its ARN; undefined for anything else. */
+export function s3ObjectOfLocation(location: string): string | undefined {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
+    return match === null ? undefined : `arn:aws:s3:::${match[1]}/${match[2]}`;
+}
+
+/**
+ * The code a piece of compute loads each time it runs, by the ARNs whoever changes it writes: an ECS
+ * task definition's container images pulled by tag (aws classic's `containerDefinitions` is JSON
+ * text; aws-native's and CloudFormation's a list), a Glue job's `command.scriptLocation`. Props in
+ * aws-native's camelCase.
+ */
+export function codeLoadedBy(kind: ComputeKind, props: Record<string, unknown>): string[] {
+    const value = (key: string): unknown => {
+        try {
+            return plain(props[key]);
+        } catch (error) {
+            if (isUnknownValue(error)) {
+                return undefined;
+            }
+            throw error;
+        }
+    };
+    if (kind === "ecs-task-definition") {
+        let containers = value("containerDefinitions");
+        if (typeof containers === "string") {
+            try {
+                containers = JSON.parse(containers) as unknown;
+            } catch {
+                containers = [];
+            }
+        }
+        return (Array.isArray(containers) ? containers : []).flatMap((container: unknown) => {
+            const image = (container as { image?: unknown } | null)?.image;
+            const repository = typeof image === "string" ? ecrRepositoryOfImage(image) : undefined;
+            return repository === undefined ? [] : [repository];
+        });
+    }
+    if (kind === "glue-job") {
+        const location = (value("command") as { scriptLocation?: unknown } | undefined)?.scriptLocation;
+        const object = typeof location === "string" ? s3ObjectOfLocation(location) : undefined;
+        return object === undefined ? [] : [object];
+    }
+    return [];
+}
+
 function computeRecord(resource: StackResource, shape: (typeof computeShapes)[string]): ComputeRecord {
+    const loads = codeLoadedBy(shape.kind, resource.props);
     return {
         label: resourceLabel(resource),
         urn: resource.urn,
@@ -455,11 +571,20 @@ function computeRecord(resource: StackResource, shape: (typeof computeShapes)[st
         arns: referencesOf(resource, ...shape.arns),
         names: referencesOf(resource, ...shape.names),
         runsAs: "role" in shape.runsAs ? { role: link(resource, shape.runsAs.role) } : { instanceProfile: link(resource, shape.runsAs.instanceProfile) },
+        ...(loads.length > 0 && { loads }),
     };
 }
 
 /** The CloudFormation types the CloudControl reading follows: IAM and EKS identities, and the compute readCfnResource knows. */
-const cloudControlIdentityTypes = ["AWS::IAM::Role", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::EKS::PodIdentityAssociation", "AWS::Lambda::Function"];
+const cloudControlIdentityTypes = [
+    "AWS::IAM::Role",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Policy",
+    "AWS::IAM::InstanceProfile",
+    "AWS::EKS::PodIdentityAssociation",
+    ...Object.keys(cfnComputeShapes),
+];
 
 /**
  * A CloudControl type name as the pack compares it: one of the types it reads, whatever its case, so
@@ -564,7 +689,7 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         case "aws:cloudcontrol/resource:Resource": {
             const typeName = canonicalTypeName(read(props, "typeName"));
             // IAM and EKS types, and the compute readCfnResource follows to its role.
-            if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || typeName === "AWS::Lambda::Function")) {
+            if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || cloudControlIdentityTypes.includes(typeName))) {
                 if (typeName === unknown) {
                     into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: "its typeName is not known yet (preview)" } });
                 }
@@ -596,6 +721,7 @@ export function readResource(resource: StackResource, into: StackGrants): void {
                 urn: resource.urn,
                 selfReferences: [resource.urn, ...referencesOf(resource, "identifier")],
                 known: {},
+                computeIds: referencesOf(resource, "identifier"),
                 resolve: (value) => (typeof value === "string" ? { references: [value], unknownReference: false } : { references: [quoted(value)], unknownReference: true }),
             }, into);
             // A role named by another resource's output reaches the engine as a known string, or with that resource as dependency.

@@ -18,7 +18,7 @@ import {
     unexpandedConstructs,
 } from "./cloudformation";
 import { MetadataField, MetadataOptions, metadataOptionsFrom } from "./eks";
-import { at, plain, resourceLabel } from "./runtime";
+import { at, isUnknownValue, plain, resourceLabel } from "./runtime";
 
 /**
  * The CloudFormation (and CloudControl) type names the node and cluster rules read, and the
@@ -33,10 +33,11 @@ const cloudControlTypes: Record<string, string> = {
     "AWS::EKS::Cluster": "aws-native:eks:Cluster",
     "AWS::EC2::EC2Fleet": "aws-native:ec2:Ec2Fleet",
     "AWS::EC2::SpotFleet": "aws-native:ec2:SpotFleet",
+    "AWS::Batch::ComputeEnvironment": "aws-native:batch:ComputeEnvironment",
+    "AWS::SageMaker::Cluster": "aws-native:sagemaker:Cluster",
 };
 
 const cloudControlType = "aws:cloudcontrol/resource:Resource";
-const batchComputeEnvironmentType = "aws:batch/computeEnvironment:ComputeEnvironment";
 
 /** A resource as the node and cluster rules read it. */
 export interface NodeView {
@@ -85,40 +86,12 @@ export function camelCased(value: unknown): unknown {
 }
 
 /**
- * An AWS Batch compute environment as the node rules read it: its EC2 and Spot instances (on EKS,
- * nodes of the cluster; on ECS, hosts of the jobs' containers) start from
- * `computeResources.launchTemplate`, read as a node group's `launchTemplate`. Fargate and unmanaged
- * environments start no instance of the stack's.
- */
-function batchComputeView(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }, identifiers: () => unknown[]): NodeView | undefined {
-    const compute = plain(resource.props.computeResources);
-    if (typeof compute !== "object" || compute === null) {
-        return undefined;
-    }
-    const { type, launchTemplate } = compute as { type?: unknown; launchTemplate?: unknown };
-    if (typeof type === "string" && /^FARGATE/i.test(type)) {
-        return undefined;
-    }
-    return {
-        type: batchComputeEnvironmentType,
-        label: resourceLabel(resource),
-        urn: resource.urn,
-        props: { launchTemplate },
-        sourceKey: (key) => (key === "launchTemplate" ? "computeResources" : key),
-        identifiers,
-    };
-}
-
-/**
  * The resource as the node and cluster rules read it, or undefined for a CloudControl resource of a
  * type they do not read. Throws the engine's unknown-value error when a CloudControl resource's
  * typeName or desiredState is unknown (preview), as reading any other property would.
  */
 export function nodeView(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): NodeView | undefined {
     const ownIdentifiers = (): unknown[] => [resource.props.id, resource.props.arn, resource.props.launchTemplateId, resource.props.identifier].map((value) => plain(value));
-    if (resource.type === batchComputeEnvironmentType) {
-        return batchComputeView(resource, ownIdentifiers);
-    }
     if (resource.type !== cloudControlType) {
         return { type: resource.type, label: resourceLabel(resource), urn: resource.urn, props: resource.props, sourceKey: (key) => key, identifiers: ownIdentifiers };
     }
@@ -206,7 +179,56 @@ export interface StarterShape {
     byName: string[][];
     /** An instance may start without a template: its own metadataOptions are its settings. */
     templateOptional?: boolean;
+    /**
+     * Whether a resource of the type starts instances at all, by its properties (an AWS Batch
+     * compute environment of Fargate starts none, a HyperPod cluster orchestrated by Slurm no EKS
+     * node); a value not known yet (preview) may start some. Always, when not given.
+     */
+    startsNodes?: (props: Record<string, unknown>) => boolean;
+    /** Why it can name no template (its API takes none), and what to do: the message for one that starts nodes without one. */
+    noTemplates?: string;
 }
+
+/**
+ * An AWS Batch compute environment's EC2 and Spot instances (on EKS, nodes of the cluster; on ECS,
+ * hosts of the jobs' containers) start from `computeResources.launchTemplate` and its overrides, in
+ * aws classic and in aws-native (CloudFormation's names in camelCase) alike. Fargate and unmanaged
+ * environments start no instance of the stack's.
+ */
+const batchComputeEnvironment: StarterShape = {
+    template: ["computeResources.launchTemplate"],
+    byId: [
+        ["computeResources", "launchTemplate", "launchTemplateId"],
+        ["computeResources", "launchTemplate", "overrides", "[]", "launchTemplateId"],
+    ],
+    byName: [
+        ["computeResources", "launchTemplate", "launchTemplateName"],
+        ["computeResources", "launchTemplate", "overrides", "[]", "launchTemplateName"],
+    ],
+    startsNodes: (props) => {
+        const compute = plain(props.computeResources);
+        if (typeof compute !== "object" || compute === null) {
+            return false;
+        }
+        const type = plain((compute as Record<string, unknown>).type);
+        return !(typeof type === "string" && /^FARGATE/i.test(type));
+    },
+};
+
+/**
+ * A SageMaker HyperPod cluster orchestrated by EKS: each instance group's instances join the EKS
+ * cluster as nodes, and pods are scheduled on them. Its API takes no launch template and no
+ * metadata options, so nothing in the stack sets IMDSv2 or the hop limit of those nodes.
+ */
+const hyperPodCluster: StarterShape = {
+    template: [],
+    byId: [],
+    byName: [],
+    startsNodes: (props) => plain(at(props, "orchestrator", "eks")) !== undefined,
+    noTemplates:
+        "starts EKS nodes (its instance groups join the cluster its orchestrator.eks names) from SageMaker HyperPod, whose API takes no launch template or metadata options, so nothing in this stack keeps pods from their instance role's credentials (IMDSv2 required, hop limit 1); " +
+        "run pods that must not hold the instance group's ExecutionRole on node groups with such a template, and lower this rule for the stacks that use HyperPod",
+};
 
 const overrides = ["mixedInstancesPolicy", "launchTemplate", "overrides", "[]", "launchTemplateSpecification"];
 const mixed = ["mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification"];
@@ -240,7 +262,9 @@ const starterShapes: Record<string, StarterShape> = {
         byId: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "id"]],
         byName: [["launchTemplateConfigs", "[]", "launchTemplateSpecification", "name"]],
     },
-    [batchComputeEnvironmentType]: { template: ["launchTemplate"], byId: [["launchTemplate", "launchTemplateId"]], byName: [["launchTemplate", "launchTemplateName"]] },
+    "aws:batch/computeEnvironment:ComputeEnvironment": batchComputeEnvironment,
+    "aws-native:batch:ComputeEnvironment": batchComputeEnvironment,
+    "aws-native:sagemaker:Cluster": hyperPodCluster,
     "aws:ec2/instance:Instance": instance,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": instance,
     "aws-native:ec2:Instance": { template: ["launchTemplate"], byId: [["launchTemplate", "launchTemplateId"]], byName: [["launchTemplate", "launchTemplateName"]], templateOptional: true },
@@ -257,9 +281,23 @@ const starterShapes: Record<string, StarterShape> = {
     },
 };
 
-/** How a view names its launch templates, if it starts instances. */
+/**
+ * How a view names its launch templates, if it starts instances (a value not known yet that decides
+ * whether it does counts as one that does: fail closed).
+ */
 export function starterShape(view: NodeView): StarterShape | undefined {
-    return starterShapes[view.type];
+    const shape = starterShapes[view.type];
+    if (shape?.startsNodes === undefined) {
+        return shape;
+    }
+    try {
+        return shape.startsNodes(view.props) ? shape : undefined;
+    } catch (error) {
+        if (isUnknownValue(error)) {
+            return shape;
+        }
+        throw error;
+    }
 }
 
 /** Where a spot fleet keeps the launch specifications that start instances without a template (and so without metadata options). */
@@ -362,7 +400,7 @@ export type TemplateKinds = "nodes" | "clusters";
 const kindsOf: Record<TemplateKinds, { judged: (type: string) => boolean; what: string }> = {
     nodes: {
         judged: (type) => cloudControlTypes[type] !== undefined && type !== "AWS::EKS::Cluster",
-        what: "launch templates, launch configurations, instances, Auto Scaling groups, node groups and fleets",
+        what: "launch templates, launch configurations, instances, Auto Scaling groups, node groups, fleets, Batch compute environments and HyperPod clusters",
     },
     clusters: { judged: (type) => type === "AWS::EKS::Cluster", what: "EKS clusters" },
 };

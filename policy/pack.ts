@@ -6,8 +6,8 @@ import { Policies, PolicyPackArgs } from "@pulumi/policy";
 
 import { clusterAuditLoggingRule, clusterEndpointRule, launchTemplateImdsv2Rule, nodeGroupImdsRule } from "./rules/eks";
 import { serviceAccountRoleAccountRule, serviceAccountTokenRule } from "./rules/kubernetes";
-import { inlineServiceWildcardRule, inlineWildcardActionRule, workloadAdministratorPolicyRule, workloadFullAccessPolicyRule } from "./rules/permissions";
-import { irsaTrustRule, podIdentityClusterRule, podIdentitySessionTagRule, podIdentitySourceRule, wildcardPrincipalRule } from "./rules/trust";
+import { inlineServiceWildcardRule, inlineWildcardActionRule, workloadAdministratorPolicyRule, workloadClusterAccessRule, workloadFullAccessPolicyRule } from "./rules/permissions";
+import { irsaTrustRule, podIdentityClusterRule, podIdentitySessionTagRule, podIdentitySourceRule, wildcardPrincipalRule, workloadAwsPrincipalRule, workloadForeignPrincipalRule } from "./rules/trust";
 
 /** The pack's name, as `pulumi policy publish` registers it in an organisation. */
 export const packName = "eks-workload-identity";
@@ -19,10 +19,13 @@ export const policies: Policies = [
     podIdentityClusterRule,
     podIdentitySessionTagRule,
     wildcardPrincipalRule,
+    workloadForeignPrincipalRule,
+    workloadAwsPrincipalRule,
     inlineWildcardActionRule,
     inlineServiceWildcardRule,
     workloadAdministratorPolicyRule,
     workloadFullAccessPolicyRule,
+    workloadClusterAccessRule,
     launchTemplateImdsv2Rule,
     nodeGroupImdsRule,
     serviceAccountTokenRule,

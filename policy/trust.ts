@@ -234,6 +234,93 @@ export function wildcardPrincipalProblems(indexed: IndexedStatement): string[] {
     );
 }
 
+/**
+ * Web identity providers anyone can get a token from (Amazon Cognito, Login with Amazon, Facebook,
+ * Google): a trust of one of them admits whoever signs in to any application, in any account, unless
+ * it bounds the token's audience (`<provider>:aud`) to the stack's own identity pool or application.
+ */
+export const publicWebIdentityProviders = ["cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com"] as const;
+
+/**
+ * The problems of a statement admitting a public web identity provider to
+ * `sts:AssumeRoleWithWebIdentity` without a bound audience: `StringEquals` (not IfExists, not
+ * ForAllValues) on `<provider>:aud`, each value a literal (no wildcard, no policy variable).
+ */
+export function publicWebIdentityProblems(indexed: IndexedStatement): string[] {
+    const { statement } = indexed;
+    if (!isAllow(statement) || !statementCoversAction(statement, "sts:AssumeRoleWithWebIdentity")) {
+        return [];
+    }
+    const providers = (principalsOf(statement).Federated ?? []).filter((principal) => (publicWebIdentityProviders as readonly string[]).includes(principal.toLowerCase()));
+    const conditions = conditionsOf(statement);
+    return providers
+        .filter((provider) => !bounds(conditions, `${provider}:aud`, ["StringEquals"]))
+        .map(
+            (provider) =>
+                `Principal {"Federated": "${provider}"} without a StringEquals condition on ${provider}:aud lets anyone who signs in to any application of that provider, in any account, assume the role; ` +
+                "name your identity pool or application in the audience",
+        );
+}
+
+/** An AWS principal a workload role's trust admits to `sts:AssumeRole`, and the account it is of. */
+export interface AwsPrincipalAdmission {
+    statement: IndexedStatement;
+    principal: string;
+    /** Its account (twelve digits), when the principal shows one. */
+    account: string | undefined;
+    /** Whether it is of the account the role is in (as the trust's providers and aws:SourceAccount show it). */
+    ownAccount: boolean;
+}
+
+/** The account an AWS principal is of: an account ID, an account's root, a role, user or role session ARN; undefined for any other form. */
+export function accountOfPrincipal(principal: string): string | undefined {
+    return /^(\d{12})$/.exec(principal)?.[1] ?? /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
+}
+
+/**
+ * The accounts a workload trust policy shows its role is in: an IAM OIDC provider is in the account
+ * of the roles that trust it, and EKS Pod Identity serves the account `aws:SourceAccount` names.
+ */
+export function workloadTrustAccounts(statements: readonly IndexedStatement[]): string[] {
+    const accounts = statements.flatMap(({ statement }) => {
+        if (!isAllow(statement)) {
+            return [];
+        }
+        const providers = (principalsOf(statement).Federated ?? []).flatMap((principal) => (issuerOfProviderArn(principal) === undefined ? [] : [principal.split(":")[4]]));
+        const sources = isPodIdentityStatement(statement) ? conditionsOn(conditionsOf(statement), "aws:SourceAccount").flatMap((condition) => condition.values) : [];
+        return [...providers, ...sources].filter((account) => /^\d{12}$/.test(account));
+    });
+    return [...new Set(accounts)];
+}
+
+/**
+ * The AWS principals (other than `*`, which the wildcard rule refuses) that a workload role's trust
+ * admits to `sts:AssumeRole`, whatever the conditions (they are the caller's to meet), each with
+ * whether it is of the role's own account. Empty for a trust that admits no pods, or that cannot be
+ * read. A principal of another account, or of one the pack cannot tell, brings principals the stack
+ * does not control into the pods' role; one of the role's account is a role or the account's
+ * principals the stack's owner controls.
+ */
+export function workloadAwsPrincipals(document: unknown): AwsPrincipalAdmission[] {
+    const parsed = parsePolicyDocument(document);
+    if ("error" in parsed || !isWorkloadTrustPolicy(document)) {
+        return [];
+    }
+    const own = workloadTrustAccounts(parsed.statements);
+    return parsed.statements.flatMap((indexed) => {
+        const { statement } = indexed;
+        if (!isAllow(statement) || statement.NotPrincipal !== undefined || !statementCoversAction(statement, "sts:AssumeRole")) {
+            return [];
+        }
+        return (principalsOf(statement).AWS ?? [])
+            .filter((principal) => principal !== "*")
+            .map((principal) => {
+                const account = accountOfPrincipal(principal);
+                return { statement: indexed, principal, account, ownAccount: account !== undefined && own.includes(account) };
+            });
+    });
+}
+
 /** Runs a statement check over a document: its problems, or the one problem that it cannot be read. */
 export function documentProblems(
     document: unknown,

@@ -246,3 +246,16 @@ export function judgeOutsideRoles(stack: StackGrants): OutsideRoleJudgement[] {
     }
     return [...byArn.values()];
 }
+
+/**
+ * The roles of the stack pods hold, or reach by role chaining, each with why: the roles the
+ * workload rules judge (a role whose trust is not known or cannot be read among them, failing closed).
+ */
+export function workloadRolesOf(stack: StackGrants): { role: RoleRecord; reason: string }[] {
+    const chained = chainedRoles(stack, (role) => heldByPods(role, stack));
+    return stack.roles.flatMap((role) => {
+        const chain = chained.get(role);
+        const reason = heldByPods(role, stack) ?? (chain === undefined ? undefined : describeChain(chain));
+        return reason === undefined ? [] : [{ role, reason }];
+    });
+}

@@ -233,11 +233,14 @@ function badStack(stack: string): ReturnType<typeof resource>[] {
         role(stack, "deputy", document(podIdentityStatement({}))),
         role(stack, "anyone", document({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" })),
         role(stack, "garbled", "{not json"),
+        role(stack, "shared", document(irsaStatement(), { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${otherAccount}:root` }, Action: "sts:AssumeRole" })),
+        role(stack, "shared-ci", document(irsaStatement(), { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:role/ci` }, Action: "sts:AssumeRole" })),
         role(stack, "workload", workloadTrust, { inlinePolicies: [{ name: "everything", policy: JSON.stringify(document({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })) }] }),
         role(stack, "legacy", workloadTrust, { managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] }),
         resource(stack, "aws:iam/rolePolicy:RolePolicy", "star", { role: "workload", policy: JSON.stringify(document({ Effect: "Allow", Action: "*", Resource: "*" })) }),
         resource(stack, "aws:iam/rolePolicy:RolePolicy", "all-of-s3", { role: "workload", policy: document({ Effect: "Allow", Action: "s3:*", Resource: "*" }) }),
         resource(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "workload", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+        resource(stack, "aws:eks/accessEntry:AccessEntry", "masters", { clusterName: "apps", principalArn: `arn:aws:iam::${account}:role/workload`, kubernetesGroups: ["system:masters"] }),
         role(stack, "storage", workloadTrust),
         resource(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-full", { role: "storage", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
         resource(stack, "aws:ec2/launchTemplate:LaunchTemplate", "v1-template", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } }),
@@ -297,6 +300,15 @@ describe("policy pack: a stack of bad resources", () => {
         );
         assert.match(garbled, /^mandatory: aws:iam\/role:Role "garbled": its trust policy is not valid JSON \(.+\), so no rule can tell who may assume the role$/);
         assert.deepEqual(others, []);
+    });
+
+    it("a workload role that also admits AWS principals: another account's (mandatory), its own account's (advisory)", () => {
+        assert.deepEqual(findingsOf(findings, "workload-trust-foreign-principal").map((line) => line.replace(/Statement\[1\] \{.*\}: /, "Statement[1] …: ")), [
+            `mandatory: aws:iam/role:Role "shared": trust policy Statement[1] …: a workload role (it trusts IRSA or EKS Pod Identity) that also admits "arn:aws:iam::${otherAccount}:root", of account ${otherAccount}, which is not the account of the role's OIDC provider or aws:SourceAccount: principals the stack does not control (any that account lets call sts:AssumeRole) get the pods' permissions, whatever the conditions say; give them a role of their own`,
+        ]);
+        assert.deepEqual(findingsOf(findings, "workload-trust-aws-principal").map((line) => line.replace(/Statement\[1\] \{.*\}: /, "Statement[1] …: ")), [
+            `advisory: aws:iam/role:Role "shared-ci": trust policy Statement[1] …: a workload role (it trusts IRSA or EKS Pod Identity) that also admits "arn:aws:iam::${account}:role/ci", of the role's own account ${account}: whoever holds it (or, for the account, any principal an identity policy lets call sts:AssumeRole on the role) gets the pods' permissions; give it a role of its own`,
+        ]);
     });
 
     it("inline policies: '*' and NotAction (mandatory), whole services (advisory)", () => {

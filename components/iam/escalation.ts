@@ -144,6 +144,8 @@ export const runAsOtherRoleActions: readonly string[] = [
     "cloudformation:UpdateStackSet",
     "apprunner:UpdateService",
     "glue:UpdateJob",
+    // A run's arguments override the job's (`--scriptLocation`, `--extra-py-files`): any script runs as the job's role.
+    "glue:StartJobRun",
     // Tasks and jobs of definitions that exist, their commands overridden: they run as the definition's role, no iam:PassRole asked.
     "ecs:RunTask",
     "ecs:StartTask",
@@ -186,6 +188,30 @@ export const clusterAccessActions: readonly string[] = [
     "eks:AssociateIdentityProviderConfig",
 ];
 
+/**
+ * Roles that exist by convention in AWS accounts with administrator power (a bootstrap, a service
+ * or AWS Organizations creates them, outside any stack): a grant naming one of them (`sts:AssumeRole`,
+ * or `iam:PassRole` with compute) reaches that power as a grant naming no role would, so it counts as
+ * one on roles it does not name. By role name (the last segment of the ARN), with why.
+ */
+export const wellKnownAdministratorRoles: readonly { name: RegExp; why: string }[] = [
+    {
+        name: /^cdk-[a-z0-9]+-deploy-role-\d{12}-[a-z0-9-]+$/,
+        why: "the AWS CDK bootstrap's deploy role, whose trust admits the whole account and which passes the bootstrap's CloudFormation execution role (AdministratorAccess unless the bootstrap was given other policies)",
+    },
+    { name: /^cdk-[a-z0-9]+-cfn-exec-role-\d{12}-[a-z0-9-]+$/, why: "the AWS CDK bootstrap's CloudFormation execution role (AdministratorAccess unless the bootstrap was given other policies)" },
+    { name: /^AWSCloudFormationStackSetExecutionRole$/, why: "the execution role of self-managed StackSets, AdministratorAccess as AWS documents it, trusting the administrator account" },
+    { name: /^AWSCloudFormationStackSetAdministrationRole$/, why: "the administration role of self-managed StackSets, which assumes AWSCloudFormationStackSetExecutionRole in the target accounts" },
+    { name: /^OrganizationAccountAccessRole$/, why: "the role AWS Organizations creates in member accounts, AdministratorAccess, trusting the management account" },
+    { name: /^AWSControlTowerExecution$/, why: "the role AWS Control Tower creates in enrolled accounts, AdministratorAccess, trusting the management account" },
+];
+
+/** Why a role ARN names a well-known administrator role (`wellKnownAdministratorRoles`), or undefined. */
+export function wellKnownAdministratorRole(arn: string): string | undefined {
+    const match = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return match === null ? undefined : wellKnownAdministratorRoles.find((role) => role.name.test(match[1]))?.why;
+}
+
 /** The paths, each made of the capabilities it needs, all of them. */
 export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[] })[] = [
     { id: "every-action", level: "administrator", needs: ["every-action"], why: "grants every action of every service, IAM and STS included: the account's administrator" },
@@ -220,7 +246,7 @@ export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[]
         id: "cluster-access-write",
         level: "escalation",
         needs: ["cluster-access-write"],
-        why: "creates EKS access entries or access policies for clusters it does not name: it makes itself cluster administrator, with every ServiceAccount's role",
+        why: "creates EKS access entries, access policies or identity providers for a cluster (a named one too: the principal, groups and policy are the caller's to choose): it makes itself cluster administrator, with every ServiceAccount's role",
     },
     { id: "pass-any-role", level: "broad", needs: ["pass-unnamed-role"], why: "passes roles it does not name (iam:PassRole): name the role and the service it is passed to" },
     {

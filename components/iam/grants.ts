@@ -15,6 +15,7 @@ import {
     resourceSharingActions,
     runAsOtherRoleActions,
     userCredentialActions,
+    wellKnownAdministratorRole,
 } from "./escalation";
 import { ArnShape, coversUnnamed, everyAction, expandActionPattern, groupArnShape, iamArnShape, iamPatternMatches, isPattern, reaches, roleArnShape, userArnShape } from "./patterns";
 
@@ -201,8 +202,17 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if (iamPolicyWrites.length > 0 && reachesAny(iamArnShape)) {
         add("iam-policy-write", iamPolicyWrites, true);
     }
+    // A well-known administrator role (the CDK bootstrap's, StackSets', Organizations') is as good as any role.
+    const administratorRoles = resources.filter((resource) => !isPattern(resource) && wellKnownAdministratorRole(resource) !== undefined);
+    const addAdministratorRoles = (id: CapabilityId, action: string): void => {
+        for (const resource of administratorRoles) {
+            capabilities.push({ id, evidence: `${statement.label} grants ${action} on ${JSON.stringify(resource)}, ${wellKnownAdministratorRole(resource)}` });
+        }
+    };
     if (grantedNames.has("iam:passrole") && unnamed(roleArnShape)) {
         add("pass-unnamed-role", ["iam:PassRole"], true);
+    } else if (grantedNames.has("iam:passrole")) {
+        addAdministratorRoles("pass-unnamed-role", "iam:PassRole");
     }
     const compute = grantedOf(computeStartingActions);
     if (compute.length > 0) {
@@ -210,6 +220,8 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     }
     if (grantedNames.has("sts:assumerole") && unnamed(roleArnShape)) {
         add("assume-unnamed-role", ["sts:AssumeRole"], true);
+    } else if (grantedNames.has("sts:assumerole")) {
+        addAdministratorRoles("assume-unnamed-role", "sts:AssumeRole");
     }
     // Credentials are authorized on the user; group membership on the group the user joins.
     const credentials = grantedOf(userCredentialActions).filter((action) => action !== "iam:AddUserToGroup");
@@ -225,8 +237,10 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if (providers.length > 0 && unnamed()) {
         add("identity-provider-write", providers, true);
     }
+    // On a named cluster too: the principal, groups and access policy are the request's, so the caller
+    // makes itself administrator of that cluster (the workload's own), with every ServiceAccount's role.
     const clusterAccess = grantedOf(clusterAccessActions);
-    if (clusterAccess.length > 0 && unnamed()) {
+    if (clusterAccess.length > 0) {
         add("cluster-access-write", clusterAccess, true);
     }
     if (resourcePolicyWrites.length > 0 && unnamed()) {

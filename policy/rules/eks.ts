@@ -121,7 +121,7 @@ function metadataMessages(view: NodeView, problems: MetadataProblem[], wording: 
 
 /** Whether a starter names a template in any of its template properties (an unknown one counts: fail closed). */
 function namesTemplate(view: NodeView, shape: StarterShape): boolean {
-    return shape.template.some((key) => knownOr(() => view.props[key] !== undefined && view.props[key] !== null, true));
+    return shape.template.some((key) => knownOr(() => valuesAt(view.props, key.split(".")).length > 0, true));
 }
 
 /**
@@ -215,7 +215,8 @@ function knownOr<T>(read: () => T, fallback: T): T {
  * while depending on another does not choose the judged one.
  */
 function templatesOf(starter: NodeView, shape: StarterShape, resource: PolicyResource, templates: NodeView[]): NodeView[] {
-    const dependencies = shape.template.flatMap((key) => resource.propertyDependencies[starter.sourceKey(key)] ?? []);
+    // A template property may be nested (`computeResources.launchTemplate`): its dependencies are recorded on the top-level property.
+    const dependencies = shape.template.flatMap((key) => resource.propertyDependencies[starter.sourceKey(key.split(".")[0])] ?? []);
     const named = (paths: string[][]): unknown[] => paths.flatMap((path) => knownOr(() => valuesAt(starter.props, path), []));
     const ids = named(shape.byId);
     const names = named(shape.byName);
@@ -266,7 +267,7 @@ function providerNodeGroupProblem(resource: PolicyResource): string | undefined 
 export const nodeGroupImdsRule: StackValidationPolicy = {
     name: "eks-node-group-imds",
     description:
-        "Every EKS managed node group, Auto Scaling group (self-managed nodes), EC2 fleet, spot fleet and instance that names a launch template, the eks provider's node groups included, must launch from launch templates that require IMDSv2 and set the metadata hop limit to 1 (mixed instances overrides and every launch template config included): otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity.",
+        "Every EKS managed node group, Auto Scaling group (self-managed nodes), EC2 fleet, spot fleet, AWS Batch compute environment of EC2 or Spot instances and instance that names a launch template, the eks provider's node groups included, must launch from launch templates that require IMDSv2 and set the metadata hop limit to 1 (mixed instances overrides and every launch template config included): otherwise every pod can read the node role's credentials and bypass the least privilege of IRSA and Pod Identity. A SageMaker HyperPod cluster orchestrated by EKS, which takes no launch template, is refused.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         for (const resource of args.resources) {
@@ -285,7 +286,9 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
             }
             // A launch template whose every field is unknown during preview is still a launch template.
             if (!namesTemplate(starter, shape)) {
-                if (!shape.templateOptional) {
+                if (shape.noTemplates !== undefined) {
+                    reportViolation(`${starter.label} ${shape.noTemplates}`, starter.urn);
+                } else if (!shape.templateOptional) {
                     reportViolation(
                         `${starter.label} has no launch template, so its nodes get the metadata settings of a template this stack does not control` +
                             (starter.type === "eks:index:ManagedNodeGroup" ? " (with enableIMDSv2 the eks provider writes one with a hop limit of 2)" : "") +

@@ -6,11 +6,12 @@
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 import { IndexedStatement } from "../documents";
-import { emptyStackGrants, readResource, readStack, StackResource } from "../grants";
+import { emptyStackGrants, linksTo, readResource, readStack, StackResource } from "../grants";
 import { defaultAdministratorPolicyNames, serviceWildcardActionProblems, wildcardActionProblems } from "../permissions";
 import { describeProblem, documentProblems } from "../trust";
 import { deploymentMemory, workloadViolations } from "../deployment";
-import { JudgementOptions } from "../workloads";
+import { JudgementOptions, workloadRolesOf } from "../workloads";
+import { clusterAccessOf } from "../clusterAccess";
 
 /** The documents a resource holds itself: a role's inline policies, a policy's document, a template's. */
 function documentsOf(resource: StackResource): { label: string; document: unknown }[] {
@@ -138,3 +139,28 @@ export const workloadFullAccessPolicyRule = workloadRule(
     },
     false,
 );
+
+/** Kubernetes access for pods' roles: the power to run pods as other ServiceAccounts, whose roles they then hold. */
+export const workloadClusterAccessRule: StackValidationPolicy = {
+    name: "workload-role-no-cluster-access",
+    description:
+        "A role that pods can hold may not be given Kubernetes access to an EKS cluster beyond reading (an access entry's Kubernetes groups, a node type, an access policy other than AmazonEKSViewPolicy, or aws-auth mapRoles groups): with it the pods can run pods as other ServiceAccounts, or read their tokens, and so hold every role those ServiceAccounts are bound to. Pods reach the Kubernetes API with their ServiceAccount's RBAC.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const resources = args.resources.map((resource) => ({ ...resource, propertyDependencies: resource.propertyDependencies as never }));
+        const access = resources.flatMap(clusterAccessOf);
+        if (access.length === 0) {
+            return;
+        }
+        const workloads = workloadRolesOf(readStack(resources));
+        for (const record of access) {
+            for (const { role, reason } of workloads.filter((each) => linksTo(record.principal, each.role))) {
+                reportViolation(
+                    `${record.label} gives ${role.label}, a workload role (${reason}), ${record.what}: pods holding it can run pods as other ServiceAccounts (or read their tokens) and hold the roles bound to them; ` +
+                        "give the pods Kubernetes access through their ServiceAccount's RBAC, and this principal a role of its own",
+                    record.urn,
+                );
+            }
+        }
+    },
+};

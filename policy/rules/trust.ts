@@ -6,7 +6,17 @@ import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 import { IndexedStatement } from "../documents";
 import { emptyStackGrants, readResource, templateResourceTypes, unknown } from "../grants";
 import { plain, resourceLabel } from "../runtime";
-import { describeProblem, documentProblems, podIdentityClusterProblems, podIdentitySessionTagProblems, podIdentitySourceProblems, webIdentityStatementProblems, wildcardPrincipalProblems } from "../trust";
+import {
+    describeProblem,
+    documentProblems,
+    podIdentityClusterProblems,
+    podIdentitySessionTagProblems,
+    podIdentitySourceProblems,
+    publicWebIdentityProblems,
+    webIdentityStatementProblems,
+    wildcardPrincipalProblems,
+    workloadAwsPrincipals,
+} from "../trust";
 
 /** Role types and the input that holds their trust policy. */
 export const roleTrustPolicyInputs: Record<string, string> = {
@@ -118,11 +128,55 @@ export const podIdentitySessionTagRule = trustRule(
     { reportUnreadable: false },
 );
 
-/** Anyone: `*` as principal. */
+/** Anyone: `*` as principal, or a public web identity provider whose audience is not bound. */
 export const wildcardPrincipalRule = trustRule(
     "trust-no-wildcard-principal",
-    "A role's trust policy may not allow the principal \"*\" (in any form, or through NotPrincipal): it lets any AWS principal of any account try to assume the role, and conditions are one mistake away from letting it in.",
+    "A role's trust policy may not allow the principal \"*\" (in any form, or through NotPrincipal), nor a public web identity provider (Cognito, Login with Amazon, Facebook, Google) without a StringEquals bound on its audience: they let any AWS principal of any account, or anyone who signs in to any application of the provider, try to assume the role, and conditions are one mistake away from letting them in.",
     "mandatory",
-    wildcardPrincipalProblems,
+    (statement) => [...wildcardPrincipalProblems(statement), ...publicWebIdentityProblems(statement)],
     { reportUnreadable: true },
+);
+
+/** A rule on the AWS principals a workload role's trust admits besides the pods: those of other accounts, or those of its own. */
+function workloadPrincipalRule(name: string, description: string, enforcementLevel: EnforcementLevel, ownAccount: boolean): ResourceValidationPolicy {
+    return {
+        name,
+        description,
+        enforcementLevel,
+        validateResource: (args, reportViolation) => {
+            for (const trust of trustPoliciesOf(args)) {
+                if ("unjudgeable" in trust) {
+                    continue;
+                }
+                for (const admission of workloadAwsPrincipals(trust.document).filter((each) => each.ownAccount === ownAccount)) {
+                    const who =
+                        admission.account === undefined
+                            ? `${JSON.stringify(admission.principal)}, a principal whose account the pack cannot tell`
+                            : ownAccount
+                              ? `${JSON.stringify(admission.principal)}, of the role's own account ${admission.account}`
+                              : `${JSON.stringify(admission.principal)}, of account ${admission.account}, which is not the account of the role's OIDC provider or aws:SourceAccount`;
+                    const why = ownAccount
+                        ? "whoever holds it (or, for the account, any principal an identity policy lets call sts:AssumeRole on the role) gets the pods' permissions; give it a role of its own"
+                        : "principals the stack does not control (any that account lets call sts:AssumeRole) get the pods' permissions, whatever the conditions say; give them a role of their own";
+                    reportViolation(`${trust.label}: ${describeProblem("trust policy", { statement: admission.statement, problem: `a workload role (it trusts IRSA or EKS Pod Identity) that also admits ${who}: ${why}` })}`);
+                }
+            }
+        },
+    };
+}
+
+/** A workload role assumable from another account. */
+export const workloadForeignPrincipalRule = workloadPrincipalRule(
+    "workload-trust-foreign-principal",
+    "A role whose trust admits pods (IRSA or EKS Pod Identity) may not also admit AWS principals of another account (or of an account the pack cannot tell) to sts:AssumeRole: principals the stack does not control would hold the pods' permissions.",
+    "mandatory",
+    false,
+);
+
+/** A workload role assumable by other principals of its account. */
+export const workloadAwsPrincipalRule = workloadPrincipalRule(
+    "workload-trust-aws-principal",
+    "A role whose trust admits pods (IRSA or EKS Pod Identity) should not also admit AWS principals of its own account (a role, a user, the account itself): the pods' role is then shared with them; give them a role of their own.",
+    "advisory",
+    true,
 );

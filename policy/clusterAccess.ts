@@ -1,0 +1,184 @@
+/**
+ * Kubernetes access a stack gives IAM roles to its EKS clusters: access entries (their Kubernetes
+ * groups, their type and their access policies), access policy associations, and the `aws-auth`
+ * ConfigMap's `mapRoles` (as a ConfigMap, a patch of it, or an `eks:index:Cluster`'s
+ * `roleMappings`). A workload role with such access makes its pods Kubernetes principals beyond
+ * their ServiceAccount: with the power to run pods as other ServiceAccounts, or to read their
+ * tokens, they hold every role those ServiceAccounts are bound to, roles not meant for them. Pure
+ * functions over the engine's plain values.
+ */
+import { parse as parseYaml } from "yaml";
+
+import { heldTemplate, linkedReferences, resolveIntrinsics, templateHolderOf } from "./cloudformation";
+import { RoleLink } from "./grants";
+import { camelCased } from "./nodeStarts";
+import { isUnknownValue, plain, resourceLabel } from "./runtime";
+
+/** One grant of Kubernetes access to a principal: who, and what it gives. */
+export interface ClusterAccessRecord {
+    /** The resource (and, in a template, the logical ID) and the field, for messages. */
+    label: string;
+    urn: string;
+    principal: RoleLink;
+    /** What the access is, for messages (`the access policy AmazonEKSEditPolicy at namespace scope`). */
+    what: string;
+}
+
+/**
+ * EKS access policies that let their holder read Kubernetes objects only, Secrets excluded
+ * (`AmazonEKSViewPolicy`, Kubernetes' `view`): they let no one run pods or read tokens. Every other
+ * one (`AmazonEKSClusterAdminPolicy`, `AmazonEKSAdminPolicy`, `AmazonEKSEditPolicy` create pods
+ * with any ServiceAccount of their scope; `AmazonEKSAdminViewPolicy` reads Secrets; the service
+ * policies write what their services manage) is more than a pod's IAM role should carry.
+ */
+export const readOnlyAccessPolicies: readonly string[] = ["AmazonEKSViewPolicy"];
+
+/** The name of an EKS access policy ARN (`arn:aws:eks::aws:cluster-access-policy/<name>`), or the value as given. */
+function accessPolicyName(arn: string): string {
+    return /^arn:[^:]+:eks::aws:cluster-access-policy\/(.+)$/.exec(arn)?.[1] ?? arn;
+}
+
+/** Reads a property, or `undefined` for a value the engine does not know yet (preview: judged at the update). */
+function known(value: unknown): unknown {
+    try {
+        return plain(value);
+    } catch (error) {
+        if (isUnknownValue(error)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+function text(value: unknown): string[] {
+    const read = known(value);
+    return (Array.isArray(read) ? read : [read]).filter((entry): entry is string => typeof entry === "string" && entry !== "");
+}
+
+function principalLink(value: unknown): RoleLink {
+    return { references: text(value), dependencies: [], unknownReference: false };
+}
+
+/** What an access policy gives, or undefined for one that reads without Secrets. */
+function policyAccess(policyArn: unknown, scope: unknown): string | undefined {
+    const arn = text(policyArn)[0];
+    if (arn === undefined || readOnlyAccessPolicies.includes(accessPolicyName(arn))) {
+        return undefined;
+    }
+    const scopeType = text((known(scope) as { type?: unknown } | undefined)?.type)[0] ?? "cluster";
+    return `the access policy ${accessPolicyName(arn)} at ${scopeType} scope`;
+}
+
+/** The records of an access entry, in aws-native's (camelCase) shape, aws classic's being the same for these fields. */
+function accessEntryRecords(label: string, urn: string, props: Record<string, unknown>): ClusterAccessRecord[] {
+    const principal = principalLink(props.principalArn);
+    const records: ClusterAccessRecord[] = [];
+    const groups = text(props.kubernetesGroups);
+    if (groups.length > 0) {
+        records.push({ label: `${label} kubernetesGroups`, urn, principal, what: `the Kubernetes groups ${JSON.stringify(groups)} (whatever RBAC binds to them, in or outside this stack)` });
+    }
+    const type = text(props.type)[0];
+    if (type !== undefined && type.toUpperCase() !== "STANDARD") {
+        records.push({ label: `${label} type`, urn, principal, what: `the access of a node (type ${type}): the kubelet's, which reads the ServiceAccount tokens of the pods bound to it` });
+    }
+    const policies = known(props.accessPolicies);
+    (Array.isArray(policies) ? policies : []).forEach((entry: unknown, index) => {
+        const policy = (entry ?? {}) as { policyArn?: unknown; accessScope?: unknown };
+        const what = policyAccess(policy.policyArn, policy.accessScope);
+        if (what !== undefined) {
+            records.push({ label: `${label} accessPolicies[${index}]`, urn, principal, what });
+        }
+    });
+    return records;
+}
+
+/** The `mapRoles` entries of an `aws-auth` ConfigMap (YAML text, or a list) that give roles Kubernetes groups. */
+function roleMappingRecords(label: string, urn: string, mappings: unknown, keys: { role: string; groups: string }): ClusterAccessRecord[] {
+    let entries = known(mappings);
+    if (typeof entries === "string") {
+        try {
+            entries = parseYaml(entries) as unknown;
+        } catch {
+            return [];
+        }
+    }
+    return (Array.isArray(entries) ? entries : []).flatMap((entry: unknown, index) => {
+        const mapping = (entry ?? {}) as Record<string, unknown>;
+        const groups = text(mapping[keys.groups]);
+        return groups.length === 0
+            ? []
+            : [{ label: `${label}[${index}]`, urn, principal: principalLink(mapping[keys.role]), what: `the Kubernetes groups ${JSON.stringify(groups)} (whatever RBAC binds to them, in or outside this stack)` }];
+    });
+}
+
+/** Whether a Kubernetes object's metadata names the `aws-auth` ConfigMap of `kube-system`. */
+function isAwsAuth(metadata: unknown): boolean {
+    const read = (known(metadata) ?? {}) as { name?: unknown; namespace?: unknown };
+    return known(read.name) === "aws-auth" && (known(read.namespace) ?? "default") === "kube-system";
+}
+
+/**
+ * The Kubernetes access one resource gives principals: aws classic's and aws-native's access entries
+ * and access policy associations, CloudControl's and a CloudFormation template's
+ * `AWS::EKS::AccessEntry` (a template's own roles by `Ref`/`Fn::GetAtt`), the `aws-auth` ConfigMap
+ * (or a patch of it) and an `eks:index:Cluster`'s `roleMappings`. Empty for other resources.
+ */
+export function clusterAccessOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
+    const label = resourceLabel(resource);
+    const props = resource.props;
+    switch (resource.type) {
+        case "aws:eks/accessEntry:AccessEntry":
+        case "aws-native:eks:AccessEntry":
+            return accessEntryRecords(label, resource.urn, props);
+        case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": {
+            const what = policyAccess(props.policyArn, props.accessScope);
+            return what === undefined ? [] : [{ label, urn: resource.urn, principal: principalLink(props.principalArn), what }];
+        }
+        case "aws:cloudcontrol/resource:Resource": {
+            if (known(props.typeName) !== "AWS::EKS::AccessEntry") {
+                return [];
+            }
+            const desired = known(props.desiredState);
+            let state: unknown = desired;
+            if (typeof desired === "string") {
+                try {
+                    state = JSON.parse(desired);
+                } catch {
+                    return [];
+                }
+            }
+            return typeof state === "object" && state !== null ? accessEntryRecords(`${label} desiredState`, resource.urn, camelCased(state) as Record<string, unknown>) : [];
+        }
+        case "kubernetes:core/v1:ConfigMap":
+        case "kubernetes:core/v1:ConfigMapPatch":
+            return isAwsAuth(props.metadata) ? roleMappingRecords(`${label} data.mapRoles`, resource.urn, (known(props.data) as { mapRoles?: unknown } | undefined)?.mapRoles, { role: "rolearn", groups: "groups" }) : [];
+        case "eks:index:Cluster":
+            return roleMappingRecords(`${label} roleMappings`, resource.urn, props.roleMappings, { role: "roleArn", groups: "groups" });
+        default: {
+            const holder = templateHolderOf(resource.type);
+            if (holder === undefined) {
+                return [];
+            }
+            const held = (() => {
+                try {
+                    return heldTemplate(resource, holder);
+                } catch (error) {
+                    if (isUnknownValue(error)) {
+                        return undefined;
+                    }
+                    throw error;
+                }
+            })();
+            if (held?.kind !== "template") {
+                return [];
+            }
+            const logicalIds = new Set(held.resources.map((each) => each.logicalId));
+            return held.resources
+                .filter((each) => each.type === "AWS::EKS::AccessEntry")
+                .flatMap((each) => {
+                    const resolved = linkedReferences(resolveIntrinsics(each.properties, held.known), logicalIds, (id) => `${resource.urn}#${id}`);
+                    return accessEntryRecords(`${label} template resource ${JSON.stringify(each.logicalId)} (AWS::EKS::AccessEntry)`, resource.urn, camelCased(resolved) as Record<string, unknown>);
+                });
+        }
+    }
+}
