@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AddonArgs } from "./addons/args";
 import type { EksAddonArgs } from "./eksAddon";
 import { isPlain } from "./eventually";
-import { checkManagedPolicyBreadth, checkPolicyStatements, PolicyStatementArgs, ResolvedPolicyStatement } from "./permissions";
+import { catalogueOriginOf, CatalogueOrigin } from "./addons/types";
+import { checkManagedPolicyBreadth, checkStatementGroups, PolicyStatementArgs, ResolvedPolicyStatement, StatementGroup } from "./permissions";
 import { checkServiceAccountMode, defaultServiceAccountMode, managesKubernetes, ServiceAccountMode } from "./serviceAccount";
 import { checkSubjects, ServiceAccountSubject } from "./subjects";
 import {
@@ -285,6 +286,8 @@ export interface BindingShape {
     allowBroadPermissions: boolean;
     /** The add-on's entries at the front of `policyArns` and `policyStatements`; undefined without `addon`. */
     addon: AddonEntries | undefined;
+    /** For each entry of `policyStatements`, the catalogue call it is exactly a statement of (under that call's opt-in), if any. */
+    statementOrigins: (CatalogueOrigin | undefined)[];
 }
 
 /**
@@ -316,20 +319,42 @@ export function checkPolicyArns(policyArns: readonly pulumi.Input<string>[], sha
 }
 
 /**
- * The first problem of the merged `policyStatements`: the add-on's under its opt-in, the binding's own
- * under the binding's, and without it, any path the binding's own open together with the add-on's
- * that the add-on's alone do not.
+ * The first problem of the merged `policyStatements`: the add-on's under its opt-in, each statement
+ * that is exactly one of the catalogue's (spread from `addons.bindingArgsOf`) under its catalogue
+ * call's opt-in, and every other one under the binding's own; without the binding's opt-in, any path
+ * they open together that no add-on's statements open alone is a problem too.
  */
 export function checkBindingStatements(statements: readonly ResolvedPolicyStatement[], shape: BindingShape): string | undefined {
-    if (shape.addon === undefined) {
-        return checkPolicyStatements("policyStatements", statements, shape.allowBroadPermissions);
+    const fromAddon = shape.addon?.policyStatements ?? 0;
+    const own: StatementGroup = { label: "policyStatements", allowBroadPermissions: shape.allowBroadPermissions, entries: [] };
+    const addonGroup: StatementGroup | undefined =
+        shape.addon === undefined ? undefined : { label: `the statements of addon.${shape.addon.name}`, allowBroadPermissions: shape.addon.allowBroadPermissions, entries: [] };
+    const catalogueGroups = new Map<CatalogueOrigin, StatementGroup>();
+    for (const [index, statement] of statements.entries()) {
+        if (index < fromAddon) {
+            (addonGroup!.entries as { field: string; statement: ResolvedPolicyStatement }[]).push({ field: `${addonGroup!.label}[${index}]`, statement });
+            continue;
+        }
+        const field = `policyStatements[${index - fromAddon}]`;
+        const origin = shape.statementOrigins[index];
+        const group =
+            origin === undefined
+                ? own
+                : (catalogueGroups.get(origin) ??
+                  catalogueGroups
+                      .set(origin, { label: `the statements of addons.${origin.functionName}()`, allowBroadPermissions: origin.allowBroadPermissions, entries: [] })
+                      .get(origin)!);
+        (group.entries as { field: string; statement: ResolvedPolicyStatement }[]).push({ field: origin === undefined ? field : `${field} (a statement of addons.${origin.functionName}())`, statement });
     }
-    const label = `the statements of addon.${shape.addon.name}`;
-    const fromAddon = statements.slice(0, shape.addon.policyStatements);
-    return (
-        checkPolicyStatements(label, fromAddon, shape.addon.allowBroadPermissions) ??
-        checkPolicyStatements("policyStatements", statements.slice(shape.addon.policyStatements), shape.allowBroadPermissions, { label, statements: fromAddon })
-    );
+    return checkStatementGroups(own, [...(addonGroup === undefined ? [] : [addonGroup]), ...catalogueGroups.values()]);
+}
+
+/**
+ * For each entry of the merged `policyStatements` (a plain list), the catalogue call it is exactly a
+ * statement of, if any: known only from the objects themselves, before their Inputs are resolved.
+ */
+export function statementOriginsOf(statements: BindingArgs["policyStatements"]): (CatalogueOrigin | undefined)[] {
+    return Array.isArray(statements) ? statements.map(catalogueOriginOf) : [];
 }
 
 /**
@@ -346,6 +371,7 @@ export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { sh
         additionalServiceAccounts: args.additionalServiceAccounts ?? [],
         allowBroadPermissions: args.allowBroadPermissions ?? false,
         addon,
+        statementOrigins: statementOriginsOf(args.policyStatements),
     };
     const allowPatterns = args.allowServiceAccountPatterns ?? false;
     const statements = args.policyStatements ?? [];

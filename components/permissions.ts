@@ -319,6 +319,64 @@ export interface StatementsBeside {
     statements: readonly ResolvedPolicyStatement[];
 }
 
+/** Statements judged under one opt-in: each with the field a message names it by. */
+export interface StatementGroup {
+    /** How a message names the group, e.g. `policyStatements` or `the statements of addon.karpenter`. */
+    label: string;
+    allowBroadPermissions: boolean;
+    entries: readonly { field: string; statement: ResolvedPolicyStatement }[];
+}
+
+function groupCapabilities(group: StatementGroup) {
+    return group.entries.flatMap(({ field, statement }) => statementCapabilities(grantStatementOf(field, statement)));
+}
+
+/**
+ * The first problem of statements granted together under several opt-ins: `own`, the caller's (a
+ * binding's `policyStatements`), and `others`, each under an opt-in of its own (the statements of an
+ * add-on). Each statement is judged under its group's opt-in, and without it, so are the paths a
+ * group's statements open together. Without the caller's opt-in, a path the groups open together
+ * that no other group opens alone is a problem of the caller's: an add-on's opt-in covers what its
+ * statements grant, not what is added to it.
+ */
+export function checkStatementGroups(own: StatementGroup, others: readonly StatementGroup[] = []): string | undefined {
+    for (const group of [...others, own]) {
+        for (const { field, statement } of group.entries) {
+            const problem = checkPolicyStatement(field, statement, group.allowBroadPermissions);
+            if (problem !== undefined) {
+                return problem;
+            }
+        }
+    }
+    for (const group of [...others, own]) {
+        if (group.allowBroadPermissions) {
+            continue;
+        }
+        const findings = pathsOf(groupCapabilities(group));
+        if (findings.length > 0) {
+            return `${group.label} is invalid: its statements together open ${pathProblem(findings)}`;
+        }
+    }
+    const besides = others.filter((group) => group.entries.length > 0);
+    if (own.allowBroadPermissions || besides.length + (own.entries.length > 0 ? 1 : 0) < 2) {
+        return undefined;
+    }
+    const openedAlone = new Set(besides.flatMap((group) => pathsOf(groupCapabilities(group)).map((finding) => finding.path.id)));
+    const added = pathsOf([...besides, own].flatMap(groupCapabilities)).filter((finding) => !openedAlone.has(finding.path.id));
+    if (added.length === 0) {
+        return undefined;
+    }
+    const labels = besides.map((group) => group.label).join(" and ");
+    return own.entries.length > 0
+        ? `${own.label} is invalid: its statements together with ${labels} open ${pathProblem(added)}`
+        : `${own.label} is invalid: ${labels} together open ${pathProblem(added)}`;
+}
+
+/** A list of statements as a group, each named `<field>[<index>]`. */
+function listGroup(field: string, statements: readonly ResolvedPolicyStatement[], allowBroadPermissions: boolean): StatementGroup {
+    return { label: field, allowBroadPermissions, entries: statements.map((statement, index) => ({ field: `${field}[${index}]`, statement })) };
+}
+
 /**
  * The first problem of a list of statements. Without `allowBroadPermissions`, paths its statements
  * open together (iam:PassRole in one, ec2:RunInstances in another) are problems too; and with
@@ -326,25 +384,6 @@ export interface StatementsBeside {
  * do not: the beside statements' opt-in covers what they grant, not what the list adds to it.
  */
 export function checkPolicyStatements(field: string, statements: readonly ResolvedPolicyStatement[], allowBroadPermissions: boolean, beside?: StatementsBeside): string | undefined {
-    for (const [index, statement] of statements.entries()) {
-        const problem = checkPolicyStatement(`${field}[${index}]`, statement, allowBroadPermissions);
-        if (problem !== undefined) {
-            return problem;
-        }
-    }
-    if (allowBroadPermissions) {
-        return undefined;
-    }
-    const capabilities = statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${field}[${index}]`, statement)));
-    const findings = pathsOf(capabilities);
-    if (findings.length > 0) {
-        return `${field} is invalid: its statements together open ${pathProblem(findings)}`;
-    }
-    if (beside === undefined || statements.length === 0) {
-        return undefined;
-    }
-    const besideCapabilities = beside.statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${beside.label}[${index}]`, statement)));
-    const openedBeside = new Set(pathsOf(besideCapabilities).map((finding) => finding.path.id));
-    const added = pathsOf([...besideCapabilities, ...capabilities]).filter((finding) => !openedBeside.has(finding.path.id));
-    return added.length === 0 ? undefined : `${field} is invalid: its statements together with ${beside.label} open ${pathProblem(added)}`;
+    const others = beside === undefined ? [] : [listGroup(beside.label, beside.statements, true)];
+    return checkStatementGroups(listGroup(field, statements, allowBroadPermissions), others);
 }
