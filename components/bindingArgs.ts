@@ -142,7 +142,8 @@ export interface BindingArgs {
      * documents, customer-managed ones by their default version, read from IAM (`aws.iam.getPolicy`)
      * before the role is created. One that opens a path (administrator, escalation or broad, such as
      * `AdministratorAccess`, `IAMFullAccess`, any `*FullAccess`) needs `allowBroadPermissions`, and so
-     * does a customer-managed one that reaches every resource as `policyStatements` may not.
+     * does an AWS-managed one that reads the data of every resource of a type (`AmazonS3ReadOnlyAccess`,
+     * `ReadOnlyAccess`) and a customer-managed one that reaches every resource as `policyStatements` may not.
      * @default []
      */
     policyArns?: pulumi.Input<string>[];

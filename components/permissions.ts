@@ -5,18 +5,20 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 import {
+    boundsResources,
     describePath,
     describePathKind,
     grantedActions,
     GrantStatement,
     grantStatementsOf,
-    Json,
     managedPolicyCapabilities,
+    managedPolicyDataRead,
     managedPolicyTableSource,
     parsePolicyDocument,
     PathFinding,
     pathsOf,
     statementCapabilities,
+    statementConditionsOf,
     unnamedResourcesOf,
 } from "./iam";
 import { PolicyConditions, PolicyDocument, PolicyStatement } from "./policy";
@@ -99,22 +101,6 @@ function grantStatementOf(label: string, statement: ResolvedPolicyStatement): Gr
     return { label, effect: "Allow", actions: statement.actions, resources: statement.resources };
 }
 
-/**
- * Whether a condition narrows which resources a statement reaches: a positive string or ARN comparison
- * (no `IfExists`, which admits resources without the key, and not `ForAllValues`, which an empty set
- * satisfies) of the resources' own tags (`aws:ResourceTag/...`, a service's `ec2:ResourceTag/...`,
- * `s3:ExistingObjectTag/...`), or `ec2:CreateAction` (tags only while creating), with values that are
- * neither policy variables nor wildcards alone. The tags a request sets (`aws:RequestTag/...`) are the
- * caller's to choose, so they bound nothing that exists (what an action makes needs no bound here);
- * keys of the principal, the connection or the request's form (`aws:PrincipalAccount`,
- * `aws:SecureTransport`, `s3:authType`...) hold for every request of the pod and narrow nothing.
- */
-function boundsResources(condition: ResolvedPolicyCondition): boolean {
-    const positive = /^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/.test(condition.test);
-    const ofResources = /^[a-z0-9-]+:(?:ResourceTag|ExistingObjectTag|BucketTag)\/./i.test(condition.variable) || /^ec2:CreateAction$/i.test(condition.variable);
-    return positive && ofResources && condition.values.length > 0 && condition.values.every((value) => !value.includes("${") && !/^[*?]*$/.test(value));
-}
-
 /** A resource entry of a statement that reaches every resource of the account, or of a type, and why. */
 interface EveryResource {
     /** Its position in `Resource` (-1 for `NotResource`). */
@@ -160,18 +146,6 @@ function everyResourceOf(statement: GrantStatement, conditions: readonly Resolve
     return undefined;
 }
 
-/** The conditions of a statement as IAM writes them (`{ operator: { key: value or values } }`), as typed conditions. */
-function conditionsOf(condition: Json | undefined): ResolvedPolicyCondition[] {
-    if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
-        return [];
-    }
-    return Object.entries(condition).flatMap(([test, keys]) =>
-        typeof keys === "object" && keys !== null && !Array.isArray(keys)
-            ? Object.entries(keys).map(([variable, values]) => ({ test, variable, values: (Array.isArray(values) ? values : [values]).map((value) => String(value)) }))
-            : [],
-    );
-}
-
 /** The paths a grant opens, as one sentence each, with what to do instead. */
 function pathProblem(findings: PathFinding[]): string {
     return `${findings.map(describePath).join("; and ")}; name the actions and resources the workload needs, or ${broadOptIn}`;
@@ -184,15 +158,20 @@ export function isBroadAction(action: string): boolean {
 
 /**
  * Whether an AWS-managed policy's document opens a path of the escalation model (administrator,
- * escalation or broad), or the policy is not one the table of AWS-managed policies knows.
+ * escalation or broad) or reads the data of every resource of a type, or the policy is not one the
+ * table of AWS-managed policies knows.
  * Customer-managed policies are judged by their documents once read (checkCustomerManagedPolicy).
  */
 export function isBroadManagedPolicy(policyArn: string): boolean {
     const judged = managedPolicyCapabilities(policyArn);
-    return judged !== undefined && ("unknown" in judged || pathsOf(judged.capabilities).length > 0);
+    return judged !== undefined && ("unknown" in judged || pathsOf(judged.capabilities).length > 0 || managedPolicyDataRead(policyArn) !== undefined);
 }
 
-/** The first problem of an attached managed policy's breadth: an AWS-managed policy judged by its document. */
+/**
+ * The first problem of an attached managed policy's breadth: an AWS-managed policy judged by its
+ * document, for the paths it opens and for reads of the data of every resource of a type
+ * (everyResourceDataRead, as the table records it), which a statement of the binding's may not have either.
+ */
 export function checkManagedPolicyBreadth(field: string, policyArn: string, allowBroadPermissions: boolean): string | undefined {
     const judged = managedPolicyCapabilities(policyArn);
     if (judged === undefined || allowBroadPermissions) {
@@ -202,9 +181,14 @@ export function checkManagedPolicyBreadth(field: string, policyArn: string, allo
         return `${field} ${JSON.stringify(policyArn)} is invalid: it is not an AWS-managed policy the table derived from ${managedPolicyTableSource()} knows, so what it grants cannot be judged; check the name, or ${broadOptIn}`;
     }
     const findings = pathsOf(judged.capabilities);
-    return findings.length === 0
+    if (findings.length > 0) {
+        return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, opens ${findings.map((finding) => describePathKind(finding.path)).join(", and ")}; name the actions in policyStatements, or ${broadOptIn}`;
+    }
+    const dataRead = managedPolicyDataRead(policyArn);
+    return dataRead === undefined
         ? undefined
-        : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, opens ${findings.map((finding) => describePathKind(finding.path)).join(", and ")}; name the actions in policyStatements, or ${broadOptIn}`;
+        : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, reads the data of every resource of a type (${dataRead}), as a statement on "*" would; ` +
+              `name the resources in policyStatements, or ${broadOptIn}`;
 }
 
 /**
@@ -226,7 +210,7 @@ export function checkCustomerManagedPolicy(field: string, policyArn: string, doc
     const parsed = parsePolicyDocument(document);
     const written = "error" in parsed ? [] : parsed.statements;
     for (const [position, grant] of read.statements.entries()) {
-        const breadth = everyResourceOf(grant, conditionsOf(written[position]?.statement.Condition));
+        const breadth = everyResourceOf(grant, statementConditionsOf(written[position]?.statement.Condition));
         if (breadth !== undefined) {
             return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, grants in ${grant.label.slice(`${field} ${policyArn} `.length)} ${JSON.stringify(breadth.resource)}: ${breadth.rule}`;
         }

@@ -241,7 +241,7 @@ describe("an add-on's opt-in for broad permissions covers the add-on's own permi
         );
 
         const name = uniqueName("optin-fleet");
-        const fleet = new WorkloadIdentities(name, fleetArgs(name, { policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"] }));
+        const fleet = new WorkloadIdentities(name, fleetArgs(name, { policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"] }));
         const summary = await valueOf(fleet.summary);
         await settled();
         assert.equal(summary.rolesCreated, 2);
@@ -256,6 +256,6 @@ describe("an add-on's opt-in for broad permissions covers the add-on's own permi
             }), true, role.roleName);
         }
         const attached = registered.filter((each) => each.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && each.name.startsWith(`${name}-`)).map((each) => each.inputs.policyArn);
-        assert.deepEqual(attached, ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"]);
+        assert.deepEqual(attached, ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"]);
     });
 });

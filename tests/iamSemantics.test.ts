@@ -350,11 +350,40 @@ describe("IAM semantics: AWS-managed policies judged by their documents", () => 
         assert.deepEqual(deriveTable(), managedPolicyTable, "run `npm run derive:managed-policies` and commit components/iam/managedPolicyTable.ts");
     });
 
+    it("refuses AWS-managed policies that read the data of every resource of a type, as it refuses a statement that does", async () => {
+        // The evaluator, on AWS's own documents: each reads a secret, object, parameter or item the workload was never given.
+        const reads: [string, string, string][] = [
+            ["AmazonS3ReadOnlyAccess", "s3:GetObject", "arn:aws:s3:::payroll/salaries.csv"],
+            ["ReadOnlyAccess", "s3:GetObject", "arn:aws:s3:::payroll/salaries.csv"],
+            ["ReadOnlyAccess", "dynamodb:Scan", `arn:aws:dynamodb:us-east-1:${account}:table/customers`],
+            ["AmazonSSMReadOnlyAccess", "ssm:GetParameter", `arn:aws:ssm:us-east-1:${account}:parameter/prod/db-password`],
+            ["AmazonDynamoDBReadOnlyAccess", "dynamodb:GetItem", `arn:aws:dynamodb:us-east-1:${account}:table/customers`],
+            ["CloudWatchReadOnlyAccess", "logs:GetLogEvents", `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/payments:log-stream:2026/01/01`],
+        ];
+        for (const [name, action, resource] of reads) {
+            const document = getLatestPolicyDocument(name) as PolicyDocument;
+            assert.equal(await allowedByIdentityPolicy(document, { action, resource }), true, `${name} grants ${action} on ${resource}`);
+            assert.match(
+                checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false) ?? "",
+                /^policyArns\[0\] ".*" is invalid: its document, as AWS publishes it, reads the data of every resource of a type \(Statement\[\d+\] grants .*\), as a statement on "\*" would; .*allowBroadPermissions/,
+                name,
+            );
+            assert.equal(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, true), undefined, `${name} with the opt-in`);
+        }
+        // The same reads as a statement of the binding's own are refused alike.
+        assert.match(checkPolicyStatements("policyStatements", [statement(["s3:GetObject"], ["*"])], false) ?? "", /resources\[0\] "\*" is invalid/);
+        // Near misses: reads of settings and metadata, not of data, pass without the opt-in.
+        const audit = getLatestPolicyDocument("SecurityAudit") as PolicyDocument;
+        assert.equal(await allowedByIdentityPolicy(audit, { action: "s3:GetObject", resource: "arn:aws:s3:::payroll/salaries.csv" }), false);
+        assert.equal(await allowedByIdentityPolicy(audit, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf` }), false);
+        assert.equal(checkManagedPolicyBreadth("policyArns[0]", "arn:aws:iam::aws:policy/SecurityAudit", false), undefined);
+    });
+
     it("refuses administrator power under other names, and passes read-only and the add-ons' policies", async () => {
         for (const name of ["AdministratorAccess", "AdministratorAccess-Amplify", "PowerUserAccess", "IAMFullAccess", "CloudWatchFullAccessV2", "AmazonS3FullAccess"]) {
             assert.match(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false) ?? "", /^policyArns\[0\] ".*" is invalid: its document, as AWS publishes it, opens the/, name);
         }
-        for (const name of ["ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "AmazonEKS_CNI_Policy", "service-role/AmazonEBSCSIDriverPolicy", "CloudWatchAgentServerPolicy"]) {
+        for (const name of ["SecurityAudit", "job-function/ViewOnlyAccess", "AmazonSQSReadOnlyAccess", "AmazonEKS_CNI_Policy", "service-role/AmazonEBSCSIDriverPolicy", "CloudWatchAgentServerPolicy"]) {
             assert.equal(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false), undefined, name);
         }
         assert.match(checkManagedPolicyBreadth("policyArns[0]", "arn:aws:iam::aws:policy/AdministratorAcess", false) ?? "", /not an AWS-managed policy the table .* knows/);
