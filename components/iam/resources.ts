@@ -96,6 +96,24 @@ function makesResourceType(action: CatalogueAction, resourceType: string): boole
     return made === type || made === `${type}s` || made.endsWith(type);
 }
 
+/**
+ * Policy variables whose value is fixed for every session of a workload role the bindings make: the
+ * role's account, and the session tags EKS Pod Identity sets that the role's trust pins (namespace,
+ * ServiceAccount, cluster). Without such a trust (IRSA, or `disableSessionTags`) a tag is absent, and
+ * a statement with a variable IAM cannot fill matches nothing.
+ */
+const fixedVariable = /^\$\{(?:aws:PrincipalAccount|aws:PrincipalTag\/(?:kubernetes-namespace|kubernetes-service-account|eks-cluster-name|eks-cluster-arn))\}$/i;
+
+/**
+ * A resource entry with its policy variables read for what they can match: IAM's escapes (`${*}`,
+ * `${?}`, `${$}`) and the variables a binding's trust fixes are one literal name each; every other
+ * variable (`${aws:PrincipalTag/kubernetes-pod-name}`, a request's keys, `${aws:userid}`) takes a
+ * value the caller or whoever starts the pod chooses, so it matches as `*` does.
+ */
+export function variablesAsWildcards(resource: string): string {
+    return resource.replace(/\$\{[^}]*\}/g, (variable) => (/^\$\{[*?$]\}$/.test(variable) ? "0" : fixedVariable.test(variable) ? "zq0fixed" : "*"));
+}
+
 /** A resource type an entry reaches every resource of, with an action of the grant that acts on it. */
 export interface UnnamedResources {
     /** `service:type`, as the catalogue names the type (`s3:object`, `secretsmanager:secret`). */
@@ -110,11 +128,13 @@ export interface UnnamedResources {
  * that names resources, or part of their names, and for `"*"` itself (judged as such). Every type of
  * the service is tried, not only those the catalogue lists for the action (it lists some actions with
  * too few). The types an action makes are left out: naming what does not exist yet takes a wildcard.
+ * A policy variable matches what its value can be (variablesAsWildcards).
  */
 export function unnamedResourcesOf(resource: string, actions: readonly CatalogueAction[]): UnnamedResources | undefined {
     if (resource === "*" || !isPattern(resource)) {
         return undefined;
     }
+    resource = variablesAsWildcards(resource);
     const byService = new Map<string, CatalogueAction[]>();
     for (const action of actions) {
         const service = action.name.split(":")[0].toLowerCase();
