@@ -20,6 +20,8 @@ import {
     checkManagedPolicyArn,
     checkNamespace,
     checkPlainBoolean,
+    checkPlainList,
+    checkPlainString,
     checkRoleArn,
     checkRoleDescription,
     checkRoleName,
@@ -380,6 +382,7 @@ export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { sh
         () => checkPlainBoolean("allowBroadPermissions", args.allowBroadPermissions),
         () => checkPlainBoolean("allowServiceAccountPatterns", args.allowServiceAccountPatterns),
         () => checkPlainBoolean("reader.enabled", args.reader?.enabled),
+        () => checkPlainLists(args),
         () => checkIfKnown("namespace", args.namespace, checkNamespace),
         () => checkIfKnown("serviceAccountName", args.serviceAccountName, checkServiceAccountName),
         () => checkServiceAccountMode("serviceAccountMode", mode),
@@ -421,6 +424,57 @@ export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { sh
                 : undefined,
     );
     return { shape, problem };
+}
+
+/**
+ * The first list argument that is not a list the program holds (an Output as a whole), and the first
+ * subject of `additionalServiceAccounts` whose namespace or name is not a plain string: the binding
+ * registers a resource, an inline policy or a trust statement per entry before any Output is known,
+ * so such a list would otherwise be dropped (what it grants never granted) or fail as a TypeError.
+ */
+function checkPlainLists(args: BindingArgs): string | undefined {
+    const lists: [string, unknown][] = [
+        ["additionalServiceAccounts", args.additionalServiceAccounts],
+        ["policyStatements", args.policyStatements],
+        ["policyArns", args.policyArns],
+        ["s3Read.bucketArns", args.s3Read?.bucketArns],
+        ["s3Read.keyPrefixes", args.s3Read?.keyPrefixes],
+        ["s3Read.kmsKeyArns", args.s3Read?.kmsKeyArns],
+        ["restartDeploymentNames", args.restartDeploymentNames],
+    ];
+    for (const [field, value] of lists) {
+        const problem = checkPlainList(field, value);
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    for (const [index, statement] of (Array.isArray(args.policyStatements) ? args.policyStatements : []).entries()) {
+        const problem = firstProblem(
+            () => (typeof statement === "object" && statement !== null && !isOutputLike(statement) ? undefined : `policyStatements[${index}] is invalid: expected a statement { actions, resources, conditions? } held by the program, not an Output`),
+            () => checkPlainList(`policyStatements[${index}].actions`, statement.actions),
+            () => checkPlainList(`policyStatements[${index}].resources`, statement.resources),
+            () => checkPlainList(`policyStatements[${index}].conditions`, statement.conditions),
+        );
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    for (const [index, subject] of (Array.isArray(args.additionalServiceAccounts) ? args.additionalServiceAccounts : []).entries()) {
+        const field = `additionalServiceAccounts[${index}]`;
+        const problem =
+            typeof subject !== "object" || subject === null || isOutputLike(subject)
+                ? `${field} is invalid: expected a ServiceAccount { namespace, serviceAccountName } of plain strings, not an Output, since it decides who the role admits`
+                : (checkPlainString(`${field}.namespace`, subject.namespace) ?? checkPlainString(`${field}.serviceAccountName`, subject.serviceAccountName));
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return undefined;
+}
+
+/** Whether a value is an Output or a promise (an unknown or secret of the engine). */
+function isOutputLike(value: object): boolean {
+    return pulumi.Output.isInstance(value) || typeof (value as { then?: unknown }).then === "function";
 }
 
 /** With `roleArn`: the first argument that would change the role, which its owner keeps. */
