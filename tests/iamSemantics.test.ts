@@ -289,6 +289,8 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
             ["ssm:CreateAssociation", "arn:aws:ec2:*:*:instance/*", `arn:aws:ec2:us-east-1:${account}:instance/i-0123456789abcdef0`, /"run-as-other-role"/],
             ["ec2:CreateLaunchTemplateVersion", `arn:aws:ec2:us-east-1:${account}:launch-template/*`, `arn:aws:ec2:us-east-1:${account}:launch-template/lt-0123456789abcdef0`, /"run-as-other-role"/],
             ["states:UpdateStateMachine", `arn:aws:states:us-east-1:${account}:stateMachine:*`, `arn:aws:states:us-east-1:${account}:stateMachine:payouts`, /"run-as-other-role"/],
+            // An image pushed under a tag others pull (their pods, tasks, functions run it as their roles); before, a prefix of names passed.
+            ["ecr:PutImage", `arn:aws:ecr:us-east-1:${account}:repository/platform-*`, `arn:aws:ecr:us-east-1:${account}:repository/platform-admin-controller`, /"run-as-other-role"/],
             ["iam:AddUserToGroup", `arn:aws:iam::${account}:group/admins`, `arn:aws:iam::${account}:group/admins`, /"user-credentials"/],
             ["eks:AssociateIdentityProviderConfig", `arn:aws:eks:us-east-1:${account}:cluster/*`, `arn:aws:eks:us-east-1:${account}:cluster/prod`, /"cluster-access-write"/],
         ];
@@ -301,6 +303,7 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
         }
         // The same actions on one named resource: compute the workload owns.
         assert.equal(checkPolicyStatements("policyStatements", [statement(["states:UpdateStateMachine"], [`arn:aws:states:us-east-1:${account}:stateMachine:reports`])], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ecr:PutImage", "ecr:UploadLayerPart"], [`arn:aws:ecr:us-east-1:${account}:repository/reports-builds`])], false), undefined, "pushing to the workload's own repository");
         assert.equal(checkPolicyStatements("policyStatements", [statement(["iam:AddUserToGroup"], [`arn:aws:iam::${account}:user/reports`])], false), undefined, "AddUserToGroup is authorized on the group, not the user");
     });
 

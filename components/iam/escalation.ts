@@ -153,6 +153,8 @@ export const runAsOtherRoleActions: readonly string[] = [
     "glue:RunStatement",
     "airflow:CreateCliToken",
     "sagemaker:UpdateNotebookInstance",
+    // An image pushed under a tag that exists (`:latest`, `:v1` where tags are mutable): the pods, tasks and functions that pull it run its code as their roles.
+    "ecr:PutImage",
 ];
 
 /**
