@@ -347,6 +347,31 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
     });
 });
 
+describe("IAM semantics: a resource whose holding name is all wildcards reaches every holder", () => {
+    it("refuses a folder of every bucket, and names every dotted bucket matches, as it refuses \"*\"", async () => {
+        const cases: [string, string, RegExp][] = [
+            // Before: accepted, since the object's name is not all wildcards.
+            ["arn:aws:s3:::*/apps/*", "arn:aws:s3:::payroll/apps/salaries.csv", /the name that holds the others is all wildcards, so it matches the s3:object resources of every BucketName of the account/],
+            ["arn:aws:s3:::*.*/*", "arn:aws:s3:::payroll.example.com/salaries.csv", /its names are all wildcards, so it matches every s3:object resource of the account/],
+        ];
+        for (const [resource, target, rule] of cases) {
+            const granted = statement(["s3:GetObject"], [resource]);
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action: "s3:GetObject", resource: target }), true, `${resource} reaches ${target}`);
+            const refused = checkPolicyStatements("policyStatements", [granted], false) ?? "";
+            assert.match(refused, /^policyStatements\[0\]\.resources\[0\] ".*" is invalid: /, resource);
+            assert.match(refused, rule, resource);
+        }
+        const perNamespaceEverywhere = statement(["s3:GetObject"], ["arn:aws:s3:::*/${aws:PrincipalTag/kubernetes-namespace}/*"]);
+        assert.match(checkPolicyStatements("policyStatements", [perNamespaceEverywhere], false) ?? "", /the s3:object resources of every BucketName/);
+    });
+
+    it("still allows a named bucket's folders and the start of bucket names", async () => {
+        const near = [statement(["s3:GetObject"], ["arn:aws:s3:::reports/*/daily/*"]), statement(["s3:GetObject"], ["arn:aws:s3:::reports-*/apps/*"])];
+        assert.equal(checkPolicyStatements("policyStatements", near, false), undefined);
+        assert.equal(await allowedByIdentityPolicy(policyStatementsDocument(near), { action: "s3:GetObject", resource: "arn:aws:s3:::payroll/apps/salaries.csv" }), false);
+    });
+});
+
 describe("IAM semantics: policy variables in resources match what their value can be", () => {
     const podName = "aws:PrincipalTag/kubernetes-pod-name";
     it("refuses a resource whose name is a variable the pod's creator chooses (the pod's name), as it refuses \"*\"", async () => {

@@ -143,7 +143,7 @@ export function everyResourceDataRead(statement: GrantStatement, conditions: rea
         }
         const unnamed = unnamedResourcesOf(resource, reads);
         if (unnamed !== undefined) {
-            return `${statement.label} grants ${JSON.stringify(unnamed.action)} on ${JSON.stringify(resource)}, every ${unnamed.resourceType} resource`;
+            return `${statement.label} grants ${JSON.stringify(unnamed.action)} on ${JSON.stringify(resource)}, ${unnamed.reach}`;
         }
     }
     return undefined;

@@ -33,6 +33,7 @@ const unwrittenNames = [
     "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     "zq0unwritten/zq1path/zq2name",
     "zq0unwritten7name-AbCdEf",
+    "zq0unwritten7name.zq1dotted",
     "us-east-1_Zq0Unwrtn7",
 ];
 
@@ -97,6 +98,35 @@ function makesResourceType(action: CatalogueAction, resourceType: string): boole
 }
 
 /**
+ * The first name of an ARN format as a pattern writes it (the bucket of an object pattern: `*` in
+ * `arn:aws:s3:::*` followed by `/reports/` and a wildcard), or undefined where the pattern does not
+ * take the format's shape: the name that holds the others (a bucket its objects, a log group its
+ * streams, a table its indexes).
+ */
+function firstNameOf(format: string, pattern: string): string | undefined {
+    const fixedFields = new Set(["Partition", "Region", "Account"]);
+    let firstName: number | undefined;
+    let group = 0;
+    const source = format
+        .split(/(\$\{\w+\})/)
+        .map((part) => {
+            const variable = /^\$\{(\w+)\}$/.exec(part)?.[1];
+            if (variable === undefined) {
+                return part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+            }
+            group += 1;
+            if (fixedFields.has(variable)) {
+                return "([^:]*)";
+            }
+            firstName ??= group;
+            return firstName === group ? "(.*?)" : "(.*)";
+        })
+        .join("");
+    const match = new RegExp(`^${source}$`, "is").exec(pattern);
+    return match === null || firstName === undefined ? undefined : match[firstName];
+}
+
+/**
  * Policy variables whose value is fixed for every session of a workload role the bindings make: the
  * role's account, and the session tags EKS Pod Identity sets that the role's trust pins (namespace,
  * ServiceAccount, cluster). Without such a trust (IRSA, or `disableSessionTags`) a tag is absent, and
@@ -120,6 +150,8 @@ export interface UnnamedResources {
     resourceType: string;
     /** An action of the grant that acts on that type. */
     action: string;
+    /** How many of them it reaches, for messages: `every s3:object resource`, or `the s3:object resources of every BucketName`. */
+    reach: string;
 }
 
 /**
@@ -143,12 +175,21 @@ export function unnamedResourcesOf(resource: string, actions: readonly Catalogue
     const pattern = iamPatternRegExp(resource);
     for (const [service, granted] of byService) {
         for (const [resourceType, format] of catalogueResourceArns(service)) {
-            if (!unwrittenNames.some((name) => pattern.test(unwrittenArn(format, resource, name)))) {
+            // Every name unwritten, or the name that holds the others all wildcards (`*/reports/*`: that folder of every bucket).
+            const holder = firstNameOf(format, resource);
+            const holderUnnamed = holder !== undefined && /^[*?]+$/.test(holder);
+            const everyName = unwrittenNames.some((name) => pattern.test(unwrittenArn(format, resource, name)));
+            if (!holderUnnamed && !everyName) {
                 continue;
             }
             const acting = granted.find((action) => !makesResourceType(action, resourceType));
             if (acting !== undefined) {
-                return { resourceType: `${service}:${resourceType}`, action: acting.name };
+                const holderName = /\$\{(?!Partition\}|Region\}|Account\})(\w+)\}/.exec(format)?.[1] ?? "name";
+                return {
+                    resourceType: `${service}:${resourceType}`,
+                    action: acting.name,
+                    reach: everyName ? `every ${service}:${resourceType} resource` : `the ${service}:${resourceType} resources of every ${holderName}`,
+                };
             }
         }
     }
