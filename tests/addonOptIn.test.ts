@@ -208,6 +208,28 @@ describe("an add-on's opt-in for broad permissions covers the add-on's own permi
             );
         });
 
+        it("judges the user's managed policies beside a spread add-on under the user's own opt-in, in a binding and in a fleet", async () => {
+            const dns = addons.externalDns({ hostedZoneIds: [zone] });
+            const spread = addons.bindingArgsOf(dns);
+            // Before: the spread opt-in covered AdministratorAccess added beside the add-on's (none) managed policies.
+            assert.throws(
+                () => new IrsaBinding(uniqueName("optin-arns"), { oidcProviderArn, ...spread, policyArns: [...spread.policyArns, administratorAccess] }),
+                /policyArns\[0\] "arn:aws:iam::aws:policy\/AdministratorAccess" is invalid: its document, as AWS publishes it, opens the administrator path/,
+            );
+            const fleetOf = (name: string, policyStatements: IrsaBindingArgs["policyStatements"]): WorkloadIdentitiesArgs => ({
+                clusters: [{ name: "blue", oidcProviderArn }],
+                workloads: [{ name: "dns", ...spread, policyStatements }],
+                roleNamePrefix: `${name}-`,
+            });
+            assert.throws(
+                () => new WorkloadIdentities(uniqueName("optin-fleet-spread"), fleetOf("a", [...spread.policyStatements, readEveryObject])),
+                new RegExp(`workloads\\[0\\] \\(dns\\): policyStatements\\[${dns.policyStatements.length}\\]\\.resources\\[0\\] "\\*" is invalid`),
+            );
+            const name = uniqueName("optin-fleet-spread");
+            const fleet = new WorkloadIdentities(name, fleetOf(name, spread.policyStatements));
+            assert.equal((await valueOf(fleet.summary)).rolesCreated, 1, "the add-on's statements spread into a workload keep their add-on's opt-in");
+        });
+
         it("still grants the add-on's statements spread as they are, alone or with narrow statements of the user's", async () => {
             const dns = addons.externalDns({ hostedZoneIds: [zone] });
             const spread = addons.bindingArgsOf(dns);

@@ -372,6 +372,29 @@ describe("IAM semantics: a resource whose holding name is all wildcards reaches 
     });
 });
 
+describe("IAM semantics: a copy acts on what it copies", () => {
+    it("refuses copies of every snapshot or image (the source is a resource of the same type), though a copy makes one", async () => {
+        const copies: [string, string, string][] = [
+            ["rds:CopyDBSnapshot", `arn:aws:rds:us-east-1:${account}:snapshot:*`, `arn:aws:rds:us-east-1:${account}:snapshot:prod-payments-2026-01-01`],
+            ["ec2:CopySnapshot", "arn:aws:ec2:us-east-1::snapshot/*", "arn:aws:ec2:us-east-1::snapshot/snap-0a1b2c3d4e5f60718"],
+            ["ec2:CopyImage", "arn:aws:ec2:us-east-1::image/*", "arn:aws:ec2:us-east-1::image/ami-0a1b2c3d4e5f60718"],
+        ];
+        for (const [action, resource, source] of copies) {
+            const granted = statement([action], [resource]);
+            // Before: accepted, as if the wildcard named only the copy it makes.
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action, resource: source }), true, `${action} from ${source}`);
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /^policyStatements\[0\]\.resources\[0\] ".*" is invalid: its names are all wildcards/, action);
+        }
+    });
+
+    it("still allows a copy between named snapshots, and what makes new resources only", async () => {
+        const named = statement(["rds:CopyDBSnapshot"], [`arn:aws:rds:us-east-1:${account}:snapshot:reports-nightly`, `arn:aws:rds:us-east-1:${account}:snapshot:reports-nightly-copy`]);
+        assert.equal(checkPolicyStatements("policyStatements", [named], false), undefined);
+        assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([named]), { action: "rds:CopyDBSnapshot", resource: `arn:aws:rds:us-east-1:${account}:snapshot:prod-payments-2026-01-01` }), false);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ec2:CreateVolume"], [`arn:aws:ec2:us-east-1:${account}:volume/*`])], false), undefined);
+    });
+});
+
 describe("IAM semantics: policy variables in resources match what their value can be", () => {
     const podName = "aws:PrincipalTag/kubernetes-pod-name";
     it("refuses a resource whose name is a variable the pod's creator chooses (the pod's name), as it refuses \"*\"", async () => {

@@ -66,9 +66,11 @@ function unwrittenArn(format: string, pattern: string, name: string): string {
 /**
  * The verbs of actions that make new resources: the new resource's ARN is not known before it exists,
  * so a grant of them names it with a wildcard (`sqs:CreateQueue` on `...:*`). Not `Import`, which may
- * replace a resource that exists (`acm:ImportCertificate` with its ARN).
+ * replace a resource that exists (`acm:ImportCertificate` with its ARN), and not `Copy`, which IAM
+ * authorizes on its source too, a resource of the same type that exists: `rds:CopyDBSnapshot` on
+ * `snapshot:*` copies every snapshot of the account, to restore or share.
  */
-const makingVerb = /^(?:Create|Run|Request|Allocate|Register|Copy)(?=[A-Z])/;
+const makingVerb = /^(?:Create|Run|Request|Allocate|Register)(?=[A-Z])/;
 
 /** What EC2's launches make besides what their names say: the instances' volumes and network interfaces. */
 const madeByLaunches: Readonly<Record<string, readonly string[]>> = {
