@@ -372,6 +372,22 @@ describe("IAM semantics: a resource whose holding name is all wildcards reaches 
     });
 });
 
+describe("IAM semantics: access to a cluster is its administrator, whether the grant names the cluster or not", () => {
+    it("refuses access entries, access policies and identity providers on the one cluster it names", async () => {
+        const cluster = `arn:aws:eks:us-east-1:${account}:cluster/prod`;
+        for (const action of ["eks:CreateAccessEntry", "eks:AssociateIdentityProviderConfig"]) {
+            const granted = statement([action], [cluster]);
+            // Before: accepted, since the cluster is named; the pod adds its own role to the cluster's administrators.
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action, resource: cluster }), true, action);
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /^policyStatements\[0\]\.actions\[0\] ".*" is invalid: it opens the escalation path "cluster-access-write"/, action);
+        }
+    });
+
+    it("still allows reading the named cluster", () => {
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["eks:DescribeCluster", "eks:ListAccessEntries"], [`arn:aws:eks:us-east-1:${account}:cluster/prod`])], false), undefined);
+    });
+});
+
 describe("IAM semantics: a copy acts on what it copies", () => {
     it("refuses copies of every snapshot or image (the source is a resource of the same type), though a copy makes one", async () => {
         const copies: [string, string, string][] = [

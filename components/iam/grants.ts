@@ -225,8 +225,9 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if (providers.length > 0 && unnamed()) {
         add("identity-provider-write", providers, true);
     }
+    // On any cluster, named or not: access to one cluster is its administrator, and every role its ServiceAccounts hold.
     const clusterAccess = grantedOf(clusterAccessActions);
-    if (clusterAccess.length > 0 && unnamed()) {
+    if (clusterAccess.length > 0) {
         add("cluster-access-write", clusterAccess, true);
     }
     if (resourcePolicyWrites.length > 0 && unnamed()) {
