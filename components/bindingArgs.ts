@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AddonArgs } from "./addons/args";
 import type { EksAddonArgs } from "./eksAddon";
 import { isPlain } from "./eventually";
-import { checkManagedPolicyBreadth, checkPolicyStatements, PolicyStatementArgs, ResolvedPolicyStatement } from "./permissions";
+import { catalogueOriginOf, CatalogueOrigin } from "./addons/types";
+import { checkManagedPolicyBreadth, checkStatementGroups, PolicyStatementArgs, ResolvedPolicyStatement, StatementGroup } from "./permissions";
 import { checkServiceAccountMode, defaultServiceAccountMode, managesKubernetes, ServiceAccountMode } from "./serviceAccount";
 import { checkSubjects, ServiceAccountSubject } from "./subjects";
 import {
@@ -19,6 +20,8 @@ import {
     checkManagedPolicyArn,
     checkNamespace,
     checkPlainBoolean,
+    checkPlainList,
+    checkPlainString,
     checkRoleArn,
     checkRoleDescription,
     checkRoleName,
@@ -141,7 +144,8 @@ export interface BindingArgs {
      * documents, customer-managed ones by their default version, read from IAM (`aws.iam.getPolicy`)
      * before the role is created. One that opens a path (administrator, escalation or broad, such as
      * `AdministratorAccess`, `IAMFullAccess`, any `*FullAccess`) needs `allowBroadPermissions`, and so
-     * does a customer-managed one that reaches every resource as `policyStatements` may not.
+     * does an AWS-managed one that reads the data of every resource of a type (`AmazonS3ReadOnlyAccess`,
+     * `ReadOnlyAccess`) and a customer-managed one that reaches every resource as `policyStatements` may not.
      * @default []
      */
     policyArns?: pulumi.Input<string>[];
@@ -285,6 +289,8 @@ export interface BindingShape {
     allowBroadPermissions: boolean;
     /** The add-on's entries at the front of `policyArns` and `policyStatements`; undefined without `addon`. */
     addon: AddonEntries | undefined;
+    /** For each entry of `policyStatements`, the catalogue call it is exactly a statement of (under that call's opt-in), if any. */
+    statementOrigins: (CatalogueOrigin | undefined)[];
 }
 
 /**
@@ -316,20 +322,42 @@ export function checkPolicyArns(policyArns: readonly pulumi.Input<string>[], sha
 }
 
 /**
- * The first problem of the merged `policyStatements`: the add-on's under its opt-in, the binding's own
- * under the binding's, and without it, any path the binding's own open together with the add-on's
- * that the add-on's alone do not.
+ * The first problem of the merged `policyStatements`: the add-on's under its opt-in, each statement
+ * that is exactly one of the catalogue's (spread from `addons.bindingArgsOf`) under its catalogue
+ * call's opt-in, and every other one under the binding's own; without the binding's opt-in, any path
+ * they open together that no add-on's statements open alone is a problem too.
  */
 export function checkBindingStatements(statements: readonly ResolvedPolicyStatement[], shape: BindingShape): string | undefined {
-    if (shape.addon === undefined) {
-        return checkPolicyStatements("policyStatements", statements, shape.allowBroadPermissions);
+    const fromAddon = shape.addon?.policyStatements ?? 0;
+    const own: StatementGroup = { label: "policyStatements", allowBroadPermissions: shape.allowBroadPermissions, entries: [] };
+    const addonGroup: StatementGroup | undefined =
+        shape.addon === undefined ? undefined : { label: `the statements of addon.${shape.addon.name}`, allowBroadPermissions: shape.addon.allowBroadPermissions, entries: [] };
+    const catalogueGroups = new Map<CatalogueOrigin, StatementGroup>();
+    for (const [index, statement] of statements.entries()) {
+        if (index < fromAddon) {
+            (addonGroup!.entries as { field: string; statement: ResolvedPolicyStatement }[]).push({ field: `${addonGroup!.label}[${index}]`, statement });
+            continue;
+        }
+        const field = `policyStatements[${index - fromAddon}]`;
+        const origin = shape.statementOrigins[index];
+        const group =
+            origin === undefined
+                ? own
+                : (catalogueGroups.get(origin) ??
+                  catalogueGroups
+                      .set(origin, { label: `the statements of addons.${origin.functionName}()`, allowBroadPermissions: origin.allowBroadPermissions, entries: [] })
+                      .get(origin)!);
+        (group.entries as { field: string; statement: ResolvedPolicyStatement }[]).push({ field: origin === undefined ? field : `${field} (a statement of addons.${origin.functionName}())`, statement });
     }
-    const label = `the statements of addon.${shape.addon.name}`;
-    const fromAddon = statements.slice(0, shape.addon.policyStatements);
-    return (
-        checkPolicyStatements(label, fromAddon, shape.addon.allowBroadPermissions) ??
-        checkPolicyStatements("policyStatements", statements.slice(shape.addon.policyStatements), shape.allowBroadPermissions, { label, statements: fromAddon })
-    );
+    return checkStatementGroups(own, [...(addonGroup === undefined ? [] : [addonGroup]), ...catalogueGroups.values()]);
+}
+
+/**
+ * For each entry of the merged `policyStatements` (a plain list), the catalogue call it is exactly a
+ * statement of, if any: known only from the objects themselves, before their Inputs are resolved.
+ */
+export function statementOriginsOf(statements: BindingArgs["policyStatements"]): (CatalogueOrigin | undefined)[] {
+    return Array.isArray(statements) ? statements.map(catalogueOriginOf) : [];
 }
 
 /**
@@ -346,6 +374,7 @@ export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { sh
         additionalServiceAccounts: args.additionalServiceAccounts ?? [],
         allowBroadPermissions: args.allowBroadPermissions ?? false,
         addon,
+        statementOrigins: statementOriginsOf(args.policyStatements),
     };
     const allowPatterns = args.allowServiceAccountPatterns ?? false;
     const statements = args.policyStatements ?? [];
@@ -353,6 +382,7 @@ export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { sh
         () => checkPlainBoolean("allowBroadPermissions", args.allowBroadPermissions),
         () => checkPlainBoolean("allowServiceAccountPatterns", args.allowServiceAccountPatterns),
         () => checkPlainBoolean("reader.enabled", args.reader?.enabled),
+        () => checkPlainLists(args),
         () => checkIfKnown("namespace", args.namespace, checkNamespace),
         () => checkIfKnown("serviceAccountName", args.serviceAccountName, checkServiceAccountName),
         () => checkServiceAccountMode("serviceAccountMode", mode),
@@ -394,6 +424,57 @@ export function checkBindingShape(args: BindingArgs, addon?: AddonEntries): { sh
                 : undefined,
     );
     return { shape, problem };
+}
+
+/**
+ * The first list argument that is not a list the program holds (an Output as a whole), and the first
+ * subject of `additionalServiceAccounts` whose namespace or name is not a plain string: the binding
+ * registers a resource, an inline policy or a trust statement per entry before any Output is known,
+ * so such a list would otherwise be dropped (what it grants never granted) or fail as a TypeError.
+ */
+function checkPlainLists(args: BindingArgs): string | undefined {
+    const lists: [string, unknown][] = [
+        ["additionalServiceAccounts", args.additionalServiceAccounts],
+        ["policyStatements", args.policyStatements],
+        ["policyArns", args.policyArns],
+        ["s3Read.bucketArns", args.s3Read?.bucketArns],
+        ["s3Read.keyPrefixes", args.s3Read?.keyPrefixes],
+        ["s3Read.kmsKeyArns", args.s3Read?.kmsKeyArns],
+        ["restartDeploymentNames", args.restartDeploymentNames],
+    ];
+    for (const [field, value] of lists) {
+        const problem = checkPlainList(field, value);
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    for (const [index, statement] of (Array.isArray(args.policyStatements) ? args.policyStatements : []).entries()) {
+        const problem = firstProblem(
+            () => (typeof statement === "object" && statement !== null && !isOutputLike(statement) ? undefined : `policyStatements[${index}] is invalid: expected a statement { actions, resources, conditions? } held by the program, not an Output`),
+            () => checkPlainList(`policyStatements[${index}].actions`, statement.actions),
+            () => checkPlainList(`policyStatements[${index}].resources`, statement.resources),
+            () => checkPlainList(`policyStatements[${index}].conditions`, statement.conditions),
+        );
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    for (const [index, subject] of (Array.isArray(args.additionalServiceAccounts) ? args.additionalServiceAccounts : []).entries()) {
+        const field = `additionalServiceAccounts[${index}]`;
+        const problem =
+            typeof subject !== "object" || subject === null || isOutputLike(subject)
+                ? `${field} is invalid: expected a ServiceAccount { namespace, serviceAccountName } of plain strings, not an Output, since it decides who the role admits`
+                : (checkPlainString(`${field}.namespace`, subject.namespace) ?? checkPlainString(`${field}.serviceAccountName`, subject.serviceAccountName));
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return undefined;
+}
+
+/** Whether a value is an Output or a promise (an unknown or secret of the engine). */
+function isOutputLike(value: object): boolean {
+    return pulumi.Output.isInstance(value) || typeof (value as { then?: unknown }).then === "function";
 }
 
 /** With `roleArn`: the first argument that would change the role, which its owner keeps. */

@@ -16,6 +16,7 @@ import {
     checkAudience,
     checkClusterName,
     checkOidcProviderArn,
+    checkPlainString,
     eksClusterArn,
     integerBetween,
     OidcProviderArnParts,
@@ -110,7 +111,7 @@ export class IrsaBinding extends pulumi.ComponentResource {
         failOn(
             this,
             firstProblem(
-                () => checkAudience("audience", audience),
+                () => checkPlainString("audience", audience) ?? checkAudience("audience", audience),
                 () => integerBetween(defaultTrustPolicyLengthLimit, maxTrustPolicyLengthLimit)("trustPolicyLengthLimit", lengthLimit),
                 () => checkProviderIfKnown("oidcProviderArn", args.oidcProviderArn),
                 ...additionalProviderArns.map((arn, index) => () => checkProviderIfKnown(`additionalOidcProviderArns[${index}]`, arn)),

@@ -5,18 +5,20 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 import {
+    boundsResources,
     describePath,
     describePathKind,
     grantedActions,
     GrantStatement,
     grantStatementsOf,
-    Json,
     managedPolicyCapabilities,
+    managedPolicyDataRead,
     managedPolicyTableSource,
     parsePolicyDocument,
     PathFinding,
     pathsOf,
     statementCapabilities,
+    statementConditionsOf,
     unnamedResourcesOf,
 } from "./iam";
 import { PolicyConditions, PolicyDocument, PolicyStatement } from "./policy";
@@ -99,22 +101,6 @@ function grantStatementOf(label: string, statement: ResolvedPolicyStatement): Gr
     return { label, effect: "Allow", actions: statement.actions, resources: statement.resources };
 }
 
-/**
- * Whether a condition narrows which resources a statement reaches: a positive string or ARN comparison
- * (no `IfExists`, which admits resources without the key, and not `ForAllValues`, which an empty set
- * satisfies) of the resources' own tags (`aws:ResourceTag/...`, a service's `ec2:ResourceTag/...`,
- * `s3:ExistingObjectTag/...`), or `ec2:CreateAction` (tags only while creating), with values that are
- * neither policy variables nor wildcards alone. The tags a request sets (`aws:RequestTag/...`) are the
- * caller's to choose, so they bound nothing that exists (what an action makes needs no bound here);
- * keys of the principal, the connection or the request's form (`aws:PrincipalAccount`,
- * `aws:SecureTransport`, `s3:authType`...) hold for every request of the pod and narrow nothing.
- */
-function boundsResources(condition: ResolvedPolicyCondition): boolean {
-    const positive = /^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/.test(condition.test);
-    const ofResources = /^[a-z0-9-]+:(?:ResourceTag|ExistingObjectTag|BucketTag)\/./i.test(condition.variable) || /^ec2:CreateAction$/i.test(condition.variable);
-    return positive && ofResources && condition.values.length > 0 && condition.values.every((value) => !value.includes("${") && !/^[*?]*$/.test(value));
-}
-
 /** A resource entry of a statement that reaches every resource of the account, or of a type, and why. */
 interface EveryResource {
     /** Its position in `Resource` (-1 for `NotResource`). */
@@ -152,24 +138,14 @@ function everyResourceOf(statement: GrantStatement, conditions: readonly Resolve
                 index,
                 resource,
                 rule:
-                    `its names are all wildcards, so it matches every ${unnamed.resourceType} resource of the account (those ${unnamed.action} acts on), as "*" does; ` +
+                    `${unnamed.reach.startsWith("every ") ? "its names are" : "the name that holds the others is"} all wildcards` +
+                    `${resource.includes("${") ? " or policy variables whose value the caller or whoever starts the pod chooses" : ""}, ` +
+                    `so it matches ${unnamed.reach} of the account (those ${unnamed.action} acts on), as "*" does; ` +
                     `name the resources or the start of their names, bound the statement with a condition on their tags, or ${broadOptIn}`,
             };
         }
     }
     return undefined;
-}
-
-/** The conditions of a statement as IAM writes them (`{ operator: { key: value or values } }`), as typed conditions. */
-function conditionsOf(condition: Json | undefined): ResolvedPolicyCondition[] {
-    if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
-        return [];
-    }
-    return Object.entries(condition).flatMap(([test, keys]) =>
-        typeof keys === "object" && keys !== null && !Array.isArray(keys)
-            ? Object.entries(keys).map(([variable, values]) => ({ test, variable, values: (Array.isArray(values) ? values : [values]).map((value) => String(value)) }))
-            : [],
-    );
 }
 
 /** The paths a grant opens, as one sentence each, with what to do instead. */
@@ -184,15 +160,20 @@ export function isBroadAction(action: string): boolean {
 
 /**
  * Whether an AWS-managed policy's document opens a path of the escalation model (administrator,
- * escalation or broad), or the policy is not one the table of AWS-managed policies knows.
+ * escalation or broad) or reads the data of every resource of a type, or the policy is not one the
+ * table of AWS-managed policies knows.
  * Customer-managed policies are judged by their documents once read (checkCustomerManagedPolicy).
  */
 export function isBroadManagedPolicy(policyArn: string): boolean {
     const judged = managedPolicyCapabilities(policyArn);
-    return judged !== undefined && ("unknown" in judged || pathsOf(judged.capabilities).length > 0);
+    return judged !== undefined && ("unknown" in judged || pathsOf(judged.capabilities).length > 0 || managedPolicyDataRead(policyArn) !== undefined);
 }
 
-/** The first problem of an attached managed policy's breadth: an AWS-managed policy judged by its document. */
+/**
+ * The first problem of an attached managed policy's breadth: an AWS-managed policy judged by its
+ * document, for the paths it opens and for reads of the data of every resource of a type
+ * (everyResourceDataRead, as the table records it), which a statement of the binding's may not have either.
+ */
 export function checkManagedPolicyBreadth(field: string, policyArn: string, allowBroadPermissions: boolean): string | undefined {
     const judged = managedPolicyCapabilities(policyArn);
     if (judged === undefined || allowBroadPermissions) {
@@ -202,9 +183,14 @@ export function checkManagedPolicyBreadth(field: string, policyArn: string, allo
         return `${field} ${JSON.stringify(policyArn)} is invalid: it is not an AWS-managed policy the table derived from ${managedPolicyTableSource()} knows, so what it grants cannot be judged; check the name, or ${broadOptIn}`;
     }
     const findings = pathsOf(judged.capabilities);
-    return findings.length === 0
+    if (findings.length > 0) {
+        return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, opens ${findings.map((finding) => describePathKind(finding.path)).join(", and ")}; name the actions in policyStatements, or ${broadOptIn}`;
+    }
+    const dataRead = managedPolicyDataRead(policyArn);
+    return dataRead === undefined
         ? undefined
-        : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, opens ${findings.map((finding) => describePathKind(finding.path)).join(", and ")}; name the actions in policyStatements, or ${broadOptIn}`;
+        : `${field} ${JSON.stringify(policyArn)} is invalid: its document, as AWS publishes it, reads the data of every resource of a type (${dataRead}), as a statement on "*" would; ` +
+              `name the resources in policyStatements, or ${broadOptIn}`;
 }
 
 /**
@@ -226,7 +212,7 @@ export function checkCustomerManagedPolicy(field: string, policyArn: string, doc
     const parsed = parsePolicyDocument(document);
     const written = "error" in parsed ? [] : parsed.statements;
     for (const [position, grant] of read.statements.entries()) {
-        const breadth = everyResourceOf(grant, conditionsOf(written[position]?.statement.Condition));
+        const breadth = everyResourceOf(grant, statementConditionsOf(written[position]?.statement.Condition));
         if (breadth !== undefined) {
             return `${field} ${JSON.stringify(policyArn)} is invalid: its document, as IAM holds it, grants in ${grant.label.slice(`${field} ${policyArn} `.length)} ${JSON.stringify(breadth.resource)}: ${breadth.rule}`;
         }
@@ -319,6 +305,64 @@ export interface StatementsBeside {
     statements: readonly ResolvedPolicyStatement[];
 }
 
+/** Statements judged under one opt-in: each with the field a message names it by. */
+export interface StatementGroup {
+    /** How a message names the group, e.g. `policyStatements` or `the statements of addon.karpenter`. */
+    label: string;
+    allowBroadPermissions: boolean;
+    entries: readonly { field: string; statement: ResolvedPolicyStatement }[];
+}
+
+function groupCapabilities(group: StatementGroup) {
+    return group.entries.flatMap(({ field, statement }) => statementCapabilities(grantStatementOf(field, statement)));
+}
+
+/**
+ * The first problem of statements granted together under several opt-ins: `own`, the caller's (a
+ * binding's `policyStatements`), and `others`, each under an opt-in of its own (the statements of an
+ * add-on). Each statement is judged under its group's opt-in, and without it, so are the paths a
+ * group's statements open together. Without the caller's opt-in, a path the groups open together
+ * that no other group opens alone is a problem of the caller's: an add-on's opt-in covers what its
+ * statements grant, not what is added to it.
+ */
+export function checkStatementGroups(own: StatementGroup, others: readonly StatementGroup[] = []): string | undefined {
+    for (const group of [...others, own]) {
+        for (const { field, statement } of group.entries) {
+            const problem = checkPolicyStatement(field, statement, group.allowBroadPermissions);
+            if (problem !== undefined) {
+                return problem;
+            }
+        }
+    }
+    for (const group of [...others, own]) {
+        if (group.allowBroadPermissions) {
+            continue;
+        }
+        const findings = pathsOf(groupCapabilities(group));
+        if (findings.length > 0) {
+            return `${group.label} is invalid: its statements together open ${pathProblem(findings)}`;
+        }
+    }
+    const besides = others.filter((group) => group.entries.length > 0);
+    if (own.allowBroadPermissions || besides.length + (own.entries.length > 0 ? 1 : 0) < 2) {
+        return undefined;
+    }
+    const openedAlone = new Set(besides.flatMap((group) => pathsOf(groupCapabilities(group)).map((finding) => finding.path.id)));
+    const added = pathsOf([...besides, own].flatMap(groupCapabilities)).filter((finding) => !openedAlone.has(finding.path.id));
+    if (added.length === 0) {
+        return undefined;
+    }
+    const labels = besides.map((group) => group.label).join(" and ");
+    return own.entries.length > 0
+        ? `${own.label} is invalid: its statements together with ${labels} open ${pathProblem(added)}`
+        : `${own.label} is invalid: ${labels} together open ${pathProblem(added)}`;
+}
+
+/** A list of statements as a group, each named `<field>[<index>]`. */
+function listGroup(field: string, statements: readonly ResolvedPolicyStatement[], allowBroadPermissions: boolean): StatementGroup {
+    return { label: field, allowBroadPermissions, entries: statements.map((statement, index) => ({ field: `${field}[${index}]`, statement })) };
+}
+
 /**
  * The first problem of a list of statements. Without `allowBroadPermissions`, paths its statements
  * open together (iam:PassRole in one, ec2:RunInstances in another) are problems too; and with
@@ -326,25 +370,6 @@ export interface StatementsBeside {
  * do not: the beside statements' opt-in covers what they grant, not what the list adds to it.
  */
 export function checkPolicyStatements(field: string, statements: readonly ResolvedPolicyStatement[], allowBroadPermissions: boolean, beside?: StatementsBeside): string | undefined {
-    for (const [index, statement] of statements.entries()) {
-        const problem = checkPolicyStatement(`${field}[${index}]`, statement, allowBroadPermissions);
-        if (problem !== undefined) {
-            return problem;
-        }
-    }
-    if (allowBroadPermissions) {
-        return undefined;
-    }
-    const capabilities = statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${field}[${index}]`, statement)));
-    const findings = pathsOf(capabilities);
-    if (findings.length > 0) {
-        return `${field} is invalid: its statements together open ${pathProblem(findings)}`;
-    }
-    if (beside === undefined || statements.length === 0) {
-        return undefined;
-    }
-    const besideCapabilities = beside.statements.flatMap((statement, index) => statementCapabilities(grantStatementOf(`${beside.label}[${index}]`, statement)));
-    const openedBeside = new Set(pathsOf(besideCapabilities).map((finding) => finding.path.id));
-    const added = pathsOf([...besideCapabilities, ...capabilities]).filter((finding) => !openedBeside.has(finding.path.id));
-    return added.length === 0 ? undefined : `${field} is invalid: its statements together with ${beside.label} open ${pathProblem(added)}`;
+    const others = beside === undefined ? [] : [listGroup(beside.label, beside.statements, true)];
+    return checkStatementGroups(listGroup(field, statements, allowBroadPermissions), others);
 }

@@ -204,6 +204,29 @@ export function checkPlainBoolean(field: string, value: unknown): string | undef
         : `${field} is invalid: expected true or false as a plain value, known before anything is created (not an Output or a secret), since it decides what the role grants or admits`;
 }
 
+/**
+ * The problem of a list argument that is not a list the program holds: one Output (a value not known
+ * yet, or a secret as a whole, as other languages' SDKs send them) or anything else. The binding
+ * makes a resource or a trust statement per entry before any Output is known, so it needs the list
+ * itself, with Outputs only as the values inside its entries where their field allows them.
+ */
+export function checkPlainList(field: string, value: unknown): string | undefined {
+    return value === undefined || value === null || Array.isArray(value)
+        ? undefined
+        : `${field} is invalid: expected a list held by the program, not one value not known yet or secret as a whole (an Output); ` +
+              "the binding makes a resource, policy or trust statement of each entry before any Output is known, so give the list itself, with Outputs only as values inside its entries";
+}
+
+/**
+ * The problem of a field that must be a plain string before anything is created (a ServiceAccount
+ * that goes into the trust policy, measured before any Output is known): an Output or a secret is refused.
+ */
+export function checkPlainString(field: string, value: unknown): string | undefined {
+    return typeof value === "string"
+        ? undefined
+        : `${field} is invalid: expected a plain string, known before anything is created (not an Output or a secret), since it decides who the role admits`;
+}
+
 /** A check that the value is a whole number in [min, max]. */
 export function integerBetween(min: number, max: number): FieldCheck<number> {
     return (field, value) =>

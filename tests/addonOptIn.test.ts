@@ -154,6 +154,96 @@ describe("an add-on's opt-in for broad permissions covers the add-on's own permi
         assert.equal(checkPolicyStatements("policyStatements", readReports, false, beside), undefined, "what the add-on opened alone is its own opt-in's");
     });
 
+    describe("spread with addons.bindingArgsOf: the opt-in travels with the catalogue's statements, not as an argument", () => {
+        const zone = "Z0123456789ABCDEFGHIJ";
+        const readEveryObject = { actions: ["s3:GetObject"], resources: ["*"] };
+        const payroll = "arn:aws:s3:::payroll/salaries.csv";
+
+        before(async () => {
+            const dns = addons.externalDns({ hostedZoneIds: [zone] });
+            assert.equal(dns.allowBroadPermissions, true, "external-dns needs \"*\" for route53:ListHostedZones, so its statements carry the opt-in");
+            // What the user's statement would grant: every object of every bucket.
+            const granted = policyStatementsDocument([...dns.policyStatements, readEveryObject].map((each) => ({ ...each, conditions: [] }) as ResolvedPolicyStatement));
+            assert.equal(await allowedByIdentityPolicy(granted, { action: "s3:GetObject", resource: payroll }), true);
+        });
+
+        it("refuses a statement the user adds beside the add-on's, under the user's own (absent) opt-in, naming policyStatements[i]", () => {
+            const dns = addons.externalDns({ hostedZoneIds: [zone] });
+            const spread = addons.bindingArgsOf(dns);
+            assert.equal("allowBroadPermissions" in spread, false, "no opt-in to spread");
+            const index = dns.policyStatements.length;
+            for (const make of [
+                (name: string) => new IrsaBinding(name, { oidcProviderArn, ...spread, policyStatements: [...spread.policyStatements, readEveryObject] }),
+                (name: string) => new PodIdentityBinding(name, { clusterName: "apps", ...spread, policyStatements: [...spread.policyStatements, readEveryObject] }),
+                // The opt-in written beside the spread as the add-on's own, from before this change: it is the user's, and covers the user's statements.
+                (name: string) => new IrsaBinding(name, { oidcProviderArn, ...spread, policyStatements: [readEveryObject, ...spread.policyStatements], allowBroadPermissions: false }),
+            ]) {
+                assert.throws(() => make(uniqueName("optin-spread")), new RegExp(`policyStatements\\[(?:${index}|0)\\]\\.resources\\[0\\] "\\*" is invalid: it grants the actions on every resource`));
+            }
+        });
+
+        it("refuses a copy of a catalogue statement, however alike, and permissions made by hand that claim an opt-in", () => {
+            const dns = addons.externalDns({ hostedZoneIds: [zone] });
+            const copied = dns.policyStatements.map((each) => ({ ...each, resources: [...each.resources] }));
+            assert.throws(
+                () => new IrsaBinding(uniqueName("optin-copy"), { oidcProviderArn, namespace: "external-dns", serviceAccountName: "external-dns", policyStatements: copied }),
+                /policyStatements\[\d\]\.resources\[0\] "\*" is invalid: it grants the actions on every resource/,
+            );
+            const byHand = addons.bindingArgsOf({ ...dns, policyStatements: [readEveryObject], allowBroadPermissions: true });
+            assert.throws(() => new IrsaBinding(uniqueName("optin-hand"), { oidcProviderArn, ...byHand }), /policyStatements\[0\]\.resources\[0\] "\*" is invalid/);
+            // The catalogue's statements cannot be changed in place to grant more under its opt-in.
+            assert.throws(() => (dns.policyStatements[0].resources as string[]).push("arn:aws:s3:::*/*"), TypeError);
+            assert.throws(() => {
+                (dns.policyStatements[0] as { actions: string[] }).actions = ["s3:GetObject"];
+            }, TypeError);
+        });
+
+        it("refuses a role-passing statement of the user's beside karpenter's compute-starting statements", () => {
+            const karpenter = addons.karpenter({ clusterName: "apps", nodeRoleArn: `arn:aws:iam::${mockAccountId}:role/karpenter-node`, interruptionQueueArn: `arn:aws:sqs:us-west-2:${mockAccountId}:apps` });
+            const spread = addons.bindingArgsOf(karpenter);
+            const passAnyRole = { actions: ["iam:PassRole"], resources: [`arn:aws:iam::${mockAccountId}:role/*`] };
+            assert.throws(
+                () => new IrsaBinding(uniqueName("optin-path"), { oidcProviderArn, ...spread, policyStatements: [...spread.policyStatements, passAnyRole] }),
+                /policyStatements\[\d+\]\.actions\[0\] "iam:PassRole" is invalid: it opens the broad path "pass-any-role"/,
+            );
+        });
+
+        it("judges the user's managed policies beside a spread add-on under the user's own opt-in, in a binding and in a fleet", async () => {
+            const dns = addons.externalDns({ hostedZoneIds: [zone] });
+            const spread = addons.bindingArgsOf(dns);
+            // Before: the spread opt-in covered AdministratorAccess added beside the add-on's (none) managed policies.
+            assert.throws(
+                () => new IrsaBinding(uniqueName("optin-arns"), { oidcProviderArn, ...spread, policyArns: [...spread.policyArns, administratorAccess] }),
+                /policyArns\[0\] "arn:aws:iam::aws:policy\/AdministratorAccess" is invalid: its document, as AWS publishes it, opens the administrator path/,
+            );
+            const fleetOf = (name: string, policyStatements: IrsaBindingArgs["policyStatements"]): WorkloadIdentitiesArgs => ({
+                clusters: [{ name: "blue", oidcProviderArn }],
+                workloads: [{ name: "dns", ...spread, policyStatements }],
+                roleNamePrefix: `${name}-`,
+            });
+            assert.throws(
+                () => new WorkloadIdentities(uniqueName("optin-fleet-spread"), fleetOf("a", [...spread.policyStatements, readEveryObject])),
+                new RegExp(`workloads\\[0\\] \\(dns\\): policyStatements\\[${dns.policyStatements.length}\\]\\.resources\\[0\\] "\\*" is invalid`),
+            );
+            const name = uniqueName("optin-fleet-spread");
+            const fleet = new WorkloadIdentities(name, fleetOf(name, spread.policyStatements));
+            assert.equal((await valueOf(fleet.summary)).rolesCreated, 1, "the add-on's statements spread into a workload keep their add-on's opt-in");
+        });
+
+        it("still grants the add-on's statements spread as they are, alone or with narrow statements of the user's", async () => {
+            const dns = addons.externalDns({ hostedZoneIds: [zone] });
+            const spread = addons.bindingArgsOf(dns);
+            const readReports = { actions: ["s3:GetObject"], resources: ["arn:aws:s3:::reports-bucket/*"] };
+            const alone = new IrsaBinding(uniqueName("optin-as-is"), { oidcProviderArn, ...spread, serviceAccountMode: "annotate" });
+            const narrow = new PodIdentityBinding(uniqueName("optin-narrow"), { clusterName: "apps", ...spread, policyStatements: [...spread.policyStatements, readReports] });
+            assert.match(await valueOf(alone.roleArn), /^arn:aws:iam::/);
+            assert.match(await valueOf(narrow.roleArn), /^arn:aws:iam::/);
+            // And the user's own opt-in covers the user's own statement.
+            const optedIn = new IrsaBinding(uniqueName("optin-mine"), { oidcProviderArn, ...spread, policyStatements: [...spread.policyStatements, readEveryObject], allowBroadPermissions: true });
+            assert.match(await valueOf(optedIn.roleArn), /^arn:aws:iam::/);
+        });
+    });
+
     it("holds in a WorkloadIdentities fleet: a workload's own policies stay under its own opt-in, and its bindings get the add-on's permissions", async () => {
         const fleetArgs = (name: string, own: Partial<WorkloadIdentitiesArgs["workloads"][number]>): WorkloadIdentitiesArgs => ({
             clusters: [
@@ -173,7 +263,7 @@ describe("an add-on's opt-in for broad permissions covers the add-on's own permi
         );
 
         const name = uniqueName("optin-fleet");
-        const fleet = new WorkloadIdentities(name, fleetArgs(name, { policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"] }));
+        const fleet = new WorkloadIdentities(name, fleetArgs(name, { policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"] }));
         const summary = await valueOf(fleet.summary);
         await settled();
         assert.equal(summary.rolesCreated, 2);
@@ -188,6 +278,6 @@ describe("an add-on's opt-in for broad permissions covers the add-on's own permi
             }), true, role.roleName);
         }
         const attached = registered.filter((each) => each.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && each.name.startsWith(`${name}-`)).map((each) => each.inputs.policyArn);
-        assert.deepEqual(attached, ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"]);
+        assert.deepEqual(attached, ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"]);
     });
 });

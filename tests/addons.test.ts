@@ -822,8 +822,8 @@ describe("the add-on catalogue as a whole", () => {
             serviceAccountName: "external-dns",
             policyArns: [],
             policyStatements: permissions.policyStatements,
-            allowBroadPermissions: true,
         });
-        assert.equal(addons.bindingArgsOf(addons.ebsCsiDriver()).allowBroadPermissions, false);
+        assert.equal(permissions.allowBroadPermissions, true, "the add-on's opt-in is the permissions', carried by its statements, not an argument to spread");
+        assert.ok(Object.isFrozen(permissions.policyStatements[0]) && Object.isFrozen(permissions.policyStatements[0].actions), "the catalogue's statements are frozen");
     });
 });

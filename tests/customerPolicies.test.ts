@@ -60,7 +60,7 @@ describe("customer-managed policies in policyArns, judged by their documents", (
         const everything = documentOf({ Effect: "Allow", Action: "*", Resource: "*" });
         assert.equal(await allowedByIdentityPolicy(everything, { action: "iam:CreateUser", resource: `arn:aws:iam::${mockAccountId}:user/intruder` }), true);
         await assertRefused(
-            (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", customerPolicy(`${name}-everything`, everything)] }), opts),
+            (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess", customerPolicy(`${name}-everything`, everything)] }), opts),
             /policyArns\[1\] "arn:aws:iam::\d+:policy\/customer\d+-everything" is invalid: its document, as IAM holds it, opens the administrator path "every-action" .*Statement\[0\] grants every action/,
         );
 
@@ -105,7 +105,7 @@ describe("customer-managed policies in policyArns, judged by their documents", (
     it("refuses a policy IAM does not hold, naming the entry the binding was given, the rule and IAM's answer, before the role exists", async () => {
         const missing = `arn:aws:iam::${mockAccountId}:policy/team/not-there`;
         await assertRefused(
-            (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", missing] }), opts),
+            (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess", missing] }), opts),
             /policyArns\[1\] "arn:aws:iam::\d+:policy\/team\/not-there" is invalid: IAM holds no policy of that ARN \(NoSuchEntity\).*NoSuchEntity: Policy .* does not exist.*judged by its document .* before the role is created.*allowBroadPermissions/,
         );
         // Known only later, and behind an add-on's own policies: the entry is named as the binding's arguments name it.

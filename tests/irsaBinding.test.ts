@@ -131,7 +131,7 @@ describe("IrsaBinding under mocks", () => {
         const { name } = await deploy(
             baseArgs({
                 s3Read: { bucketArns: [bucketArn], keyPrefixes: ["daily/"], kmsKeyArns: ["arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"] },
-                policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"],
+                policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"],
             }),
         );
         const policy = registeredInlinePolicy(name, "s3-read");
@@ -144,7 +144,7 @@ describe("IrsaBinding under mocks", () => {
             ],
         );
         const attachment = registeredResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${name}-policy-0`);
-        assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess");
+        assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess");
         assert.equal(attachment.inputs.role, `${name}-1a2b3c4`);
     });
 
@@ -208,7 +208,7 @@ describe("IrsaBinding under mocks", () => {
     });
 
     it("starts the reader only after the ServiceAccount and the role's permissions exist", async () => {
-        const { name, dependencies } = await deploy(baseArgs({ policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"] }));
+        const { name, dependencies } = await deploy(baseArgs({ policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"] }));
         const dependsOn = dependencies.get(`kubernetes:apps/v1:Deployment::${name}-reader`) as pulumi.Resource[];
         const urns = await Promise.all(dependsOn.map((resource) => valueOf(resource.urn)));
         assert.deepEqual(urns.map(typeAndName), [

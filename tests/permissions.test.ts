@@ -95,11 +95,11 @@ describe("typed policy statements", () => {
 });
 
 describe("broad managed policies", () => {
-    it("are those whose documents open a path of the escalation model (AdministratorAccess-Amplify too), or that the table does not know", () => {
-        for (const name of ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AmazonS3FullAccess", "AmazonEC2FullAccess", "AdministratorAccess-Amplify", "NoSuchPolicy"]) {
+    it("are those whose documents open a path of the escalation model (AdministratorAccess-Amplify too), read every resource's data, or that the table does not know", () => {
+        for (const name of ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AmazonS3FullAccess", "AmazonEC2FullAccess", "AdministratorAccess-Amplify", "NoSuchPolicy", "ReadOnlyAccess", "AmazonS3ReadOnlyAccess"]) {
             assert.ok(isBroadManagedPolicy(`arn:aws:iam::aws:policy/${name}`), name);
         }
-        for (const name of ["ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "service-role/AmazonEBSCSIDriverPolicy", "AmazonEKS_CNI_Policy"]) {
+        for (const name of ["SecurityAudit", "job-function/ViewOnlyAccess", "service-role/AmazonEBSCSIDriverPolicy", "AmazonEKS_CNI_Policy"]) {
             assert.ok(!isBroadManagedPolicy(`arn:aws:iam::aws:policy/${name}`), name);
         }
     });

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { addons, IrsaBinding, PodIdentityBinding, PolicyDocument, webIdentityTrustPolicy } from "../components/index";
+import { addons, IrsaBinding, IrsaBindingArgs, PodIdentityBinding, PolicyDocument, webIdentityTrustPolicy } from "../components/index";
 import { planFleet } from "../components/fleet/plan";
 import { allowedByTrustPolicy } from "./iamEvaluator";
 import { mockAccountId, refusals } from "./mocks";
@@ -52,6 +52,42 @@ describe("switches that decide what a role grants or admits are plain booleans",
             new RegExp(`^disableSessionTags ${plainSwitch.source}`),
         );
         await podIdentity.assertNoChildRegistered();
+    });
+
+    it("refuses a list that is one Output (as other languages' SDKs send secrets and unknowns), and subjects that are not plain strings, naming the field", async () => {
+        const irsa = refusals("eks-irsa:index:IrsaBinding");
+        const base = { oidcProviderArn, namespace: "apps", serviceAccountName: "api", serviceAccountMode: "none", reader: { enabled: false } };
+        const whole = <T>(value: T): T => pulumi.secret(value) as unknown as T;
+        const plainList = "is invalid: expected a list held by the program, not one value not known yet or secret as a whole \\(an Output\\)";
+        // Before: a whole-Output list of statements was dropped without a word (the role got no statements policy),
+        // a whole-Output policyArns or subject list failed as a TypeError, and an Output subject name as "name.includes is not a function".
+        const cases: [string, Partial<IrsaBindingArgs>][] = [
+            ["policyStatements", { policyStatements: whole([{ actions: ["s3:GetObject"], resources: ["*"] }]) }],
+            ["policyStatements\\[0\\]\\.resources", { policyStatements: [{ actions: ["s3:GetObject"], resources: whole(["*"]) }] }],
+            ["policyStatements\\[0\\]\\.conditions", { policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::*/*"], conditions: whole([{ test: "StringLike", variable: "aws:ResourceTag/team", values: ["*"] }]) }] }],
+            ["policyArns", { policyArns: whole(["arn:aws:iam::aws:policy/AdministratorAccess"]) }],
+            ["additionalServiceAccounts", { additionalServiceAccounts: whole([{ namespace: "kube-system", serviceAccountName: "default" }]) }],
+            ["s3Read\\.keyPrefixes", { s3Read: { bucketArns: ["arn:aws:s3:::reports-bucket"], keyPrefixes: whole(["daily/"]) } }],
+        ];
+        for (const [field, args] of cases) {
+            irsa.assertRefused((name) => new IrsaBinding(name, { ...base, ...args }), new RegExp(`^${field} ${plainList}`));
+        }
+        irsa.assertRefused(
+            (name) => new IrsaBinding(name, { ...base, additionalServiceAccounts: [{ namespace: "kube-system", serviceAccountName: pulumi.secret("default") as unknown as string }] }),
+            /^additionalServiceAccounts\[0\]\.serviceAccountName is invalid: expected a plain string, known before anything is created/,
+        );
+        irsa.assertRefused(
+            (name) => new IrsaBinding(name, { ...base, audience: pulumi.output("sts.amazonaws.com") as unknown as string }),
+            /^audience is invalid: expected a plain string, known before anything is created/,
+        );
+        await irsa.assertNoChildRegistered();
+        // Near miss: Outputs inside the entries, where their fields take them, are checked once known.
+        const accepted = new IrsaBinding(`plain-lists-${Date.now()}`, {
+            ...base,
+            policyStatements: [{ actions: ["s3:GetObject"], resources: [pulumi.secret("arn:aws:s3:::reports-bucket/daily/*")] }],
+            policyArns: [pulumi.output("arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess")],
+        });
+        assert.ok(accepted.role);
     });
 
     it("is why: the pattern a truthy Output would have let in admits every ServiceAccount of the namespace", async () => {

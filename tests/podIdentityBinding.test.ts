@@ -14,7 +14,7 @@ const sharedArgs = {
     namespace: "apps",
     serviceAccountName: "reports-reader",
     s3Read: { bucketArns: ["arn:aws:s3:::reports-bucket"], keyPrefixes: ["daily/"] },
-    policyArns: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"],
+    policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"],
 };
 
 const uniqueName = (): string => uniqueNameFor("pod-identity");

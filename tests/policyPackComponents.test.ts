@@ -69,7 +69,7 @@ const modes: { mode: string; build: (name: string) => IrsaBinding | PodIdentityB
                 policyStatements: [
                     { actions: ["route53:ChangeResourceRecordSets"], resources: ["arn:aws:route53:::hostedzone/Z0123456789"], conditions: [{ test: "ForAllValues:StringEquals", variable: "route53:ChangeResourceRecordSetsRecordTypes", values: ["TXT"] }] },
                 ],
-                policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"],
                 reader: { enabled: false },
             }),
         registers: ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"],

@@ -20,8 +20,13 @@ function problemsWith(entries: unknown, stack = "dev"): string[] {
 
 describe("eks-irsa:workloads", () => {
     it("takes a stack's workloads from the catalogue or written out, and checks each entry by index and field", () => {
-        assert.deepEqual(problemsWith([{ name: "reports", namespace: "apps", serviceAccountName: "reports", policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] }]), []);
+        assert.deepEqual(problemsWith([{ name: "reports", namespace: "apps", serviceAccountName: "reports", policyArns: ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"] }]), []);
         assert.deepEqual(problemsWith([]), []);
+        // A managed policy that reads every object of the account needs the workload's opt-in, as a statement on "*" does.
+        assert.match(
+            problemsWith([{ name: "reports", namespace: "apps", serviceAccountName: "reports", policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] }]).join("\n"),
+            /policyArns\[0\] "arn:aws:iam::aws:policy\/AmazonS3ReadOnlyAccess" is invalid: its document, as AWS publishes it, reads the data of every resource of a type/,
+        );
         // Any add-on of the catalogue, its scope written out, as the bindings' addon takes it.
         assert.deepEqual(problemsWith([{ name: "external-dns", addon: { externalDns: { hostedZoneIds: ["Z0123456789ABCDEFGHIJ"] } }, serviceAccountMode: "none" }]), []);
         const refusals: [unknown, RegExp][] = [

@@ -68,7 +68,7 @@ export function privateCaIssuer(args: PrivateCaIssuerArgs): AddonPermissions {
         partition,
     );
     const templates = [...endEntityTemplates, ...(flag("privateCaIssuer.allowSubordinateCertificateAuthorities", args.allowSubordinateCertificateAuthorities, false) ? ["SubordinateCACertificate_PathLen0/V1"] : [])];
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("privateCaIssuer", serviceAccount, [], [
         statement(["acm-pca:DescribeCertificateAuthority", "acm-pca:GetCertificate"], authorities),
         statement(
             ["acm-pca:IssueCertificate"],

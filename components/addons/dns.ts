@@ -56,7 +56,7 @@ export function externalDns(args: ExternalDnsArgs): AddonPermissions {
     const serviceAccount = serviceAccountOf("externalDns", { namespace: "external-dns", serviceAccountName: "external-dns" }, args);
     const partition = partitionOf("externalDns", args.partition);
     const zones = hostedZoneArns(partition, checkedInputs("externalDns.hostedZoneIds", args.hostedZoneIds, checkHostedZoneId, { nonEmpty: true }));
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("externalDns", serviceAccount, [], [
         statement(["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"], zones),
         // Finding the zones: IAM cannot scope this call to a resource.
         statement(["route53:ListHostedZones"], ["*"]),
@@ -121,5 +121,5 @@ export function certManager(args: CertManagerArgs): AddonPermissions {
     if (flag("certManager.listHostedZonesByName", args.listHostedZonesByName, true)) {
         statements.push(statement(["route53:ListHostedZonesByName"], ["*"]));
     }
-    return addonPermissions(serviceAccount, [], statements);
+    return addonPermissions("certManager", serviceAccount, [], statements);
 }

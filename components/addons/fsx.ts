@@ -63,7 +63,7 @@ export function fsxLustreCsiDriver(args: FsxLustreCsiDriverArgs = {}): AddonPerm
         partition,
     );
     const fileSystems = joined("arn:", partition, ":fsx:*:*:file-system/*");
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("fsxLustreCsiDriver", serviceAccount, [], [
         // A read that IAM cannot scope to a resource.
         statement(["fsx:DescribeFileSystems"], ["*"]),
         statement(["fsx:CreateFileSystem", "fsx:TagResource"], [fileSystems], condition("Null", `aws:RequestTag/${fsxLustreVolumeTag}`, "false")),
@@ -122,7 +122,7 @@ export function fsxOpenZfsCsiDriver(args: FsxOpenZfsCsiDriverArgs = {}): AddonPe
     const partition = partitionOf("fsxOpenZfsCsiDriver", args.partition);
     const fsx = (resource: string) => joined("arn:", partition, ":fsx:*:*:", resource);
     const resources = [fsx("file-system/*"), fsx("volume/*/*"), fsx("snapshot/*/*")];
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("fsxOpenZfsCsiDriver", serviceAccount, [], [
         // Reads that IAM cannot scope to a resource.
         statement(["fsx:DescribeFileSystems", "fsx:DescribeVolumes", "fsx:DescribeSnapshots"], ["*"]),
         statement(

@@ -133,7 +133,7 @@ export function gatewayApiController(args: GatewayApiControllerArgs = {}): Addon
             [joined("arn:", partition, `:iam::*:role/aws-service-role/${service}/${role}`)],
             condition("StringEquals", "iam:AWSServiceName", service),
         );
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("gatewayApiController", serviceAccount, [], [
         statement(latticeResourceActions, [joined("arn:", partition, ":vpc-lattice:*:*:*")]),
         // Calls that IAM cannot scope to a resource.
         statement(

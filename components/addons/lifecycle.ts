@@ -66,7 +66,7 @@ export function nodeTerminationHandler(args: NodeTerminationHandlerArgs): AddonP
         args.clusterName === undefined
             ? []
             : [condition("Null", `aws:ResourceTag/kubernetes.io/cluster/${checkedString("nodeTerminationHandler.clusterName", args.clusterName, checkClusterName)}`, "false")];
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("nodeTerminationHandler", serviceAccount, [], [
         // Reads that IAM cannot scope to a resource.
         statement(["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"], ["*"]),
         statement(["autoscaling:CompleteLifecycleAction"], [groups], ...clusterTag),

@@ -69,13 +69,14 @@ export function vpcCni(args: VpcCniArgs = {}): AddonPermissions {
     const ipFamily = args.ipFamily ?? "ipv4";
     const logs = args.networkPolicyLogsClusterName === undefined ? [] : networkPolicyLogStatements(partition, args.networkPolicyLogsClusterName);
     if (ipFamily === "ipv4") {
-        return addonPermissions(serviceAccount, [awsManagedPolicyArn(partition, "AmazonEKS_CNI_Policy")], logs);
+        return addonPermissions("vpcCni", serviceAccount, [awsManagedPolicyArn(partition, "AmazonEKS_CNI_Policy")], logs);
     }
     if (ipFamily !== "ipv6") {
         throw new AddonScopeError(`vpcCni.ipFamily ${JSON.stringify(ipFamily)} is invalid: expected "ipv4" or "ipv6", the cluster's kubernetesNetworkConfig.ipFamily`);
     }
     const networkInterfaces = joined("arn:", partition, ":ec2:*:*:network-interface/*");
     return addonPermissions(
+        "vpcCni",
         serviceAccount,
         [],
         [
@@ -161,6 +162,7 @@ export function awsLoadBalancerController(args: AwsLoadBalancerControllerArgs): 
     const clusterTagUnchanged = condition("Null", `aws:RequestTag/${clusterTag}`, "true");
 
     return addonPermissions(
+        "awsLoadBalancerController",
         serviceAccount,
         [],
         [
@@ -331,7 +333,7 @@ export function awsLoadBalancerControllerTargetGroupBinding(args: AwsLoadBalance
         checkedInputs("awsLoadBalancerControllerTargetGroupBinding.targetGroupArns", args.targetGroupArns, checkTargetGroupArn, { nonEmpty: true }),
         partition,
     );
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("awsLoadBalancerControllerTargetGroupBinding", serviceAccount, [], [
         // Reads that IAM cannot scope to a resource.
         statement(
             ["ec2:DescribeVpcs", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],

@@ -57,7 +57,7 @@ export function cloudWatchObservability(args: CloudWatchObservabilityArgs = {}):
     if (flag("cloudWatchObservability.xray", args.xray, true)) {
         policies.push(awsManagedPolicyArn(partition, "AWSXrayWriteOnlyAccess"));
     }
-    return addonPermissions(serviceAccount, policies, []);
+    return addonPermissions("cloudWatchObservability", serviceAccount, policies, []);
 }
 
 /** The scope of a Prometheus server's (or collector's) role for Amazon Managed Service for Prometheus. */
@@ -117,7 +117,7 @@ export function managedPrometheus(args: ManagedPrometheusArgs): AddonPermissions
     if (query) {
         statements.push(statement(["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"], checkedWorkspaces));
     }
-    return addonPermissions(serviceAccount, [], statements);
+    return addonPermissions("managedPrometheus", serviceAccount, [], statements);
 }
 
 /** The scope of the AWS for Fluent Bit role. */
@@ -177,5 +177,5 @@ export function fluentBit(args: FluentBitArgs): AddonPermissions {
     if (streams.length > 0) {
         statements.push(statement(["firehose:PutRecordBatch"], streams));
     }
-    return addonPermissions(serviceAccount, [], statements);
+    return addonPermissions("fluentBit", serviceAccount, [], statements);
 }

@@ -70,7 +70,7 @@ export function clusterAutoscaler(args: ClusterAutoscalerArgs): AddonPermissions
     );
     const serviceAccount = serviceAccountOf("clusterAutoscaler", { namespace: "kube-system", serviceAccountName: "cluster-autoscaler" }, args);
     const partition = partitionOf("clusterAutoscaler", args.partition);
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("clusterAutoscaler", serviceAccount, [], [
         // Reads that IAM cannot scope to a resource.
         statement(
             [
@@ -179,7 +179,7 @@ export function karpenter(args: KarpenterArgs): AddonPermissions {
     ];
     const clusterArn = joined("arn:", partition, ":eks:", region, ":", account, ":cluster/", clusterName);
 
-    return addonPermissions(serviceAccount, [], [
+    return addonPermissions("karpenter", serviceAccount, [], [
         // NodeLifecyclePolicy
         statement(
             ["ec2:RunInstances", "ec2:CreateFleet"],

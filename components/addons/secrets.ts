@@ -109,5 +109,5 @@ export function externalSecrets(args: ExternalSecretsArgs): AddonPermissions {
         const unique = viaServices.filter((value, index) => typeof value !== "string" || viaServices.indexOf(value) === index);
         statements.push(statement(["kms:Decrypt"], keys, condition("StringEquals", "kms:ViaService", ...unique)));
     }
-    return addonPermissions(serviceAccount, [], statements);
+    return addonPermissions("externalSecrets", serviceAccount, [], statements);
 }

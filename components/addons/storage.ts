@@ -66,7 +66,7 @@ export function ebsCsiDriver(args: EbsCsiDriverArgs = {}): AddonPermissions {
     const serviceAccount = serviceAccountOf("ebsCsiDriver", { namespace: "kube-system", serviceAccountName: "ebs-csi-controller-sa" }, args);
     const partition = partitionOf("ebsCsiDriver", args.partition);
     const keys = checkedPartitionOf("ebsCsiDriver.kmsKeyArns", checkedInputs("ebsCsiDriver.kmsKeyArns", args.kmsKeyArns, checkKmsKeyArn, { nonEmpty: false }), partition);
-    return addonPermissions(serviceAccount, [awsManagedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")], keys.length > 0 ? ebsKeyStatements(keys) : []);
+    return addonPermissions("ebsCsiDriver", serviceAccount, [awsManagedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")], keys.length > 0 ? ebsKeyStatements(keys) : []);
 }
 
 /** The scope of the Amazon EFS CSI driver's role. */
@@ -102,7 +102,7 @@ export interface EfsCsiDriverArgs {
  */
 export function efsCsiDriver(args: EfsCsiDriverArgs = {}): AddonPermissions {
     const serviceAccount = serviceAccountOf("efsCsiDriver", { namespace: "kube-system", serviceAccountName: "efs-csi-controller-sa" }, args);
-    return addonPermissions(serviceAccount, [awsManagedPolicyArn(partitionOf("efsCsiDriver", args.partition), "service-role/AmazonEFSCSIDriverPolicy")], []);
+    return addonPermissions("efsCsiDriver", serviceAccount, [awsManagedPolicyArn(partitionOf("efsCsiDriver", args.partition), "service-role/AmazonEFSCSIDriverPolicy")], []);
 }
 
 /** Object ARNs of the buckets: under the prefixes, or whole buckets. */
@@ -188,7 +188,7 @@ export function mountpointS3CsiDriver(args: MountpointS3CsiDriverArgs): AddonPer
     if (keys.length > 0) {
         statements.push(statement(readOnly ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"], keys));
     }
-    return addonPermissions(serviceAccount, [], statements);
+    return addonPermissions("mountpointS3CsiDriver", serviceAccount, [], statements);
 }
 
 /** The scope of Velero's role. */
@@ -274,5 +274,5 @@ export function velero(args: VeleroArgs): AddonPermissions {
     if (keys.length > 0) {
         statements.push(...ebsKeyStatements(keys));
     }
-    return addonPermissions(serviceAccount, [], statements);
+    return addonPermissions("velero", serviceAccount, [], statements);
 }

@@ -28,7 +28,11 @@ export interface AddonPermissions {
     allowBroadPermissions?: boolean;
 }
 
-/** The arguments of `IrsaBinding` and `PodIdentityBinding` that an add-on's permissions fill in. */
+/**
+ * The arguments of `IrsaBinding` and `PodIdentityBinding` that an add-on's permissions fill in. The
+ * add-on's opt-in for broad permissions is not among them: it travels with the catalogue's own
+ * statements (see {@link bindingArgsOf}), so it cannot cover statements added beside them.
+ */
 export interface AddonBindingArgs {
     /** Namespace of the add-on's ServiceAccount. */
     namespace: string;
@@ -36,13 +40,8 @@ export interface AddonBindingArgs {
     serviceAccountName: string;
     /** Managed policies to attach. */
     policyArns: pulumi.Input<string>[];
-    /** Inline statements. */
+    /** Inline statements: the catalogue's own, frozen, each carrying the add-on's opt-in. */
     policyStatements: PolicyStatementArgs[];
-    /**
-     * Whether the statements may use `"*"` resources.
-     * @default false
-     */
-    allowBroadPermissions: boolean;
 }
 
 /**
@@ -55,6 +54,11 @@ export interface AddonBindingArgs {
  *     serviceAccountMode: "annotate",
  * });
  * ```
+ *
+ * The add-on's opt-in (where it needs `"*"` for reads AWS cannot scope) is carried by its statements,
+ * which the catalogue froze as it made them: the bindings judge each statement that is exactly one of
+ * the catalogue's under its add-on's opt-in, and every other statement (one added beside them, or a
+ * copy, however alike) and every managed policy under the binding's own `allowBroadPermissions`.
  */
 export function bindingArgsOf(permissions: AddonPermissions): AddonBindingArgs {
     return {
@@ -62,8 +66,39 @@ export function bindingArgsOf(permissions: AddonPermissions): AddonBindingArgs {
         serviceAccountName: permissions.serviceAccount.serviceAccountName,
         policyArns: permissions.policyArns,
         policyStatements: permissions.policyStatements,
-        allowBroadPermissions: permissions.allowBroadPermissions ?? false,
     };
+}
+
+/** The catalogue function a statement comes from, and the opt-in the function set for its statements. */
+export interface CatalogueOrigin {
+    /** The catalogue function, as `addons.<functionName>()` names it. */
+    functionName: string;
+    /** Whether the function set `allowBroadPermissions` for its statements. */
+    allowBroadPermissions: boolean;
+}
+
+/**
+ * The statements the catalogue made, each to the call that made it: module-private, so only
+ * addonPermissions adds to it, and weak, so a statement is held no longer than its program holds it.
+ */
+const catalogueStatements = new WeakMap<object, CatalogueOrigin>();
+
+/**
+ * The catalogue call a statement is exactly one of (the same object, which the catalogue froze), or
+ * undefined for any other value: a statement written, copied or changed by anyone else.
+ */
+export function catalogueOriginOf(statement: unknown): CatalogueOrigin | undefined {
+    return typeof statement === "object" && statement !== null ? catalogueStatements.get(statement) : undefined;
+}
+
+/** A statement frozen through its lists and conditions (its Inputs stay as they are), so what the catalogue judged is what is granted. */
+function frozenStatement(statement: PolicyStatementArgs): PolicyStatementArgs {
+    const conditions = statement.conditions?.map((each) => Object.freeze({ ...each, values: Object.freeze([...each.values]) as pulumi.Input<string>[] }));
+    return Object.freeze({
+        actions: Object.freeze([...statement.actions]) as string[],
+        resources: Object.freeze([...statement.resources]) as pulumi.Input<string>[],
+        ...(conditions !== undefined && { conditions: Object.freeze(conditions) as PolicyConditionArgs[] }),
+    });
 }
 
 /** The ServiceAccount override every catalogue function accepts. */
@@ -111,8 +146,17 @@ export function condition(test: string, variable: string, ...values: pulumi.Inpu
     return { test, variable, values };
 }
 
-/** The permissions, with `allowBroadPermissions` set exactly when a statement has a `"*"` resource. */
-export function addonPermissions(serviceAccount: ServiceAccountSubject, policyArns: pulumi.Input<string>[], policyStatements: PolicyStatementArgs[]): AddonPermissions {
+/**
+ * The permissions of catalogue function `functionName`, with `allowBroadPermissions` set exactly when
+ * a statement has a `"*"` resource; each statement frozen and recorded with that opt-in (catalogueOriginOf).
+ */
+export function addonPermissions(functionName: string, serviceAccount: ServiceAccountSubject, policyArns: pulumi.Input<string>[], policyStatements: PolicyStatementArgs[]): AddonPermissions {
     const broad = policyStatements.some((each) => each.resources.includes("*"));
-    return { serviceAccount, policyArns, policyStatements, ...(broad && { allowBroadPermissions: true }) };
+    const origin: CatalogueOrigin = Object.freeze({ functionName, allowBroadPermissions: broad });
+    const statements = policyStatements.map((each) => {
+        const frozen = frozenStatement(each);
+        catalogueStatements.set(frozen, origin);
+        return frozen;
+    });
+    return { serviceAccount, policyArns, policyStatements: statements, ...(broad && { allowBroadPermissions: true }) };
 }

@@ -155,6 +155,8 @@ export const runAsOtherRoleActions: readonly string[] = [
     "glue:RunStatement",
     "airflow:CreateCliToken",
     "sagemaker:UpdateNotebookInstance",
+    // An image pushed under a tag that exists (`:latest`, `:v1` where tags are mutable): the pods, tasks and functions that pull it run its code as their roles.
+    "ecr:PutImage",
 ];
 
 /**
@@ -179,7 +181,10 @@ export const identityProviderActions: readonly string[] = [
     "iam:UpdateSAMLProvider",
 ];
 
-/** Actions that give a principal Kubernetes access to EKS clusters: cluster admin, every pod's ServiceAccount. */
+/**
+ * Actions that give a principal Kubernetes access to EKS clusters: cluster admin, every pod's
+ * ServiceAccount. Naming the cluster bounds nothing: the cluster a pod runs on is the one it names.
+ */
 export const clusterAccessActions: readonly string[] = [
     "eks:CreateAccessEntry",
     "eks:UpdateAccessEntry",
@@ -246,7 +251,7 @@ export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[]
         id: "cluster-access-write",
         level: "escalation",
         needs: ["cluster-access-write"],
-        why: "creates EKS access entries, access policies or identity providers for a cluster (a named one too: the principal, groups and policy are the caller's to choose): it makes itself cluster administrator, with every ServiceAccount's role",
+        why: "creates or changes EKS access entries, access policies or identity providers of a cluster, the one it names too: it makes itself that cluster's administrator, with every ServiceAccount's role",
     },
     { id: "pass-any-role", level: "broad", needs: ["pass-unnamed-role"], why: "passes roles it does not name (iam:PassRole): name the role and the service it is passed to" },
     {

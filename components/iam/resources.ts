@@ -33,6 +33,7 @@ const unwrittenNames = [
     "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     "zq0unwritten/zq1path/zq2name",
     "zq0unwritten7name-AbCdEf",
+    "zq0unwritten7name.zq1dotted",
     "us-east-1_Zq0Unwrtn7",
 ];
 
@@ -65,9 +66,11 @@ function unwrittenArn(format: string, pattern: string, name: string): string {
 /**
  * The verbs of actions that make new resources: the new resource's ARN is not known before it exists,
  * so a grant of them names it with a wildcard (`sqs:CreateQueue` on `...:*`). Not `Import`, which may
- * replace a resource that exists (`acm:ImportCertificate` with its ARN).
+ * replace a resource that exists (`acm:ImportCertificate` with its ARN), and not `Copy`, which IAM
+ * authorizes on its source too, a resource of the same type that exists: `rds:CopyDBSnapshot` on
+ * `snapshot:*` copies every snapshot of the account, to restore or share.
  */
-const makingVerb = /^(?:Create|Run|Request|Allocate|Register|Copy)(?=[A-Z])/;
+const makingVerb = /^(?:Create|Run|Request|Allocate|Register)(?=[A-Z])/;
 
 /** What EC2's launches make besides what their names say: the instances' volumes and network interfaces. */
 const madeByLaunches: Readonly<Record<string, readonly string[]>> = {
@@ -96,12 +99,61 @@ function makesResourceType(action: CatalogueAction, resourceType: string): boole
     return made === type || made === `${type}s` || made.endsWith(type);
 }
 
+/**
+ * The first name of an ARN format as a pattern writes it (the bucket of an object pattern: `*` in
+ * `arn:aws:s3:::*` followed by `/reports/` and a wildcard), or undefined where the pattern does not
+ * take the format's shape: the name that holds the others (a bucket its objects, a log group its
+ * streams, a table its indexes).
+ */
+function firstNameOf(format: string, pattern: string): string | undefined {
+    const fixedFields = new Set(["Partition", "Region", "Account"]);
+    let firstName: number | undefined;
+    let group = 0;
+    const source = format
+        .split(/(\$\{\w+\})/)
+        .map((part) => {
+            const variable = /^\$\{(\w+)\}$/.exec(part)?.[1];
+            if (variable === undefined) {
+                return part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+            }
+            group += 1;
+            if (fixedFields.has(variable)) {
+                return "([^:]*)";
+            }
+            firstName ??= group;
+            return firstName === group ? "(.*?)" : "(.*)";
+        })
+        .join("");
+    const match = new RegExp(`^${source}$`, "is").exec(pattern);
+    return match === null || firstName === undefined ? undefined : match[firstName];
+}
+
+/**
+ * Policy variables whose value is fixed for every session of a workload role the bindings make: the
+ * role's account, and the session tags EKS Pod Identity sets that the role's trust pins (namespace,
+ * ServiceAccount, cluster). Without such a trust (IRSA, or `disableSessionTags`) a tag is absent, and
+ * a statement with a variable IAM cannot fill matches nothing.
+ */
+const fixedVariable = /^\$\{(?:aws:PrincipalAccount|aws:PrincipalTag\/(?:kubernetes-namespace|kubernetes-service-account|eks-cluster-name|eks-cluster-arn))\}$/i;
+
+/**
+ * A resource entry with its policy variables read for what they can match: IAM's escapes (`${*}`,
+ * `${?}`, `${$}`) and the variables a binding's trust fixes are one literal name each; every other
+ * variable (`${aws:PrincipalTag/kubernetes-pod-name}`, a request's keys, `${aws:userid}`) takes a
+ * value the caller or whoever starts the pod chooses, so it matches as `*` does.
+ */
+export function variablesAsWildcards(resource: string): string {
+    return resource.replace(/\$\{[^}]*\}/g, (variable) => (/^\$\{[*?$]\}$/.test(variable) ? "0" : fixedVariable.test(variable) ? "zq0fixed" : "*"));
+}
+
 /** A resource type an entry reaches every resource of, with an action of the grant that acts on it. */
 export interface UnnamedResources {
     /** `service:type`, as the catalogue names the type (`s3:object`, `secretsmanager:secret`). */
     resourceType: string;
     /** An action of the grant that acts on that type. */
     action: string;
+    /** How many of them it reaches, for messages: `every s3:object resource`, or `the s3:object resources of every BucketName`. */
+    reach: string;
 }
 
 /**
@@ -110,11 +162,13 @@ export interface UnnamedResources {
  * that names resources, or part of their names, and for `"*"` itself (judged as such). Every type of
  * the service is tried, not only those the catalogue lists for the action (it lists some actions with
  * too few). The types an action makes are left out: naming what does not exist yet takes a wildcard.
+ * A policy variable matches what its value can be (variablesAsWildcards).
  */
 export function unnamedResourcesOf(resource: string, actions: readonly CatalogueAction[]): UnnamedResources | undefined {
     if (resource === "*" || !isPattern(resource)) {
         return undefined;
     }
+    resource = variablesAsWildcards(resource);
     const byService = new Map<string, CatalogueAction[]>();
     for (const action of actions) {
         const service = action.name.split(":")[0].toLowerCase();
@@ -123,12 +177,21 @@ export function unnamedResourcesOf(resource: string, actions: readonly Catalogue
     const pattern = iamPatternRegExp(resource);
     for (const [service, granted] of byService) {
         for (const [resourceType, format] of catalogueResourceArns(service)) {
-            if (!unwrittenNames.some((name) => pattern.test(unwrittenArn(format, resource, name)))) {
+            // Every name unwritten, or the name that holds the others all wildcards (`*/reports/*`: that folder of every bucket).
+            const holder = firstNameOf(format, resource);
+            const holderUnnamed = holder !== undefined && /^[*?]+$/.test(holder);
+            const everyName = unwrittenNames.some((name) => pattern.test(unwrittenArn(format, resource, name)));
+            if (!holderUnnamed && !everyName) {
                 continue;
             }
             const acting = granted.find((action) => !makesResourceType(action, resourceType));
             if (acting !== undefined) {
-                return { resourceType: `${service}:${resourceType}`, action: acting.name };
+                const holderName = /\$\{(?!Partition\}|Region\}|Account\})(\w+)\}/.exec(format)?.[1] ?? "name";
+                return {
+                    resourceType: `${service}:${resourceType}`,
+                    action: acting.name,
+                    reach: everyName ? `every ${service}:${resourceType} resource` : `the ${service}:${resourceType} resources of every ${holderName}`,
+                };
             }
         }
     }
