@@ -183,6 +183,9 @@ target(["apprunner:UpdateService"], /^arn:[^:]+:apprunner:[^:]*:[^:]*:service\//
 target(["batch:SubmitJob"], /^arn:[^:]+:batch:[^:]*:[^:]*:job-definition\//, ["ecs-tasks"]);
 target(["elasticmapreduce:AddJobFlowSteps"], /^arn:[^:]+:elasticmapreduce:[^:]*:[^:]*:cluster\//, ["ec2", "elasticmapreduce"]);
 target(["airflow:CreateCliToken"], /^arn:[^:]+:airflow:[^:]*:[^:]*:environment\//, ["airflow", "airflow-env"]);
+// A repository is code, not compute: what pulls an image from it by tag is followed as the code it
+// loads (chains.ts, codeArtifactChains), and a push to repositories not named is the model's own path.
+target(["ecr:PutImage"], /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\//, []);
 
 /**
  * The compute an action of `runAsOtherRoleActions` runs as, by the ARN it is named by and the

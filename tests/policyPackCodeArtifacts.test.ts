@@ -56,7 +56,10 @@ describe("policy pack: the code compute of the stack loads, and the runs that ch
         for (const [what, policy, action, compute, written] of cases) {
             assert.equal(await allowedCall(policy, action, written), true, what);
             const service = compute.type.startsWith("aws:glue") ? "glue.amazonaws.com" : "ecs-tasks.amazonaws.com";
-            const found = await administrator(workload(policy), runner(service), compute);
+            const all = await administrator(workload(policy), runner(service), compute);
+            // A push to every repository is also the model's own path on the workload role (run-as-other-role).
+            const found = all.filter((violation) => !/"api" is a workload role \(pods assume it .*"run-as-other-role"/.test(violation));
+            assert.equal(all.length - found.length, what === "every repository" ? 1 : 0, `${what}: ${all.join("\n")}`);
             assert.equal(found.length, 1, `${what}: ${found.join("\n")}`);
             assert.match(found[0], new RegExp(String.raw`allows ${action} on .*, which writes ${written.replace(/[/.]/g, "\\$&")}, the code ${compute.type.replace(/\//g, "\\/")} "\w+" \(an? [^)]+\) loads each time it runs as aws:iam/role:Role "runner"`), what);
         }
