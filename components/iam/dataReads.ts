@@ -6,6 +6,7 @@
  * whether a statement of theirs or an AWS-managed policy's document (the derived table records it).
  */
 import { CatalogueAction } from "./catalogue";
+import { grantStatementsOf, parsePolicyDocument } from "./documents";
 import { GrantStatement, grantedActions } from "./grants";
 import { unnamedResourcesOf } from "./resources";
 
@@ -147,4 +148,18 @@ export function everyResourceDataRead(statement: GrantStatement, conditions: rea
         }
     }
     return undefined;
+}
+
+/**
+ * Where a policy document reads the data of every resource of a type ({@link everyResourceDataRead}
+ * of each statement, with its own conditions), one entry a statement that does; empty for a document
+ * that does not, or that cannot be read (whose readers report that themselves).
+ */
+export function documentDataReads(document: unknown, labelPrefix = ""): string[] {
+    const read = grantStatementsOf(document, labelPrefix);
+    const parsed = parsePolicyDocument(document);
+    if ("error" in read || "error" in parsed) {
+        return [];
+    }
+    return read.statements.flatMap((statement, position) => everyResourceDataRead(statement, statementConditionsOf(parsed.statements[position]?.statement.Condition)) ?? []);
 }

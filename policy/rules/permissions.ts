@@ -125,7 +125,7 @@ export const workloadAdministratorPolicyRule = workloadRule(
 /** Broad grants for pods. */
 export const workloadFullAccessPolicyRule = workloadRule(
     "workload-role-no-full-access-policy",
-    "A role that pods can hold should not be granted all or most actions of a service, iam:PassRole on roles it does not name, or resource-policy writes on resources it does not name, through any policy or attachment.",
+    "A role that pods can hold should not be granted all or most actions of a service, iam:PassRole on roles it does not name, resource-policy writes on resources it does not name, or (a role pods hold themselves) reads of the data of every resource of a type (every object, secret, parameter...), through any policy or attachment.",
     "advisory",
     {
         properties: {
