@@ -6,6 +6,7 @@ import { Policies, PolicyPackArgs } from "@pulumi/policy";
 
 import { clusterAuditLoggingRule, clusterEndpointRule, launchTemplateImdsv2Rule, nodeGroupImdsRule } from "./rules/eks";
 import { serviceAccountRoleAccountRule, serviceAccountTokenRule } from "./rules/kubernetes";
+import { workloadServiceAccountRbacRule } from "./rules/rbac";
 import { inlineServiceWildcardRule, inlineWildcardActionRule, workloadAdministratorPolicyRule, workloadClusterAccessRule, workloadFullAccessPolicyRule } from "./rules/permissions";
 import { irsaTrustRule, podIdentityClusterRule, podIdentitySessionTagRule, podIdentitySourceRule, wildcardPrincipalRule, workloadAwsPrincipalRule, workloadForeignPrincipalRule } from "./rules/trust";
 
@@ -26,6 +27,7 @@ export const policies: Policies = [
     workloadAdministratorPolicyRule,
     workloadFullAccessPolicyRule,
     workloadClusterAccessRule,
+    workloadServiceAccountRbacRule,
     launchTemplateImdsv2Rule,
     nodeGroupImdsRule,
     serviceAccountTokenRule,
