@@ -38,7 +38,7 @@ export interface RbacRule {
 }
 
 /** The rules a role gives: read rules with where they come from, or why they cannot be read. */
-export type RoleRules = { rules: { rule: RbacRule; evidence: string }[] } | { unreadable: string };
+export type RoleRules = { rules: { rule: RbacRule; evidence: string }[] } | { unreadable: string } | { builtIn: string; power: string };
 
 /** A Role or ClusterRole of the stack. */
 export interface RbacRole {
@@ -337,7 +337,7 @@ function selectorMatches(selector: LabelSelector, labels: Record<string, string>
 function effectiveRules(role: RbacRole | { builtIn: string }, roles: readonly RbacRole[], seen: Set<unknown> = new Set()): RoleRules[] {
     if ("builtIn" in role) {
         const builtIn = builtInClusterRoles[role.builtIn];
-        const own: RoleRules[] = builtIn.power === undefined ? [] : [{ unreadable: `the built-in ClusterRole ${JSON.stringify(role.builtIn)} (${builtIn.power})` }];
+        const own: RoleRules[] = builtIn.power === undefined ? [] : [{ builtIn: `the built-in ClusterRole ${JSON.stringify(role.builtIn)}`, power: builtIn.power }];
         // view, edit and admin aggregate the stack's ClusterRoles labelled for them.
         const label = { view: "aggregate-to-view", edit: "aggregate-to-edit", admin: "aggregate-to-admin" }[role.builtIn];
         const aggregated = label === undefined ? [] : roles.filter((each) => each.kind === "ClusterRole" && (each.labels === undefined || each.labels[`rbac.authorization.k8s.io/${label}`] === "true"));
@@ -356,7 +356,7 @@ function effectiveRules(role: RbacRole | { builtIn: string }, roles: readonly Rb
     const stackRoles = roles.filter((each) => each !== role && each.kind === "ClusterRole" && picks(each.labels));
     return [
         ...own,
-        ...builtIns.map((name): RoleRules => ({ unreadable: `${role.label} aggregates the built-in ClusterRole ${JSON.stringify(name)} (${builtInClusterRoles[name].power})` })),
+        ...builtIns.map((name): RoleRules => ({ builtIn: `${role.label} aggregates the built-in ClusterRole ${JSON.stringify(name)}, which`, power: builtInClusterRoles[name].power ?? "" })),
         ...stackRoles.flatMap((each) => (seen.has(each) ? [] : (seen.add(each), effectiveRules(each, roles, seen)))),
     ];
 }
@@ -412,7 +412,10 @@ export const powerShapes: readonly PowerShape[] = [
 export function powersOf(rules: readonly RoleRules[], clusterScope: boolean): Power[] {
     return rules.flatMap((each): Power[] => {
         if ("unreadable" in each) {
-            return [{ what: "whatever its rules allow, which the pack cannot read", evidence: each.unreadable, names: ["*"] }];
+            return [{ what: "do whatever its rules allow, which the pack cannot read", evidence: each.unreadable, names: ["*"] }];
+        }
+        if ("builtIn" in each) {
+            return [{ what: each.power, evidence: each.builtIn, names: ["*"] }];
         }
         return each.rules.flatMap(({ rule, evidence }) =>
             powerShapes
@@ -444,7 +447,7 @@ function rulesOfBinding(binding: RbacBinding, roles: readonly RbacRole[]): { lab
         return { label: text, rules: [...builtIn, ...named.flatMap((role) => effectiveRules(role, roles))] };
     }
     if (ref.kind === "ClusterRole" && ref.name in builtInClusterRoles) {
-        return { label: `the built-in ${text}`, rules: effectiveRules({ builtIn: ref.name }, roles) };
+        return { label: `the built-in ${ref.kind} ${JSON.stringify(ref.name)}`, rules: effectiveRules({ builtIn: ref.name }, roles) };
     }
     return { label: text, rules: [{ unreadable: `${text} is not a role of this stack, so its rules cannot be read` }] };
 }
@@ -542,8 +545,15 @@ function describeSubject(subject: RbacSubject): string {
     }
 }
 
-function describeIdentity(identity: WorkloadIdentity): string {
-    return identity.undetermined === true ? `any ServiceAccount (${identity.source}, bound to ServiceAccounts the pack cannot tell)` : `the ServiceAccount ${identity.namespace}/${identity.name} (${identity.source})`;
+/** The identities, one entry per ServiceAccount with every source that binds it. */
+function describeIdentities(identities: readonly WorkloadIdentity[]): string {
+    const bySubject = new Map<string, string[]>();
+    for (const identity of identities) {
+        const key = identity.undetermined === true ? "any ServiceAccount" : `the ServiceAccount ${identity.namespace}/${identity.name}`;
+        const sources = bySubject.get(key) ?? bySubject.set(key, []).get(key)!;
+        sources.push(identity.undetermined === true ? `${identity.source}, bound to ServiceAccounts the pack cannot tell` : identity.source);
+    }
+    return [...bySubject].map(([key, sources]) => `${key} (${sources.join("; ")})`).join("; ");
 }
 
 /** Whether a subject already is the identity (so becoming it gains nothing). */
@@ -608,7 +618,7 @@ export function rbacFindings(resources: readonly StackResource[]): RbacFinding[]
                 urn: binding.urn,
                 message:
                     `${binding.label} binds ${roleLabel} to ${describeSubject(subject)} in ${scope}: ${grants}; so it can become ` +
-                    `${reached.map(describeIdentity).join("; ")}, and hold the workload role bound to it. ` +
+                    `${describeIdentities(reached)}, and hold the workload roles bound to them. ` +
                     "Grant such rights only to the ServiceAccount itself, in a namespace where no other ServiceAccount holds a workload role (or give the workload a namespace of its own)",
             });
         }
