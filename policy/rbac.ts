@@ -459,7 +459,7 @@ function overlaps(first: string, second: string): boolean {
 
 function identityFrom(value: string, source: string): WorkloadIdentity {
     const match = /^system:serviceaccount:([^:]*):(.+)$/.exec(value);
-    if (match === null || value.includes("${") || isPattern(match[1])) {
+    if (match === null || value.includes("${")) {
         return { namespace: "*", name: "*", source, undetermined: true };
     }
     return { namespace: match[1], name: match[2], source };
@@ -469,7 +469,7 @@ function identityFrom(value: string, source: string): WorkloadIdentity {
 function trustIdentities(trust: unknown, source: string): WorkloadIdentity[] {
     const parsed = parsePolicyDocument(trust);
     if ("error" in parsed) {
-        return [{ namespace: "*", name: "*", source: `${source} (its trust cannot be read)`, undetermined: true }];
+        return [{ namespace: "*", name: "*", source, undetermined: true }];
     }
     return parsed.statements.flatMap(({ statement }) => {
         if (!isAllow(statement)) {
@@ -487,7 +487,7 @@ function trustIdentities(trust: unknown, source: string): WorkloadIdentity[] {
             // Without both tags, its associations (in this stack or not) decide: any ServiceAccount.
             return namespaces.length === 0 || names.length === 0
                 ? [{ namespace: "*", name: "*", source, undetermined: true as const }]
-                : namespaces.flatMap((namespace) => names.map((name) => (namespace.includes("${") || name.includes("${") || isPattern(namespace) ? { namespace: "*", name: "*", source, undetermined: true as const } : { namespace, name, source })));
+                : namespaces.flatMap((namespace) => names.map((name) => (namespace.includes("${") || name.includes("${") ? { namespace: "*", name: "*", source, undetermined: true as const } : { namespace, name, source })));
         }
         return [];
     });

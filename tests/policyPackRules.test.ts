@@ -252,6 +252,11 @@ function badStack(stack: string): ReturnType<typeof resource>[] {
             metadata: { name: "api", namespace: "apps", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${otherAccount}:role/api` } },
             automountServiceAccountToken: false,
         }),
+        resource(stack, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "editors", {
+            metadata: { name: "editors", namespace: "apps" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+            subjects: [{ kind: "Group", name: "system:serviceaccounts:apps" }],
+        }),
         resource(stack, "aws:eks/cluster:Cluster", "open", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], subnetIds: ["subnet-1"] }, enabledClusterLogTypes: ["api"] }),
     ];
 }
@@ -367,6 +372,12 @@ describe("policy pack: a stack of bad resources", () => {
         assert.deepEqual(findingsOf(dev, "eks-cluster-endpoint-restricted"), [
             'advisory: aws:eks/cluster:Cluster "open": the public API endpoint is open to 0.0.0.0/0: anyone can reach the API server and probe it; name the CIDR blocks of your deployers, or turn the public endpoint off (advisory: stack "dev" is non-production)',
         ]);
+    });
+
+    it("RBAC: a group of the namespace can edit, and so run pods as the bound ServiceAccount", () => {
+        const found = findingsOf(findings, "workload-serviceaccount-rbac");
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: kubernetes:rbac\.authorization\.k8s\.io\/v1:RoleBinding "editors" binds the built-in ClusterRole "edit" to the Group "system:serviceaccounts:apps" in the namespace apps: the built-in ClusterRole "edit" lets it create pods and workloads, .*so it can become any ServiceAccount \(aws:iam\/role:Role "open-irsa" .*; the ServiceAccount \*\/api \(aws:iam\/role:Role "loose-irsa" .*; the ServiceAccount apps\/api \(aws:iam\/role:Role "shared"/);
     });
 
     it("every policy of the pack fires on this stack", () => {
