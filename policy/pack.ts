@@ -39,7 +39,7 @@ export const policies: Policies = [
 /** The arguments of the pack's `PolicyPack`. */
 export const packArgs: PolicyPackArgs = {
     description:
-        "Guardrails for EKS workload identity: IRSA and Pod Identity trust policies that admit only the intended ServiceAccounts, no '*' principals or actions, no administrator policies on pod roles, IMDSv2 with hop limit 1 on nodes, bound ServiceAccounts without API tokens, and clusters with a restricted endpoint and an audit log.",
+        "Guardrails for EKS workload identity: IRSA and Pod Identity trust policies that admit only the intended ServiceAccounts, no '*' principals or actions, no administrator policies on pod roles, IMDSv2 with hop limit 1 on nodes, bound ServiceAccounts without API tokens or RBAC that lets other subjects become them, and clusters with a restricted endpoint and an audit log.",
     displayName: "EKS workload identity",
     provider: "aws",
     tags: ["aws", "eks", "iam", "kubernetes", "security"],

@@ -410,6 +410,15 @@ describe("policy pack: configuration", () => {
         );
     });
 
+    it("policy/README.md documents every policy of the pack in its table, at its level", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "policy", "README.md"), "utf8");
+        for (const policy of policies) {
+            const row = readme.split("\n").find((line) => line.startsWith(`| \`${policy.name}\` |`));
+            assert.ok(row !== undefined, `${policy.name} has no row`);
+            assert.match(row, new RegExp(`^\\| \`${policy.name}\` \\| ${policy.enforcementLevel}`), policy.name);
+        }
+    });
+
     it("takes the example config of policy/README.md as it is", async () => {
         const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config.example.json"), "utf8")) as PolicyPackConfig;
         assert.deepEqual(Object.keys(config).filter((name) => !policies.some((policy) => policy.name === name)), [], "every key names a policy");
