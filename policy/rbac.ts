@@ -575,7 +575,7 @@ function isIdentity(subject: RbacSubject, identity: WorkloadIdentity): boolean {
  */
 export function rbacFindings(resources: readonly StackResource[]): RbacFinding[] {
     const { roles, bindings } = rbacObjectsOf(resources);
-    if (bindings.length === 0) {
+    if (bindings.length === 0 && roles.length === 0) {
         return [];
     }
     const identities = workloadIdentitiesOf(resources);
@@ -583,6 +583,20 @@ export function rbacFindings(resources: readonly StackResource[]): RbacFinding[]
         return [];
     }
     const findings: RbacFinding[] = [];
+    // A ClusterRole aggregated into the built-in view hands its rules to every holder of view, bound in the stack or not (EKS's AmazonEKSViewPolicy among them).
+    for (const role of roles.filter((each) => each.kind === "ClusterRole" && each.labels?.["rbac.authorization.k8s.io/aggregate-to-view"] === "true")) {
+        const powers = powersOf(effectiveRules(role, roles), true);
+        if (powers.length > 0) {
+            const grants = [...new Set(powers.map((power) => `${power.evidence} lets it ${power.what}`))].join("; ");
+            findings.push({
+                label: role.label,
+                urn: role.urn,
+                message:
+                    `${role.label} is labelled rbac.authorization.k8s.io/aggregate-to-view, so every subject bound to the built-in ClusterRole "view", in this stack or not (an EKS access policy AmazonEKSViewPolicy among them), gets its rules: ${grants}; ` +
+                    `so they can become ${describeIdentities(identities)}, and hold the workload roles bound to them. Keep rights that run pods, mint tokens or read Secrets out of view`,
+            });
+        }
+    }
     for (const binding of bindings) {
         const inScope = identities.filter((identity) => overlaps(identity.namespace, binding.namespace));
         if (inScope.length === 0) {

@@ -167,8 +167,15 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         // A ClusterRole labelled to aggregate into view makes view create pods.
         const aggregated = clusterRole("pods-to-view", [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }], { metadata: { labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" } } });
         const throughView = await rbacFindings(...base, aggregated, roleBinding("viewers", "payments", { kind: "ClusterRole", name: "view" }, [{ kind: "Group", name: "system:serviceaccounts:payments" }]));
-        assert.equal(throughView.length, 1, throughView.join("\n"));
-        assert.match(throughView[0], /binds the built-in ClusterRole "view" .*ClusterRole "pods-to-view" rules\[0\]/);
+        assert.equal(throughView.length, 2, throughView.join("\n"));
+        assert.match(throughView[0], /^mandatory: kubernetes:rbac\.authorization\.k8s\.io\/v1:ClusterRole "pods-to-view" is labelled rbac\.authorization\.k8s\.io\/aggregate-to-view, so every subject bound to the built-in ClusterRole "view", in this stack or not .*create pods/);
+        assert.match(throughView[1], /binds the built-in ClusterRole "view" .*ClusterRole "pods-to-view" rules\[0\]/);
+        // Even with no binding in the stack: view is bound outside it (EKS access policies map to it).
+        const unbound = await rbacFindings(...base, aggregated);
+        assert.equal(unbound.length, 1, unbound.join("\n"));
+        assert.match(unbound[0], /"pods-to-view" is labelled .*become the ServiceAccount payments\/processor/);
+        const readsToView = clusterRole("reads-to-view", [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["get", "list"] }], { metadata: { labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" } } });
+        assert.deepEqual(await rbacFindings(...base, readsToView), [], "near miss: an aggregated reader");
         // An aggregated ClusterRole of the stack: the rules of the ClusterRoles it selects, the built-ins' too.
         const picked = clusterRole("token-minter", [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }], { metadata: { labels: { "example.com/aggregate-to-ci": "true" } } });
         const aggregating = clusterRole("ci", undefined, { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "example.com/aggregate-to-ci": "true" } }] } });
