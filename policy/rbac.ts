@@ -205,10 +205,13 @@ function selectorsOf(value: unknown): LabelSelector[] | "unknown" | undefined {
     });
 }
 
-function subjectsOf(value: unknown, namespace: string, label: string): RbacSubject[] {
+function subjectsOf(value: unknown, namespace: string, label: string, patch: boolean): RbacSubject[] {
     const subjects = read(value);
     if (subjects === unknownValue) {
         return [{ kind: "unknown", why: `the subjects of ${label} are not known yet (preview)` }];
+    }
+    if (patch && (subjects === undefined || subjects === null)) {
+        return [{ kind: "unknown", why: `${label} patches a binding without setting its subjects, so the subjects it keeps cannot be read` }];
     }
     if (!Array.isArray(subjects)) {
         return subjects === undefined || subjects === null ? [] : [{ kind: "unknown", why: `the subjects of ${label} are not a list` }];
@@ -219,6 +222,11 @@ function subjectsOf(value: unknown, namespace: string, label: string): RbacSubje
         if (subject.kind === "ServiceAccount") {
             // A ServiceAccount without a namespace is the binding's (Kubernetes' RBAC authorizer).
             return { kind: "ServiceAccount", namespace: typeof subject.namespace === "string" && subject.namespace !== "" ? subject.namespace : namespace, name };
+        }
+        // A User named as a ServiceAccount's username is that ServiceAccount (the authorizer compares user names).
+        const asServiceAccount = subject.kind === "User" ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name) : null;
+        if (asServiceAccount !== null) {
+            return { kind: "ServiceAccount", namespace: asServiceAccount[1], name: asServiceAccount[2] };
         }
         return subject.kind === "User" || subject.kind === "Group" ? { kind: subject.kind, name } : { kind: "unknown", why: `a subject of kind ${JSON.stringify(subject.kind)}` };
     });
@@ -235,7 +243,7 @@ function objectsOf(resource: StackResource): { kind: string; patch: boolean; lab
         const items = read(raw(resource.props, "items"));
         if (items === unknownValue && match[1].endsWith("Binding")) {
             // Bindings not known yet (preview): any role, to anyone, anywhere.
-            return [{ kind: match[1], patch: false, label: `${label} items`, body: { roleRef: undefined, subjects: [{ kind: "not known yet (preview)" }] } }];
+            return [{ kind: match[1], patch: true, label: `${label} items (not known yet, preview)`, body: {} }];
         }
         return (Array.isArray(items) ? items : []).map((item: unknown, index) => ({ kind: match[1], patch: false, label: `${label} items[${index}]`, body: record(item) }));
     }
@@ -274,7 +282,7 @@ export function rbacObjectsOf(resources: readonly StackResource[]): { roles: Rba
                 namespace,
                 roleRef: typeof ref.kind === "string" && typeof ref.name === "string" ? { kind: ref.kind, name: ref.name } : undefined,
                 roleDependencies: (resource.propertyDependencies.roleRef ?? []).map((dependency) => dependency.urn),
-                subjects: subjectsOf(raw(body, "subjects"), namespace, label),
+                subjects: subjectsOf(raw(body, "subjects"), namespace, label, patch),
             });
         }
     }

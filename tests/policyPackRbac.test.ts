@@ -131,6 +131,7 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
             [{ kind: "Group", name: "system:serviceaccounts:payments" }, /to the Group "system:serviceaccounts:payments"/],
             [{ kind: "Group", name: "system:authenticated" }, /to the Group "system:authenticated"/],
             [{ kind: "User", name: "alice@example.com" }, /to the User "alice@example.com"/],
+            [{ kind: "User", name: "system:serviceaccount:payments:ci" }, /to the ServiceAccount payments\/ci/],
             [sa("tools", "ci"), /to the ServiceAccount tools\/ci/],
             // The api pods' own ServiceAccount, given the right in payments, becomes payments/processor.
             [sa("apps", "api"), /to the ServiceAccount apps\/api/],
@@ -193,6 +194,10 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         const rolePatch = await rbacFindings(...base, resource(stack, `${rbac}:RolePatch`, "deployer", { metadata: { name: "deployer", namespace: "payments", labels: { team: "ci" } } }), roleBinding("deployer", "payments", { kind: "Role", name: "deployer" }, [sa("payments", "ci")]));
         assert.equal(rolePatch.length, 1, rolePatch.join("\n"));
         assert.match(rolePatch[0], /patches a role without setting its rules, so the rules it keeps cannot be read/);
+        const subjectsKept = await rbacFindings(...base, resource(stack, `${rbac}:RoleBindingPatch`, "viewers", { metadata: { name: "viewers", namespace: "payments" }, roleRef: { kind: "ClusterRole", name: "edit" } }));
+        assert.match(subjectsKept[0], /to a subject the pack cannot read \(.*RoleBindingPatch "viewers" patches a binding without setting its subjects/);
+        const list = await rbacFindings(...base, resource(stack, `${rbac}:RoleBindingList`, "bindings", { items: [{ metadata: { name: "a", namespace: "payments" }, roleRef: { kind: "ClusterRole", name: "admin" }, subjects: [sa("payments", "ci")] }] }));
+        assert.match(list[0], /RoleBindingList "bindings" items\[0\] binds the built-in ClusterRole "admin" to the ServiceAccount payments\/ci/);
         // A role the stack does not hold cannot be read.
         const outside = await rbacFindings(...base, roleBinding("deployer", "payments", { kind: "Role", name: "made-by-helm" }, [sa("payments", "ci")]));
         assert.match(outside[0], /the Role "made-by-helm" is not a role of this stack, so its rules cannot be read/);
@@ -250,6 +255,8 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         const ownToken = [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"], resourceNames: ["processor"] }];
         assert.deepEqual(await rbacFindings(...base, k8sRole("self", "payments", ownToken), roleBinding("self", "payments", { kind: "Role", name: "self" }, [sa("payments", "processor")])), []);
         assert.deepEqual(await grantedToCi([{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"], resourceNames: ["ci"] }]), [], "ci's own token");
+        // A User subject spelled as the ServiceAccount's username is that ServiceAccount.
+        assert.deepEqual(await rbacFindings(...base, k8sRole("self", "payments", ownToken), roleBinding("self", "payments", { kind: "Role", name: "self" }, [{ kind: "User", name: "system:serviceaccount:payments:processor" }])), []);
         // No workload ServiceAccount at all: RBAC is someone else's concern.
         assert.deepEqual(await rbacFindings(k8sRole("runner", "payments", createPods), roleBinding("runner", "payments", { kind: "Role", name: "runner" }, [sa("payments", "ci")])), []);
     });
