@@ -304,7 +304,8 @@ export const builtInClusterRoles: Readonly<Record<string, { labels: Record<strin
     admin: { labels: { ...bootstrapping }, power: "create pods and workloads, read Secrets, create ServiceAccount tokens" },
     edit: { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-admin": "true" }, power: "create pods and workloads, read Secrets, create ServiceAccount tokens" },
     view: { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-edit": "true" } },
-    "system:aggregate-to-admin": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-admin": "true" }, power: "its part of admin (bind and escalate on roles)" },
+    // Roles and RoleBindings within what their holder already has; admin's pods come from edit, which it aggregates.
+    "system:aggregate-to-admin": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-admin": "true" } },
     "system:aggregate-to-edit": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-edit": "true" }, power: "its part of edit (create pods and workloads, read Secrets, impersonate ServiceAccounts)" },
     "system:aggregate-to-view": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-view": "true" } },
     "system:basic-user": { labels: bootstrapping },
