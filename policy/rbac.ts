@@ -91,6 +91,8 @@ export interface RbacFinding {
     label: string;
     urn: string;
     message: string;
+    /** What it is about (the binding and subject, or the aggregated role): the same finding however many ServiceAccounts it reaches. */
+    key: string;
 }
 
 const rbacType = /^kubernetes:rbac\.authorization\.k8s\.io\/v1(?:alpha1|beta1)?:(Role|ClusterRole|RoleBinding|ClusterRoleBinding)(Patch|List)?$/;
@@ -435,10 +437,14 @@ export function powersOf(rules: readonly RoleRules[], clusterScope: boolean): Po
 }
 
 /** The roles a binding names: in the stack (by name, or by the resource its roleRef depends on), built in, or unreadable. */
-function rulesOfBinding(binding: RbacBinding, roles: readonly RbacRole[]): { label: string; rules: RoleRules[] } {
+function rulesOfBinding(binding: RbacBinding, roles: readonly RbacRole[], partial: boolean): { label: string; rules: RoleRules[] } {
     const ref = binding.roleRef;
     if (ref === undefined) {
         const linked = roles.filter((role) => binding.roleDependencies.includes(role.urn));
+        if (partial && linked.length === 0) {
+            // A resource's own check does not see the resources its roleRef depends on: the whole stack judges it.
+            return { label: "a role not known yet", rules: [] };
+        }
         return linked.length > 0
             ? { label: linked.map((role) => role.label).join(", "), rules: linked.flatMap((role) => effectiveRules(role, roles)) }
             : { label: "a role not known yet", rules: [{ unreadable: `the roleRef of ${binding.label} is not known yet (preview), or not set` }] };
@@ -458,7 +464,8 @@ function rulesOfBinding(binding: RbacBinding, roles: readonly RbacRole[]): { lab
     if (ref.kind === "ClusterRole" && ref.name in builtInClusterRoles) {
         return { label: `the built-in ${ref.kind} ${JSON.stringify(ref.name)}`, rules: effectiveRules({ builtIn: ref.name }, roles) };
     }
-    return { label: text, rules: [{ unreadable: `${text} is not a role of this stack, so its rules cannot be read` }] };
+    // While a deployment is analyzed, the role may be registered after its binding: the whole stack judges it.
+    return { label: text, rules: partial ? [] : [{ unreadable: `${text} is not a role of this stack, so its rules cannot be read` }] };
 }
 
 /** Whether two namespace patterns can be the same namespace. */
@@ -582,7 +589,7 @@ function isIdentity(subject: RbacSubject, identity: WorkloadIdentity): boolean {
  * known yet, or any ClusterRoleBinding) to run pods, mint tokens, read Secrets, impersonate or grant
  * itself roles.
  */
-export function rbacFindings(resources: readonly StackResource[]): RbacFinding[] {
+export function rbacFindings(resources: readonly StackResource[], options: { partial?: boolean } = {}): RbacFinding[] {
     const { roles, bindings } = rbacObjectsOf(resources);
     if (bindings.length === 0 && roles.length === 0) {
         return [];
@@ -600,6 +607,7 @@ export function rbacFindings(resources: readonly StackResource[]): RbacFinding[]
             findings.push({
                 label: role.label,
                 urn: role.urn,
+                key: `${role.urn}\n${role.label}\naggregate-to-view`,
                 message:
                     `${role.label} is labelled rbac.authorization.k8s.io/aggregate-to-view, so every subject bound to the built-in ClusterRole "view", in this stack or not (an EKS access policy AmazonEKSViewPolicy among them), gets its rules: ${grants}; ` +
                     `so they can become ${describeIdentities(identities)}, and hold the workload roles bound to them. Keep rights that run pods, mint tokens or read Secrets out of view`,
@@ -611,7 +619,7 @@ export function rbacFindings(resources: readonly StackResource[]): RbacFinding[]
         if (inScope.length === 0) {
             continue;
         }
-        const { label: roleLabel, rules } = rulesOfBinding(binding, roles);
+        const { label: roleLabel, rules } = rulesOfBinding(binding, roles, options.partial === true);
         const powers = powersOf(rules, binding.kind === "ClusterRoleBinding");
         const scope = binding.kind === "ClusterRoleBinding" ? "every namespace" : binding.namespace === "*" ? "a namespace not known yet or not set (any)" : `the namespace ${binding.namespace}`;
         for (const subject of binding.subjects) {
@@ -639,6 +647,7 @@ export function rbacFindings(resources: readonly StackResource[]): RbacFinding[]
             findings.push({
                 label: binding.label,
                 urn: binding.urn,
+                key: `${binding.urn}\n${binding.label}\n${describeSubject(subject)}`,
                 message:
                     `${binding.label} binds ${roleLabel} to ${describeSubject(subject)} in ${scope}: ${grants}; so it can become ` +
                     `${describeIdentities(reached)}, and hold the workload roles bound to them. ` +
@@ -647,4 +656,60 @@ export function rbacFindings(resources: readonly StackResource[]): RbacFinding[]
         }
     }
     return findings;
+}
+
+/** Whether a resource can change what the RBAC rule finds: RBAC objects, ServiceAccounts, associations and what holds roles. */
+function bearsOnRbac(type: string): boolean {
+    return (
+        rbacType.test(type) ||
+        /^kubernetes:core\/v1:ServiceAccount(Patch)?$/.test(type) ||
+        /PodIdentityAssociation$/.test(type) ||
+        ["aws:iam/role:Role", "aws-native:iam:Role", "aws:cloudcontrol/resource:Resource"].includes(type) ||
+        /^aws(-native)?:cloudformation/.test(type)
+    );
+}
+
+/**
+ * What the analyzer has seen of one deployment, so a binding (or the role, ServiceAccount or workload
+ * role that completes a finding) is refused at its own Analyze call, before the engine creates it.
+ * Judged on the resources seen so far: a role a binding names that has not been seen yet is left to
+ * the whole-stack pass, which fails closed on it.
+ */
+export class RbacDeploymentMemory {
+    private readonly seen = new Map<string, StackResource>();
+    private readonly reported = new Set<string>();
+
+    /** Remembers a resource and returns the findings it brings, reported on it. */
+    analyze(resource: StackResource): RbacFinding[] {
+        this.seen.delete(resource.urn);
+        this.seen.set(resource.urn, resource);
+        if (!bearsOnRbac(resource.type)) {
+            return [];
+        }
+        const all = [...this.seen.values()];
+        if (!all.some((each) => rbacType.test(each.type))) {
+            return [];
+        }
+        const before = new Set(rbacFindings(all.filter((each) => each !== resource), { partial: true }).map((finding) => finding.key));
+        const introduced = rbacFindings(all, { partial: true }).filter((finding) => !before.has(finding.key) && !this.reported.has(finding.key));
+        introduced.forEach((finding) => this.reported.add(finding.key));
+        return introduced.map((finding) => ({ ...finding, urn: resource.urn }));
+    }
+
+    /** Whether this finding (by its key) was already reported at a resource of this deployment. */
+    wasReported(finding: RbacFinding): boolean {
+        return this.reported.has(finding.key);
+    }
+}
+
+const deployments = new WeakMap<object, RbacDeploymentMemory>();
+
+/** The memory of the deployment a policy call belongs to, keyed by the `stackTags` object the SDK gives every call of it. */
+export function rbacDeploymentMemory(stackTags: object): RbacDeploymentMemory {
+    let memory = deployments.get(stackTags);
+    if (memory === undefined) {
+        memory = new RbacDeploymentMemory();
+        deployments.set(stackTags, memory);
+    }
+    return memory;
 }

@@ -242,6 +242,22 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         assert.equal((await rbacFindings(saPending, runner, roleBinding("runner", "payments", { kind: "Role", name: "runner" }, [sa("payments", "ci")]))).length, 1);
     });
 
+    it("during an update each finding is refused at the resource that completes it, before the engine creates it, and once", async () => {
+        const runner = k8sRole("runner", "payments", [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }]);
+        const binding = roleBinding("runner", "payments", { kind: "Role", name: "runner" }, [sa("payments", "ci")]);
+        const reported = async (...resources: PlainResource[]) =>
+            (await evaluatePolicies(policies, resources)).filter((finding) => finding.policyName === "workload-serviceaccount-rbac").map((finding) => ({ urn: finding.urn, level: finding.enforcementLevel }));
+        // The binding after its role and the bound ServiceAccount: refused at the binding.
+        assert.deepEqual(await reported(...base, runner, binding), [{ urn: binding.urn, level: "mandatory" }]);
+        // The binding before the role it names: no guess at the binding; the role completes it.
+        assert.deepEqual(await reported(...base, binding, runner), [{ urn: runner.urn, level: "mandatory" }]);
+        // The RBAC before the ServiceAccount and its role: the ServiceAccount's annotation completes it.
+        assert.deepEqual(await reported(runner, binding, processor, payments), [{ urn: processor.urn, level: "mandatory" }]);
+        // A role the stack never registers: the whole-stack pass fails closed on it.
+        const dangling = roleBinding("dangling", "payments", { kind: "Role", name: "nowhere" }, [sa("payments", "ci")]);
+        assert.deepEqual(await reported(...base, dangling), [{ urn: dangling.urn, level: "mandatory" }]);
+    });
+
     it("near misses: reading pods, view, a namespace with no workload ServiceAccount, the ServiceAccount's own rights, its own token", async () => {
         const readPods = [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }];
         assert.deepEqual(await grantedToCi(readPods), []);
