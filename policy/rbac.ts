@@ -302,13 +302,13 @@ const bootstrapping = { "kubernetes.io/bootstrapping": "rbac-defaults" };
  * aggregated ClusterRoles whose selectors pick them.
  */
 export const builtInClusterRoles: Readonly<Record<string, { labels: Record<string, string>; power?: string }>> = {
-    "cluster-admin": { labels: bootstrapping, power: "every verb on every resource" },
+    "cluster-admin": { labels: bootstrapping, power: "do anything (every verb on every resource)" },
     admin: { labels: { ...bootstrapping }, power: "create pods and workloads, read Secrets, create ServiceAccount tokens" },
     edit: { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-admin": "true" }, power: "create pods and workloads, read Secrets, create ServiceAccount tokens" },
     view: { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-edit": "true" } },
     // Roles and RoleBindings within what their holder already has; admin's pods come from edit, which it aggregates.
     "system:aggregate-to-admin": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-admin": "true" } },
-    "system:aggregate-to-edit": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-edit": "true" }, power: "its part of edit (create pods and workloads, read Secrets, impersonate ServiceAccounts)" },
+    "system:aggregate-to-edit": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-edit": "true" }, power: "create pods and workloads, read Secrets, impersonate ServiceAccounts (its part of edit)" },
     "system:aggregate-to-view": { labels: { ...bootstrapping, "rbac.authorization.k8s.io/aggregate-to-view": "true" } },
     "system:basic-user": { labels: bootstrapping },
     "system:discovery": { labels: bootstrapping },
@@ -319,8 +319,8 @@ export const builtInClusterRoles: Readonly<Record<string, { labels: Record<strin
     "system:monitoring": { labels: bootstrapping },
     "system:node-proxier": { labels: bootstrapping },
     "system:volume-scheduler": { labels: bootstrapping },
-    "system:node": { labels: bootstrapping, power: "a node's access (the tokens and Secrets of its pods)" },
-    "system:kube-controller-manager": { labels: bootstrapping, power: "the controller manager's access (creates pods, reads every Secret)" },
+    "system:node": { labels: bootstrapping, power: "read the tokens and Secrets of the pods on a node (a node's access)" },
+    "system:kube-controller-manager": { labels: bootstrapping, power: "create pods and read every Secret (the controller manager's access)" },
 };
 
 function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
@@ -372,12 +372,12 @@ function effectiveRules(role: RbacRole | { builtIn: string }, roles: readonly Rb
     ];
 }
 
-/** Whether a rule allows a verb on a resource (`pods`, or `pods/exec`) of a group, for an object named `name` (undefined: any, as `create` is). */
+/** Whether a rule allows one of these verbs on a resource (`pods`, or a subresource such as `pods/exec`) of one of these groups; a `*` resource counts, and so does `*` followed by the subresource. */
 function allows(rule: RbacRule, groups: readonly string[], resource: string, verbs: readonly string[]): boolean {
-    const [base, sub] = resource.split("/");
+    const sub = resource.split("/")[1];
     return (
         rule.apiGroups.some((group) => group === "*" || groups.includes(group)) &&
-        rule.resources.some((each) => each === "*" || each === resource || (sub !== undefined && each === `*/${sub}`) || (sub === undefined && each === base)) &&
+        rule.resources.some((each) => each === "*" || each === resource || (sub !== undefined && each === `*/${sub}`)) &&
         rule.verbs.some((verb) => verb === "*" || verbs.includes(verb))
     );
 }
@@ -413,7 +413,7 @@ export const powerShapes: readonly PowerShape[] = [
     { what: "impersonate ServiceAccounts", groups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"], byName: true },
     { what: "read Secrets (a ServiceAccount's legacy token Secret among them)", groups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"], anyName: true },
     { what: "grant itself any role (escalate, bind)", groups: ["rbac.authorization.k8s.io"], resources: ["roles", "clusterroles"], verbs: ["escalate", "bind"], anyName: true },
-    { what: "impersonate users, groups or UIDs (system:masters among them)", groups: ["", "authentication.k8s.io"], resources: ["users", "groups", "uids", "userextras"], verbs: ["impersonate"], cluster: true, anyName: true },
+    { what: "impersonate users, groups or UIDs (system:masters among them)", groups: ["", "authentication.k8s.io"], resources: ["users", "groups", "uids"], verbs: ["impersonate"], cluster: true, anyName: true },
     { what: "run commands in any pod through the kubelet (nodes/proxy)", groups: [""], resources: ["nodes/proxy"], verbs: ["get", "create"], cluster: true, anyName: true },
     { what: "change pods as they are admitted (admission webhooks)", groups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"], verbs: ["create", "update", "patch"], cluster: true, anyName: true },
     { what: "approve certificates for any user (certificate signers)", groups: ["certificates.k8s.io"], resources: ["signers"], verbs: ["approve"], cluster: true, anyName: true },
