@@ -6,6 +6,7 @@ import { Policies, PolicyPackArgs } from "@pulumi/policy";
 
 import { clusterAuditLoggingRule, clusterEndpointRule, launchTemplateImdsv2Rule, nodeGroupImdsRule } from "./rules/eks";
 import { serviceAccountRoleAccountRule, serviceAccountTokenRule } from "./rules/kubernetes";
+import { workloadServiceAccountRbacRule } from "./rules/rbac";
 import { inlineServiceWildcardRule, inlineWildcardActionRule, workloadAdministratorPolicyRule, workloadClusterAccessRule, workloadFullAccessPolicyRule } from "./rules/permissions";
 import { irsaTrustRule, podIdentityClusterRule, podIdentitySessionTagRule, podIdentitySourceRule, wildcardPrincipalRule, workloadAwsPrincipalRule, workloadForeignPrincipalRule } from "./rules/trust";
 
@@ -26,6 +27,7 @@ export const policies: Policies = [
     workloadAdministratorPolicyRule,
     workloadFullAccessPolicyRule,
     workloadClusterAccessRule,
+    workloadServiceAccountRbacRule,
     launchTemplateImdsv2Rule,
     nodeGroupImdsRule,
     serviceAccountTokenRule,
@@ -37,7 +39,7 @@ export const policies: Policies = [
 /** The arguments of the pack's `PolicyPack`. */
 export const packArgs: PolicyPackArgs = {
     description:
-        "Guardrails for EKS workload identity: IRSA and Pod Identity trust policies that admit only the intended ServiceAccounts, no '*' principals or actions, no administrator policies on pod roles, IMDSv2 with hop limit 1 on nodes, bound ServiceAccounts without API tokens, and clusters with a restricted endpoint and an audit log.",
+        "Guardrails for EKS workload identity: IRSA and Pod Identity trust policies that admit only the intended ServiceAccounts, no '*' principals or actions, no administrator policies on pod roles, IMDSv2 with hop limit 1 on nodes, bound ServiceAccounts without API tokens or RBAC that lets other subjects become them, and clusters with a restricted endpoint and an audit log.",
     displayName: "EKS workload identity",
     provider: "aws",
     tags: ["aws", "eks", "iam", "kubernetes", "security"],

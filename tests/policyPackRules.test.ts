@@ -252,6 +252,11 @@ function badStack(stack: string): ReturnType<typeof resource>[] {
             metadata: { name: "api", namespace: "apps", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${otherAccount}:role/api` } },
             automountServiceAccountToken: false,
         }),
+        resource(stack, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "editors", {
+            metadata: { name: "editors", namespace: "apps" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+            subjects: [{ kind: "Group", name: "system:serviceaccounts:apps" }],
+        }),
         resource(stack, "aws:eks/cluster:Cluster", "open", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], subnetIds: ["subnet-1"] }, enabledClusterLogTypes: ["api"] }),
     ];
 }
@@ -369,6 +374,12 @@ describe("policy pack: a stack of bad resources", () => {
         ]);
     });
 
+    it("RBAC: a group of the namespace can edit, and so run pods as the bound ServiceAccount", () => {
+        const found = findingsOf(findings, "workload-serviceaccount-rbac");
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: kubernetes:rbac\.authorization\.k8s\.io\/v1:RoleBinding "editors" binds the built-in ClusterRole "edit" to the Group "system:serviceaccounts:apps" in the namespace apps: the built-in ClusterRole "edit" lets it create pods and workloads, .*so it can become any ServiceAccount \(aws:iam\/role:Role "open-irsa" .*; the ServiceAccount \*\/api \(aws:iam\/role:Role "loose-irsa" .*; the ServiceAccount apps\/api \(aws:iam\/role:Role "shared"/);
+    });
+
     it("every policy of the pack fires on this stack", () => {
         assert.deepEqual(
             policies.map((policy) => policy.name).filter((name) => !findings.some((finding) => finding.policyName === name)),
@@ -397,6 +408,15 @@ describe("policy pack: configuration", () => {
             findingsOf(findings, "workload-role-no-administrator-policy").some((line) => /"s3-full" policyArn attaches arn:aws:iam::aws:policy\/AmazonS3FullAccess, which this policy's policyNames refuse by name/.test(line)),
             "a name the config refuses, though its document opens no mandatory path",
         );
+    });
+
+    it("policy/README.md documents every policy of the pack in its table, at its level", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "policy", "README.md"), "utf8");
+        for (const policy of policies) {
+            const row = readme.split("\n").find((line) => line.startsWith(`| \`${policy.name}\` |`));
+            assert.ok(row !== undefined, `${policy.name} has no row`);
+            assert.match(row, new RegExp(`^\\| \`${policy.name}\` \\| ${policy.enforcementLevel}`), policy.name);
+        }
     });
 
     it("takes the example config of policy/README.md as it is", async () => {

@@ -69,4 +69,30 @@ describe("policy pack: Karpenter EC2NodeClass applied through kubernetes.yaml.v2
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
+
+    it("RBAC in a ConfigGroup: a RoleBinding that lets another ServiceAccount create pods next to a bound one is refused; reading pods passes", async () => {
+        const name = uniqueName("rbac");
+        const objects = (verbs: string[]) => [
+            { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "processor", namespace: "payments", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/payments" } } },
+            { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "runner", namespace: "payments" }, rules: [{ apiGroups: [""], resources: ["pods"], verbs }] },
+            {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "RoleBinding",
+                metadata: { name: "runner", namespace: "payments" },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "runner" },
+                subjects: [{ kind: "ServiceAccount", name: "ci", namespace: "payments" }],
+            },
+        ];
+        const rbacFindings = async (group: k8s.yaml.v2.ConfigGroup, groupName: string) => {
+            await registrationOf(group);
+            await settled();
+            const resources = registered.filter((resource) => resource.name === groupName || resource.name.startsWith(`${groupName}-`));
+            return findingsOf(await policyFindings(resources, { stack: "prod", project: "guarded" }), "workload-serviceaccount-rbac");
+        };
+        const refused = await rbacFindings(new k8s.yaml.v2.ConfigGroup(name, { objs: objects(["create"]) }), name);
+        assert.equal(refused.length, 1, JSON.stringify(refused));
+        assert.match(refused[0], /^mandatory: kubernetes:rbac\.authorization\.k8s\.io\/v1:RoleBinding ".*runner" binds the Role "runner" to the ServiceAccount payments\/ci in the namespace payments: .*become the ServiceAccount payments\/processor/);
+        const readName = uniqueName("rbac");
+        assert.deepEqual(await rbacFindings(new k8s.yaml.v2.ConfigGroup(readName, { objs: objects(["get", "list", "watch"]) }), readName), []);
+    });
 });
