@@ -9,10 +9,26 @@ export function isPattern(value: string): boolean {
     return /[*?]/.test(value) || value.includes("${");
 }
 
+/**
+ * Patterns already compiled: the model matches the same few patterns (a stack's resources, the
+ * catalogue's ARN formats) against thousands of names. Without the `g` or `y` flag a RegExp keeps no
+ * state between tests, so one may be shared.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+const compiledPatternsKept = 4096;
+
 /** The regular expression of an IAM pattern: `*` any run (across `:` and `/` too), `?` one character. */
 export function iamPatternRegExp(pattern: string): RegExp {
-    const source = [...pattern].map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\/-]/g, "\\$&"))).join("");
-    return new RegExp(`^${source}$`, "is");
+    let compiled = compiledPatterns.get(pattern);
+    if (compiled === undefined) {
+        const source = [...pattern].map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\/-]/g, "\\$&"))).join("");
+        compiled = new RegExp(`^${source}$`, "is");
+        if (compiledPatterns.size >= compiledPatternsKept) {
+            compiledPatterns.clear();
+        }
+        compiledPatterns.set(pattern, compiled);
+    }
+    return compiled;
 }
 
 /** Whether an IAM pattern matches a value, case-insensitively. */
