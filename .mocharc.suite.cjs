@@ -18,8 +18,11 @@ const path = require("node:path");
 
 const settings = JSON.parse(fs.readFileSync(path.join(__dirname, ".mocharc.json"), "utf8"));
 
-/** The longest files, longest first (each run alone; README, "Issue 19"). */
-const longestFirst = ["pluginProvider", "policyPackServer", "programLoad", "clusterAccess", "package"].map((name) => `tests/${name}.test.ts`);
+/**
+ * The longest files, longest first (README, "Issue 19"): the packed package's install and compiles,
+ * the longest of all on a first run (its verdicts are kept afterwards), then the child processes'.
+ */
+const longestFirst = ["package", "pluginProvider", "policyPackServer", "programLoad", "clusterAccess"].map((name) => `tests/${name}.test.ts`);
 
 for (const file of longestFirst) {
     if (!fs.existsSync(path.join(__dirname, file))) {

@@ -144,6 +144,9 @@ describe("the components plugin, as the engine runs it", function () {
     let schema: string;
 
     before(async () => {
+        // The schema derived once a run, by the provider the plugin serves, which keeps it where the
+        // plugin then reads it (components/pluginSchema.ts): the SDK's analysis is not run twice.
+        await packageSchema();
         engine = await startStandInEngine();
         plugin = await startPlugin(engine.engineAddress);
         opening = await configure(plugin.client);
