@@ -249,6 +249,13 @@ export function computeRoles(compute: ComputeRecord, stack: StackGrants): RoleRe
     return computeRolesVia(compute, stack).map(({ role }) => role);
 }
 
+/** The chain steps from a role to the roles a piece of compute runs as (other than its own), each told by `how`. */
+function stepsToComputeRoles(from: RoleRecord, compute: ComputeRecord, stack: StackGrants, how: (to: RoleRecord, via: string) => string): ChainStep[] {
+    return computeRolesVia(compute, stack)
+        .filter(({ role }) => role !== from)
+        .map(({ role: to, via }) => ({ from, to, how: how(to, via) }));
+}
+
 function computeRolesVia(compute: ComputeRecord, stack: StackGrants): { role: RoleRecord; via: string }[] {
     if ("role" in compute.runsAs) {
         const link = compute.runsAs.role;
@@ -274,13 +281,7 @@ function computeSteps(from: RoleRecord, statements: RoleStatement[], stack: Stac
         if (grant === undefined) {
             return [];
         }
-        return computeRolesVia(compute, stack)
-            .filter(({ role }) => role !== from)
-            .map(({ role: to, via }) => ({
-                from,
-                to,
-                how: `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, ${compute.label} (a ${kind.what}), which runs as ${to.label}${via}`,
-            }));
+        return stepsToComputeRoles(from, compute, stack, (to, via) => `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, ${compute.label} (a ${kind.what}), which runs as ${to.label}${via}`);
     });
 }
 
@@ -363,13 +364,12 @@ function artifactSteps(from: RoleRecord, statements: RoleStatement[], stack: Sta
         if (grant === undefined) {
             return [];
         }
-        return computeRolesVia(compute, stack)
-            .filter(({ role }) => role !== from)
-            .map(({ role: to, via }) => ({
-                from,
-                to,
-                how: `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, which writes ${grant.arn}, the code ${compute.label} (a ${computeKinds[compute.kind].what}) loads each time it runs as ${to.label}${via}`,
-            }));
+        return stepsToComputeRoles(
+            from,
+            compute,
+            stack,
+            (to, via) => `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, which writes ${grant.arn}, the code ${compute.label} (a ${computeKinds[compute.kind].what}) loads each time it runs as ${to.label}${via}`,
+        );
     });
 }
 

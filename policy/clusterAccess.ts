@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { heldTemplate, linkedReferences, resolveIntrinsics, templateHolderOf } from "./cloudformation";
 import { RoleLink } from "./grants";
 import { camelCased } from "./nodeStarts";
-import { isUnknownValue, plain, resourceLabel } from "./runtime";
+import { isUnknownValue, plainOr, resourceLabel } from "./runtime";
 
 /** One grant of Kubernetes access to a principal: who, and what it gives. */
 export interface ClusterAccessRecord {
@@ -39,16 +39,7 @@ function accessPolicyName(arn: string): string {
 }
 
 /** Reads a property, or `undefined` for a value the engine does not know yet (preview: judged at the update). */
-function known(value: unknown): unknown {
-    try {
-        return plain(value);
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const known = (value: unknown): unknown => plainOr(value, undefined);
 
 function text(value: unknown): string[] {
     const read = known(value);

@@ -13,7 +13,7 @@ import { iamPatternMatches, isPattern } from "@eks-irsa/components/iam";
 import { conditionsOf, conditionsOn, isAllow, isOperator, parsePolicyDocument, principalsOf } from "./documents";
 import { linksTo, readStack, StackResource } from "./grants";
 import { roleArnAnnotation } from "./kubernetes";
-import { isUnknownValue, plain, resourceLabel } from "./runtime";
+import { isUnknownValue, plain, plainOr, resourceLabel } from "./runtime";
 import { workloadRolesOf } from "./workloads";
 
 /**
@@ -98,29 +98,11 @@ export interface RbacFinding {
 const rbacType = /^kubernetes:rbac\.authorization\.k8s\.io\/v1(?:alpha1|beta1)?:(Role|ClusterRole|RoleBinding|ClusterRoleBinding)(Patch|List)?$/;
 
 /** Reads a value, or `undefined` when the engine does not know it yet (preview). */
-function known(value: unknown): unknown {
-    try {
-        return plain(value);
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const known = (value: unknown): unknown => plainOr(value, undefined);
 
 /** Reads a value, `unknownValue` when the engine does not know it yet. */
 const unknownValue = Symbol("unknown");
-function read(value: unknown): unknown {
-    try {
-        return plain(value);
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return unknownValue;
-        }
-        throw error;
-    }
-}
+const read = (value: unknown): unknown => plainOr(value, unknownValue);
 
 /** A property of an object the engine hands over, read alone (its siblings may be unknown during preview), or `unknownValue`. */
 function field(value: unknown, key: string): unknown {

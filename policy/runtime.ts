@@ -26,6 +26,18 @@ export function isUnknownValue(error: unknown): error is UnknownValueError {
     return error instanceof UnknownValueError;
 }
 
+/** {@link plain}, or `whenUnknown` for a value the engine does not know yet (preview: judged at the update). */
+export function plainOr<T>(value: unknown, whenUnknown: T): unknown {
+    try {
+        return plain(value);
+    } catch (error) {
+        if (isUnknownValue(error)) {
+            return whenUnknown;
+        }
+        throw error;
+    }
+}
+
 /** A property of a plain object by path (`["vpcConfig", "publicAccessCidrs"]`); undefined where any step is missing. */
 export function at(value: unknown, ...path: string[]): unknown {
     return path.reduce<unknown>(

@@ -9,15 +9,13 @@ import { PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedByIdentityPolicy, allowedToAssumeRole } from "./iamEvaluator";
-import { account, document, findingsOf, irsaStatement, otherAccount, resource, role } from "./policyPackFixtures";
+import { account, document, findingsOf, irsaStatement, otherAccount, readOneBucket, resource, role, roleArnOf as arnOf } from "./policyPackFixtures";
 
 const stack = "prod";
-const arnOf = (name: string): string => `arn:aws:iam::${account}:role/${name}`;
 const trustOf = (...principals: string[]): PolicyDocument => document({ Effect: "Allow", Principal: { AWS: principals.length === 1 ? principals[0] : principals }, Action: "sts:AssumeRole" }) as PolicyDocument;
 const accountRoot = `arn:aws:iam::${account}:root`;
 const admin = document({ Effect: "Allow", Action: "*", Resource: "*" }) as PolicyDocument;
 const putRolePolicy = document({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*" }) as PolicyDocument;
-const readOneBucket = document({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }) as PolicyDocument;
 const assume = (action: string | string[], ...roleNames: string[]): PolicyDocument =>
     document({ Effect: "Allow", Action: action, Resource: roleNames.length === 1 ? arnOf(roleNames[0]) : roleNames.map(arnOf) }) as PolicyDocument;
 

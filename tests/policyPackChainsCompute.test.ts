@@ -13,16 +13,12 @@ import { actionsWithoutServices, servicesStartedBy } from "../policy/compute";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedByIdentityPolicy, allowedByTrustPolicy, allowedCall } from "./iamEvaluator";
-import { account, document, findingsOf, irsaStatement, otherAccount, podIdentityStatement, resource, role } from "./policyPackFixtures";
+import { account, administratorAccess, document, findingsOf, irsaStatement, otherAccount, podIdentityStatement, readOneBucket, resource, role, roleArnOf as arnOf, serviceTrust } from "./policyPackFixtures";
 
 const stack = "prod";
 const region = "us-west-2";
-const arnOf = (name: string): string => `arn:aws:iam::${account}:role/${name}`;
-const administratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
 const admin = document({ Effect: "Allow", Action: "*", Resource: "*" }) as PolicyDocument;
 const putRolePolicy = document({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*" }) as PolicyDocument;
-const readOneBucket = document({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }) as PolicyDocument;
-const serviceTrust = (service: string): PolicyDocument => document({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) as PolicyDocument;
 const functionArn = (name: string): string => `arn:aws:lambda:${region}:${account}:function:${name}`;
 
 /** A role as the engine shows it at the end of an update: its name and ARN known, with inline policies. */

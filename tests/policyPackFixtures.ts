@@ -2,6 +2,7 @@
  * Resources written by hand for the policy pack's tests: well-formed IRSA and Pod Identity roles,
  * and resources that break each rule.
  */
+import type { PolicyDocument } from "../components/index";
 import { Finding, PlainResource, urnOf } from "../policy/evaluate";
 
 export const account = "123456789012";
@@ -10,6 +11,10 @@ export const issuer = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE
 export const otherIssuer = "oidc.eks.eu-west-1.amazonaws.com/id/0THER0000000000000000000000000000";
 export const providerArn = `arn:aws:iam::${account}:oidc-provider/${issuer}`;
 export const clusterArn = `arn:aws:eks:us-west-2:${account}:cluster/apps`;
+
+/** The ARN of a role of the test account. */
+export const roleArnOf = (name: string): string => `arn:aws:iam::${account}:role/${name}`;
+export const administratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 /** A resource of a stack of project `guarded`, its props as given. */
 export function resource(stack: string, type: string, name: string, props: Record<string, unknown>, propertyDependencies?: Record<string, string[]>): PlainResource {
@@ -50,4 +55,17 @@ export function findingsOf(findings: Finding[], policyName: string): string[] {
     return findings
         .filter((finding) => finding.policyName === policyName)
         .map((finding) => `${finding.enforcementLevel}: ${finding.message.split("\n").slice(1).join("\n")}`);
+}
+
+/** A policy reading one bucket's prefix: a narrow role's grants. */
+export const readOneBucket = document({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }) as PolicyDocument;
+
+/** A trust policy admitting an AWS service (`lambda.amazonaws.com`, ...). */
+export function serviceTrust(service: string): PolicyDocument {
+    return document({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) as PolicyDocument;
+}
+
+/** A policy allowing one action on one resource (or pattern). */
+export function allow(action: string, target: string): PolicyDocument {
+    return document({ Effect: "Allow", Action: action, Resource: target }) as PolicyDocument;
 }

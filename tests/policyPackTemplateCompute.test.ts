@@ -12,15 +12,10 @@ import { PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
-import { account, document, findingsOf, irsaStatement, resource, role } from "./policyPackFixtures";
+import { account, administratorAccess, allow, document, findingsOf, irsaStatement, readOneBucket, resource, role, roleArnOf as arnOf, serviceTrust } from "./policyPackFixtures";
 
 const stack = "prod";
 const region = "us-west-2";
-const arnOf = (name: string): string => `arn:aws:iam::${account}:role/${name}`;
-const administratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
-const readOneBucket = document({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }) as PolicyDocument;
-const serviceTrust = (service: string): PolicyDocument => document({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) as PolicyDocument;
-const allow = (action: string, target: string): PolicyDocument => document({ Effect: "Allow", Action: action, Resource: target }) as PolicyDocument;
 
 /** The IRSA role pods hold, with this inline policy. */
 const workload = (policy: PolicyDocument): PlainResource =>

@@ -14,14 +14,10 @@ import { runAsActionsWithoutTargets, runAsTargetOf } from "../policy/compute";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedByIdentityPolicy, allowedByTrustPolicy } from "./iamEvaluator";
-import { account, document, findingsOf, irsaStatement, resource, role } from "./policyPackFixtures";
+import { account, administratorAccess, allow, document, findingsOf, irsaStatement, resource, role, roleArnOf as arnOf, serviceTrust } from "./policyPackFixtures";
 
 const stack = "prod";
 const region = "us-west-2";
-const arnOf = (name: string): string => `arn:aws:iam::${account}:role/${name}`;
-const administratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
-const serviceTrust = (service: string): PolicyDocument => document({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) as PolicyDocument;
-const allow = (action: string, target: string): PolicyDocument => document({ Effect: "Allow", Action: action, Resource: target }) as PolicyDocument;
 const workload = (policy: PolicyDocument): PlainResource =>
     role(stack, "api", document(irsaStatement()), { arn: arnOf("api"), inlinePolicies: [{ name: "p0", policy: JSON.stringify(policy) }] });
 const adminRole = (name: string, service: string): PlainResource => role(stack, name, serviceTrust(service), { arn: arnOf(name), managedPolicyArns: [administratorAccess] });
