@@ -268,8 +268,10 @@ export interface AwsPrincipalAdmission {
     principal: string;
     /** Its account (twelve digits), when the principal shows one. */
     account: string | undefined;
-    /** Whether it is of the account the role is in (as the trust's providers and aws:SourceAccount show it). */
+    /** Whether it is of the account the role is in (as the trust's providers and aws:SourceAccount show it, when they show one account). */
     ownAccount: boolean;
+    /** The accounts the trust's providers and aws:SourceAccount name, when they name more than one (so none is known to be the role's). */
+    ambiguous?: string[];
 }
 
 /** The account an AWS principal is of: an account ID, an account's root, a role, user or role session ARN; undefined for any other form. */
@@ -306,7 +308,11 @@ export function workloadAwsPrincipals(document: unknown): AwsPrincipalAdmission[
     if ("error" in parsed || !isWorkloadTrustPolicy(document)) {
         return [];
     }
-    const own = workloadTrustAccounts(parsed.statements);
+    // A role is in one account: a trust naming providers or aws:SourceAccount of several cannot show which is its own
+    // (a provider ARN of another account admits no token, yet would make that account look like the role's).
+    const accounts = workloadTrustAccounts(parsed.statements);
+    const own = accounts.length === 1 ? accounts : [];
+    const ambiguous = accounts.length > 1 ? { ambiguous: accounts } : {};
     return parsed.statements.flatMap((indexed) => {
         const { statement } = indexed;
         if (!isAllow(statement) || statement.NotPrincipal !== undefined || !statementCoversAction(statement, "sts:AssumeRole")) {
@@ -316,7 +322,7 @@ export function workloadAwsPrincipals(document: unknown): AwsPrincipalAdmission[
             .filter((principal) => principal !== "*")
             .map((principal) => {
                 const account = accountOfPrincipal(principal);
-                return { statement: indexed, principal, account, ownAccount: account !== undefined && own.includes(account) };
+                return { statement: indexed, principal, account, ownAccount: account !== undefined && own.includes(account), ...ambiguous };
             });
     });
 }

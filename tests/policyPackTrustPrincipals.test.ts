@@ -10,7 +10,7 @@ import { PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedByTrustPolicy } from "./iamEvaluator";
-import { account, document, findingsOf, irsaStatement, otherAccount, podIdentityStatement, resource, role } from "./policyPackFixtures";
+import { account, document, findingsOf, irsaStatement, otherAccount, otherIssuer, podIdentityStatement, resource, role } from "./policyPackFixtures";
 
 const stack = "prod";
 const roleArn = `arn:aws:iam::${account}:role/api`;
@@ -74,6 +74,21 @@ describe("policy pack: AWS principals in a workload role's trust", () => {
         const found = await mandatory(role(stack, "api", trust));
         assert.equal(found.length, 1, found.join("\n"));
         assert.match(found[0], /^trust-no-wildcard-principal: .*Principal \{"AWS": "\*"\}/);
+    });
+
+    it("another account made to look like the role's own: a decoy OIDC provider ARN or a second aws:SourceAccount of that account", async () => {
+        // A provider ARN of another account admits no token (AssumeRoleWithWebIdentity needs a provider of the role's account),
+        // but it named that account "own", so its root was only advisory. A role is in one account: several named is no proof of any.
+        const decoyProvider = { Effect: "Allow", Principal: { Federated: `arn:aws:iam::${otherAccount}:oidc-provider/${otherIssuer}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { [`${otherIssuer}:sub`]: "system:serviceaccount:apps:api", [`${otherIssuer}:aud`]: "sts.amazonaws.com" } } };
+        const pods = podIdentityStatement();
+        const twoSources = { ...pods, Condition: { StringEquals: { ...(pods.Condition as Record<string, Record<string, string>>).StringEquals, "aws:SourceAccount": [account, otherAccount] } } };
+        for (const workloadStatements of [[irsaStatement(), decoyProvider], [twoSources]]) {
+            const trust = document(...workloadStatements, assume({ AWS: `arn:aws:iam::${otherAccount}:root` })) as PolicyDocument;
+            assert.equal(await allowedByTrustPolicy(trust, { principal: `arn:aws:iam::${otherAccount}:role/ci`, action: "sts:AssumeRole", roleArn }), true);
+            const found = (await mandatory(role(stack, "api", trust))).filter((each) => each.startsWith("workload-trust-foreign-principal"));
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(found[0], new RegExp(`admits "arn:aws:iam::${otherAccount}:root", of account ${otherAccount}, which the pack cannot tell is the role's own: .*name several accounts \\(${account}, ${otherAccount}\\)`));
+        }
     });
 
     it("near miss: a role or the root of the role's own account is advisory (its owner controls them); a role trusting only AWS principals is no workload role", async () => {

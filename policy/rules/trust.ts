@@ -152,7 +152,9 @@ function workloadPrincipalRule(name: string, description: string, enforcementLev
                     const who =
                         admission.account === undefined
                             ? `${JSON.stringify(admission.principal)}, a principal whose account the pack cannot tell`
-                            : ownAccount
+                            : admission.ambiguous !== undefined
+                              ? `${JSON.stringify(admission.principal)}, of account ${admission.account}, which the pack cannot tell is the role's own: the trust's OIDC providers and aws:SourceAccount name several accounts (${admission.ambiguous.join(", ")}), and a role is in one`
+                              : ownAccount
                               ? `${JSON.stringify(admission.principal)}, of the role's own account ${admission.account}`
                               : `${JSON.stringify(admission.principal)}, of account ${admission.account}, which is not the account of the role's OIDC provider or aws:SourceAccount`;
                     const why = ownAccount
