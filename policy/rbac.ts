@@ -398,6 +398,11 @@ export const powerShapes: readonly PowerShape[] = [
     { what: "impersonate users, groups or UIDs (system:masters among them)", groups: ["", "authentication.k8s.io"], resources: ["users", "groups", "uids"], verbs: ["impersonate"], cluster: true, anyName: true },
     { what: "run commands in any pod through the kubelet (nodes/proxy)", groups: [""], resources: ["nodes/proxy"], verbs: ["get", "create"], cluster: true, anyName: true },
     { what: "change pods as they are admitted (admission webhooks)", groups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"], verbs: ["create", "update", "patch"], cluster: true, anyName: true },
+    // A MutatingAdmissionPolicy (admissionregistration.k8s.io v1alpha1 in 1.32, v1beta1 in 1.34) rewrites objects with CEL as they are
+    // admitted, as a webhook does: bound to pods, it adds a container or changes an image of a workload's pod, which then runs with its ServiceAccount.
+    { what: "change pods as they are admitted (mutating admission policies)", groups: ["admissionregistration.k8s.io"], resources: ["mutatingadmissionpolicies", "mutatingadmissionpolicybindings"], verbs: ["create", "update", "patch"], cluster: true, anyName: true },
+    // A validating webhook is sent every object it selects as it is written: a Secret of type kubernetes.io/service-account-token among them when the token controller fills it.
+    { what: "receive Secrets as they are written, a ServiceAccount's token Secret among them (validating webhooks)", groups: ["admissionregistration.k8s.io"], resources: ["validatingwebhookconfigurations"], verbs: ["create", "update", "patch"], cluster: true, anyName: true },
     { what: "approve certificates for any user (certificate signers)", groups: ["certificates.k8s.io"], resources: ["signers"], verbs: ["approve"], cluster: true, anyName: true },
 ];
 

@@ -113,12 +113,24 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
             [{ apiGroups: [""], resources: ["users", "groups"], verbs: ["impersonate"] }, /impersonate users, groups or UIDs/],
             [{ apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }, /run commands in any pod through the kubelet/],
             [{ apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"], verbs: ["create"] }, /admission webhooks/],
+            // Kubernetes 1.32+: a MutatingAdmissionPolicy and its binding mutate pods in admission with CEL, as a mutating webhook does.
+            [{ apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingadmissionpolicies", "mutatingadmissionpolicybindings"], verbs: ["create"] }, /mutating admission policies/],
+            // A validating webhook is sent the objects it selects as they are written: a service-account-token Secret the token controller fills.
+            [{ apiGroups: ["admissionregistration.k8s.io"], resources: ["validatingwebhookconfigurations"], verbs: ["patch"] }, /validating webhooks/],
         ];
         for (const [rule, expected] of cases) {
             const found = await rbacFindings(...base, clusterRole("powers", [rule]), clusterRoleBinding("powers", { kind: "ClusterRole", name: "powers" }, [sa("tools", "ci")]));
             assert.equal(found.length, 1, `${JSON.stringify(rule)}: ${found.join("\n")}`);
             assert.match(found[0], /ClusterRoleBinding "powers" binds the ClusterRole "powers" to the ServiceAccount tools\/ci in every namespace: /);
             assert.match(found[0], expected);
+        }
+        // Near misses: a ValidatingAdmissionPolicy evaluates CEL in the API server and can only refuse (it sends nothing anywhere, changes nothing);
+        // reading webhook configurations changes no admission.
+        for (const rule of [
+            { apiGroups: ["admissionregistration.k8s.io"], resources: ["validatingadmissionpolicies", "validatingadmissionpolicybindings"], verbs: ["create", "update"] },
+            { apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations", "mutatingadmissionpolicies"], verbs: ["get", "list", "watch"] },
+        ]) {
+            assert.deepEqual(await rbacFindings(...base, clusterRole("powers", [rule]), clusterRoleBinding("powers", { kind: "ClusterRole", name: "powers" }, [sa("tools", "ci")])), [], JSON.stringify(rule));
         }
         // Through a RoleBinding a cluster-scoped resource is granted nowhere.
         assert.deepEqual(await rbacFindings(...base, k8sRole("imp", "payments", [cases[0][0]]), roleBinding("imp", "payments", { kind: "Role", name: "imp" }, [sa("payments", "ci")])), []);
