@@ -107,7 +107,13 @@ export interface AssociationRecord {
     label: string;
     urn: string;
     roles: RoleLink[];
+    /** The ServiceAccount whose pods get the roles: its namespace and name, each undefined when not known (preview, an intrinsic). */
+    namespace: string | undefined;
+    serviceAccount: string | undefined;
 }
+
+/** A name an association gives, or undefined when it is not a plain string yet. */
+const nameOrUndefined = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
 /** The kinds of compute of the stack the pack follows to the role they run as (policy/compute.ts). */
 export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack" | "glue-job";
@@ -352,7 +358,13 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
             return;
         }
         case "AWS::EKS::PodIdentityAssociation":
-            into.associations.push({ label: place.label, urn: place.urn, roles: [roleLinkOf(properties.RoleArn), roleLinkOf(properties.TargetRoleArn)] });
+            into.associations.push({
+                label: place.label,
+                urn: place.urn,
+                roles: [roleLinkOf(properties.RoleArn), roleLinkOf(properties.TargetRoleArn)],
+                namespace: nameOrUndefined(resolved(properties.Namespace)),
+                serviceAccount: nameOrUndefined(resolved(properties.ServiceAccount)),
+            });
             return;
         case "AWS::IAM::InstanceProfile": {
             // Instances launched with it run as its role; an instance names it by its name (`!Ref` of it).
@@ -670,7 +682,13 @@ export function readResource(resource: StackResource, into: StackGrants): void {
         }
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
         case "aws-native:eks:PodIdentityAssociation":
-            into.associations.push({ label, urn: resource.urn, roles: [link(resource, "roleArn"), link(resource, "targetRoleArn")] });
+            into.associations.push({
+                label,
+                urn: resource.urn,
+                roles: [link(resource, "roleArn"), link(resource, "targetRoleArn")],
+                namespace: nameOrUndefined(read(props, "namespace")),
+                serviceAccount: nameOrUndefined(read(props, "serviceAccount")),
+            });
             return;
         case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
             // An application of the Serverless Application Repository: someone else's template, which creates IAM resources only with these capabilities.

@@ -97,9 +97,6 @@ export interface RbacFinding {
 
 const rbacType = /^kubernetes:rbac\.authorization\.k8s\.io\/v1(?:alpha1|beta1)?:(Role|ClusterRole|RoleBinding|ClusterRoleBinding)(Patch|List)?$/;
 
-/** Reads a value, or `undefined` when the engine does not know it yet (preview). */
-const known = (value: unknown): unknown => plainOr(value, undefined);
-
 /** Reads a value, `unknownValue` when the engine does not know it yet. */
 const unknownValue = Symbol("unknown");
 const read = (value: unknown): unknown => plainOr(value, unknownValue);
@@ -512,10 +509,24 @@ export function workloadIdentitiesOf(resources: readonly StackResource[]): Workl
             identities.push(...trustIdentities(role.trust, source));
         }
     }
+    // Every Pod Identity association the stack reads (aws, aws-native, CloudControl, a CloudFormation template): its ServiceAccount's pods get the roles.
+    for (const association of stack.associations) {
+        const source = `${association.label}, a Pod Identity association`;
+        const { namespace, serviceAccount: name } = association;
+        identities.push(namespace !== undefined && name !== undefined ? { namespace, name, source } : { namespace: "*", name: "*", source, undetermined: true });
+    }
     for (const resource of resources) {
-        const label = resourceLabel(resource);
-        if (resource.type === "kubernetes:core/v1:ServiceAccount" || resource.type === "kubernetes:core/v1:ServiceAccountPatch") {
-            const metadata = raw(resource.props, "metadata");
+        const serviceAccounts = /^kubernetes:core\/v1:ServiceAccount(Patch)?$/.test(resource.type)
+            ? [{ label: resourceLabel(resource), body: resource.props }]
+            : resource.type === "kubernetes:core/v1:ServiceAccountList"
+              ? serviceAccountItems(resource)
+              : [];
+        for (const { label, body } of serviceAccounts) {
+            if (body === unknownValue) {
+                identities.push({ namespace: "*", name: "*", source: label, undetermined: true });
+                continue;
+            }
+            const metadata = raw(body, "metadata");
             const annotations = raw(metadata, "annotations");
             // Object.keys reads the keys without touching the (possibly unknown) values.
             // Annotations not known yet (preview) may hold it: fail closed.
@@ -527,14 +538,18 @@ export function workloadIdentitiesOf(resources: readonly StackResource[]): Workl
             const source = `${label}, annotated ${roleArnAnnotation}`;
             identities.push(typeof name === "string" ? { namespace, name, source } : { namespace: "*", name: "*", source, undetermined: true });
         }
-        if (resource.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" || resource.type === "aws-native:eks:PodIdentityAssociation") {
-            const namespace = known(resource.props.namespace);
-            const name = known(resource.props.serviceAccount);
-            const source = `${label}, a Pod Identity association`;
-            identities.push(typeof namespace === "string" && typeof name === "string" ? { namespace, name, source } : { namespace: "*", name: "*", source, undetermined: true });
-        }
     }
     return identities;
+}
+
+/** The ServiceAccounts of a `ServiceAccountList`: each item, or (items not known yet, preview) one that may be annotated, failing closed. */
+function serviceAccountItems(resource: StackResource): { label: string; body: unknown }[] {
+    const label = resourceLabel(resource);
+    const items = read(raw(resource.props, "items"));
+    if (items === unknownValue) {
+        return [{ label: `${label} items (not known yet, preview)`, body: unknownValue }];
+    }
+    return (Array.isArray(items) ? items : []).map((item: unknown, index) => ({ label: `${label} items[${index}]`, body: item }));
 }
 
 function describeSubject(subject: RbacSubject): string {
@@ -649,7 +664,7 @@ export function rbacFindings(resources: readonly StackResource[], options: { par
 function bearsOnRbac(type: string): boolean {
     return (
         rbacType.test(type) ||
-        /^kubernetes:core\/v1:ServiceAccount(Patch)?$/.test(type) ||
+        /^kubernetes:core\/v1:ServiceAccount(Patch|List)?$/.test(type) ||
         /PodIdentityAssociation$/.test(type) ||
         ["aws:iam/role:Role", "aws-native:iam:Role", "aws:cloudcontrol/resource:Resource"].includes(type) ||
         /^aws(-native)?:cloudformation/.test(type)

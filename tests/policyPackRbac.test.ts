@@ -289,6 +289,27 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         assert.deepEqual(await rbacFindings(k8sRole("runner", "payments", createPods), roleBinding("runner", "payments", { kind: "Role", name: "runner" }, [sa("payments", "ci")])), []);
     });
 
+    it("a workload ServiceAccount only a ServiceAccountList, a CloudControl or a CloudFormation Pod Identity association names (the role made elsewhere)", async () => {
+        // EKS Pod Identity hands the association's role to every pod that runs as its ServiceAccount (EKS User Guide, "Pod Identity"), and the
+        // pod identity webhook injects the annotated role into pods of an annotated ServiceAccount: whoever creates pods in payments as it gets the role.
+        const external = "arn:aws:iam::123456789012:role/made-elsewhere";
+        const association = { ClusterName: "apps", Namespace: "payments", ServiceAccount: "processor", RoleArn: external };
+        const holders: PlainResource[] = [
+            resource(stack, "kubernetes:core/v1:ServiceAccountList", "accounts", { items: [{ metadata: { name: "processor", namespace: "payments", annotations: { "eks.amazonaws.com/role-arn": external } } }] }),
+            resource(stack, "aws:cloudcontrol/resource:Resource", "association", { typeName: "AWS::EKS::PodIdentityAssociation", desiredState: JSON.stringify(association) }),
+            resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: JSON.stringify({ Resources: { Association: { Type: "AWS::EKS::PodIdentityAssociation", Properties: association } } }) }),
+        ];
+        const runner = [k8sRole("runner", "payments", [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }]), roleBinding("runner", "payments", { kind: "Role", name: "runner" }, [sa("payments", "ci")])];
+        for (const holder of holders) {
+            const found = await rbacFindings(holder, ...runner);
+            assert.equal(found.length, 1, `${holder.type}: ${found.join("\n")}`);
+            assert.match(found[0], /binds the Role "runner" to the ServiceAccount payments\/ci in the namespace payments: .*become the ServiceAccount payments\/processor/);
+        }
+        // Near miss: the same association for a ServiceAccount of another namespace.
+        const elsewhere = resource(stack, "aws:cloudcontrol/resource:Resource", "association", { typeName: "AWS::EKS::PodIdentityAssociation", desiredState: JSON.stringify({ ...association, Namespace: "tools" }) });
+        assert.deepEqual(await rbacFindings(elsewhere, ...runner), []);
+    });
+
     it("powersOf: a RoleBinding grants no cluster-scoped resource, resourceNames restrict tokens only", () => {
         const rules = [{ rule: { apiGroups: [""], resources: ["nodes/proxy", "serviceaccounts/token"], verbs: ["get", "create"], resourceNames: ["a"] }, evidence: "r" }];
         assert.deepEqual(powersOf([{ rules }], false).map((power) => [power.what, power.names]), [["create tokens for ServiceAccounts", ["a"]]]);
