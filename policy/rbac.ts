@@ -380,6 +380,16 @@ const podMakers: { groups: string[]; resources: string[] }[] = [
     { groups: [""], resources: ["pods", "replicationcontrollers"] },
     { groups: ["apps", "extensions"], resources: ["deployments", "daemonsets", "statefulsets", "replicasets"] },
     { groups: ["batch"], resources: ["jobs", "cronjobs"] },
+    // Custom resources whose controllers start pods with a ServiceAccount the object names (a field of its spec), as a Deployment does:
+    // Argo Workflows and Rollouts, Tekton runs, KEDA scaled jobs, Knative services, Spark, Ray and Kubeflow jobs, Volcano jobs.
+    { groups: ["argoproj.io"], resources: ["workflows", "cronworkflows", "rollouts"] },
+    { groups: ["tekton.dev"], resources: ["taskruns", "pipelineruns"] },
+    { groups: ["keda.sh"], resources: ["scaledjobs"] },
+    { groups: ["serving.knative.dev"], resources: ["services", "configurations"] },
+    { groups: ["sparkoperator.k8s.io"], resources: ["sparkapplications", "scheduledsparkapplications"] },
+    { groups: ["ray.io"], resources: ["rayjobs", "rayclusters", "rayservices"] },
+    { groups: ["kubeflow.org"], resources: ["pytorchjobs", "tfjobs", "mpijobs", "xgboostjobs", "notebooks"] },
+    { groups: ["batch.volcano.sh"], resources: ["jobs"] },
 ];
 
 /** Every way the pack knows a role's rules let their holder act as other ServiceAccounts. */

@@ -310,6 +310,18 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         assert.deepEqual(await rbacFindings(elsewhere, ...runner), []);
     });
 
+    it("pods made through a custom resource whose controller runs them as the ServiceAccount the object names", async () => {
+        // An Argo Workflow's spec.serviceAccountName, a Tekton TaskRun's spec.serviceAccountName (taskRunTemplate for a PipelineRun), a KEDA
+        // ScaledJob's jobTargetRef pod template, a Knative Service's template: the controller creates the pods as that ServiceAccount of the namespace.
+        for (const [group, resources] of [["argoproj.io", ["workflows"]], ["tekton.dev", ["taskruns"]], ["keda.sh", ["scaledjobs"]], ["serving.knative.dev", ["services"]]] as const) {
+            const found = await grantedToCi([{ apiGroups: [group], resources: [...resources], verbs: ["create"] }]);
+            assert.equal(found.length, 1, `${group}: ${found.join("\n")}`);
+            assert.match(found[0], /create pods \(.*\) with any ServiceAccount of the namespace.*become the ServiceAccount payments\/processor/);
+        }
+        // Near miss: templates and reads start nothing (an Argo WorkflowTemplate runs only when a Workflow names it).
+        assert.deepEqual(await grantedToCi([{ apiGroups: ["argoproj.io"], resources: ["workflowtemplates"], verbs: ["create"] }, { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["get", "list"] }]), []);
+    });
+
     it("powersOf: a RoleBinding grants no cluster-scoped resource, resourceNames restrict tokens only", () => {
         const rules = [{ rule: { apiGroups: [""], resources: ["nodes/proxy", "serviceaccounts/token"], verbs: ["get", "create"], resourceNames: ["a"] }, evidence: "r" }];
         assert.deepEqual(powersOf([{ rules }], false).map((power) => [power.what, power.names]), [["create tokens for ServiceAccounts", ["a"]]]);
