@@ -297,7 +297,8 @@ export function workloadTrustAccounts(statements: readonly IndexedStatement[]): 
 
 /**
  * The AWS principals (other than `*`, which the wildcard rule refuses) that a workload role's trust
- * admits to `sts:AssumeRole`, whatever the conditions (they are the caller's to meet), each with
+ * admits to `sts:AssumeRole`, and the SAML identity providers it admits to `sts:AssumeRoleWithSAML`
+ * (their users), whatever the conditions (they are the caller's to meet), each with
  * whether it is of the role's own account. Empty for a trust that admits no pods, or that cannot be
  * read. A principal of another account, or of one the pack cannot tell, brings principals the stack
  * does not control into the pods' role; one of the role's account is a role or the account's
@@ -315,15 +316,21 @@ export function workloadAwsPrincipals(document: unknown): AwsPrincipalAdmission[
     const ambiguous = accounts.length > 1 ? { ambiguous: accounts } : {};
     return parsed.statements.flatMap((indexed) => {
         const { statement } = indexed;
-        if (!isAllow(statement) || statement.NotPrincipal !== undefined || !statementCoversAction(statement, "sts:AssumeRole")) {
+        if (!isAllow(statement) || statement.NotPrincipal !== undefined) {
             return [];
         }
-        return (principalsOf(statement).AWS ?? [])
-            .filter((principal) => principal !== "*")
-            .map((principal) => {
-                const account = accountOfPrincipal(principal);
-                return { statement: indexed, principal, account, ownAccount: account !== undefined && own.includes(account), ...ambiguous };
-            });
+        const admitted = (principal: string): AwsPrincipalAdmission => {
+            const account = accountOfPrincipal(principal);
+            return { statement: indexed, principal, account, ownAccount: account !== undefined && own.includes(account), ...ambiguous };
+        };
+        // Whoever signs in through a SAML identity provider the trust names holds the role too (sts:AssumeRoleWithSAML).
+        const samlProviders = statementCoversAction(statement, "sts:AssumeRoleWithSAML")
+            ? (principalsOf(statement).Federated ?? []).filter((principal) => /^arn:[^:]+:iam::[^:]*:saml-provider\//.test(principal))
+            : [];
+        return [
+            ...(statementCoversAction(statement, "sts:AssumeRole") ? (principalsOf(statement).AWS ?? []).filter((principal) => principal !== "*") : []),
+            ...samlProviders,
+        ].map(admitted);
     });
 }
 

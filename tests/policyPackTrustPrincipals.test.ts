@@ -107,6 +107,27 @@ describe("policy pack: AWS principals in a workload role's trust", () => {
         const crossAccountOnly = role(stack, "deployer", document(assume({ AWS: `arn:aws:iam::${otherAccount}:root` })));
         assert.deepEqual(await mandatory(crossAccountOnly), []);
     });
+
+    it("a SAML identity provider next to the IRSA statement: whoever signs in through it holds the pods' role (advisory for the role's own account, mandatory for another)", async () => {
+        const saml = (provider: string): Record<string, unknown> => ({
+            Effect: "Allow",
+            Principal: { Federated: provider },
+            Action: "sts:AssumeRoleWithSAML",
+            Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+        });
+        const own = `arn:aws:iam::${account}:saml-provider/Okta`;
+        const trust = document(irsaStatement(), saml(own)) as PolicyDocument;
+        assert.equal(await allowedByTrustPolicy(trust, { principal: own, action: "sts:AssumeRoleWithSAML", roleArn, context: { "SAML:aud": "https://signin.aws.amazon.com/saml" } }), true);
+        assert.deepEqual(await mandatory(role(stack, "api", trust)), []);
+        const advisory = findingsOf(await evaluatePolicies(policies, [role(stack, "api", trust)]), "workload-trust-aws-principal");
+        assert.equal(advisory.length, 1, advisory.join("\n"));
+        assert.match(advisory[0], /admits "arn:aws:iam::\d+:saml-provider\/Okta", of the role's own account/);
+        const foreign = await mandatory(role(stack, "api", document(irsaStatement(), saml(`arn:aws:iam::${otherAccount}:saml-provider/Okta`))));
+        assert.equal(foreign.length, 1, foreign.join("\n"));
+        assert.match(foreign[0], /^workload-trust-foreign-principal: .*saml-provider\/Okta", of account 210987654321/);
+        // Near miss: a role for SAML users alone is no workload role.
+        assert.deepEqual(await mandatory(role(stack, "sso", document(saml(own)))), []);
+    });
 });
 
 describe("policy pack: public web identity providers in a trust policy", () => {

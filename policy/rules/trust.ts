@@ -170,7 +170,7 @@ function workloadPrincipalRule(name: string, description: string, enforcementLev
 /** A workload role assumable from another account. */
 export const workloadForeignPrincipalRule = workloadPrincipalRule(
     "workload-trust-foreign-principal",
-    "A role whose trust admits pods (IRSA or EKS Pod Identity) may not also admit AWS principals of another account (or of an account the pack cannot tell) to sts:AssumeRole: principals the stack does not control would hold the pods' permissions.",
+    "A role whose trust admits pods (IRSA or EKS Pod Identity) may not also admit AWS principals of another account (or of an account the pack cannot tell) to sts:AssumeRole, nor another account's SAML identity provider to sts:AssumeRoleWithSAML: principals the stack does not control would hold the pods' permissions.",
     "mandatory",
     false,
 );
@@ -178,7 +178,7 @@ export const workloadForeignPrincipalRule = workloadPrincipalRule(
 /** A workload role assumable by other principals of its account. */
 export const workloadAwsPrincipalRule = workloadPrincipalRule(
     "workload-trust-aws-principal",
-    "A role whose trust admits pods (IRSA or EKS Pod Identity) should not also admit AWS principals of its own account (a role, a user, the account itself): the pods' role is then shared with them; give them a role of their own.",
+    "A role whose trust admits pods (IRSA or EKS Pod Identity) should not also admit AWS principals of its own account (a role, a user, the account itself) or the users of its SAML identity providers: the pods' role is then shared with them; give them a role of their own.",
     "advisory",
     true,
 );
