@@ -140,8 +140,10 @@ function everyResourceOf(statement: GrantStatement, conditions: readonly Resolve
                 index,
                 resource,
                 rule:
-                    `${unnamed.reach.startsWith("every ") ? "its names are" : "the name that holds the others is"} all wildcards` +
-                    `${resource.includes("${") ? " or policy variables whose value the caller or whoever starts the pod chooses" : ""}, ` +
+                    (unnamed.because ??
+                        `${unnamed.reach.startsWith("every ") ? "its names are" : "the name that holds the others is"} all wildcards` +
+                            `${resource.includes("${") ? " or policy variables whose value the caller or whoever starts the pod chooses" : ""}`) +
+                    ", " +
                     `so it matches ${unnamed.reach} of the account (those ${unnamed.action} acts on), as "*" does; ` +
                     `name the resources or the start of their names, bound the statement with a condition on their tags, or ${broadOptIn}`,
             };

@@ -91,6 +91,21 @@ describe("typed policy statements", () => {
         }
     });
 
+    it("refuse ssm:GetParametersByPath on the root path, which returns every parameter; a named path stays allowed", () => {
+        // Parameter Store authorizes GetParametersByPath on the path of the request, not on the parameters
+        // it returns, and a path gives every level below it (AWS Systems Manager User Guide, "How Parameter
+        // Store authorizes parameter retrieval"). The IAM evaluator has no model of that, so the rule cites it.
+        for (const root of ["arn:aws:ssm:us-west-2:123456789012:parameter/", "arn:aws:ssm:*:123456789012:parameter"]) {
+            assert.match(
+                checkPolicyStatements("policyStatements", [statement({ actions: ["ssm:GetParametersByPath"], resources: [root] })], false) ?? "",
+                /^policyStatements\[0\]\.resources\[0\] "[^"]+" is invalid: it is the root path, and ssm:GetParametersByPath is authorized on the path it reads .*every ssm:parameter resource/,
+                root,
+            );
+        }
+        assert.equal(checkPolicyStatements("policyStatements", [statement({ actions: ["ssm:GetParametersByPath"], resources: ["arn:aws:ssm:us-west-2:123456789012:parameter/apps/api"] })], false), undefined);
+        assert.equal(checkPolicyStatements("policyStatements", [statement({ actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:us-west-2:123456789012:parameter/"] })], false), undefined);
+    });
+
     it("refuse malformed actions, resources and conditions, naming the field", () => {
         const problem = (overrides: Partial<ResolvedPolicyStatement>): string => checkPolicyStatements("policyStatements", [statement(overrides)], false) ?? "";
         assert.match(problem({ actions: [] }), /^policyStatements\[0\]\.actions is invalid: it must name at least one action/);

@@ -154,6 +154,34 @@ export interface UnnamedResources {
     action: string;
     /** How many of them it reaches, for messages: `every s3:object resource`, or `the s3:object resources of every BucketName`. */
     reach: string;
+    /** Why it reaches them, for an entry that is no pattern (the root of a path a read is authorized on); undefined for a pattern. */
+    because?: string;
+}
+
+/**
+ * Reads authorized on the path they name rather than on what they return: Parameter Store's
+ * `GetParametersByPath` on a path returns every parameter below it, at every level ("How Parameter
+ * Store authorizes parameter retrieval", AWS Systems Manager User Guide), so on the root path, an ARN
+ * with no pattern in it, it returns every parameter.
+ */
+const pathAuthorizedReads: readonly { action: string; root: RegExp; resourceType: string }[] = [
+    { action: "ssm:GetParametersByPath", root: /^arn:[^:]+:ssm:[^:]*:[^:]*:parameter\/?$/, resourceType: "ssm:parameter" },
+];
+
+/** A read of every resource through the root of a path it is authorized on (pathAuthorizedReads), or undefined. */
+function rootPathRead(resource: string, actions: readonly CatalogueAction[]): UnnamedResources | undefined {
+    for (const read of pathAuthorizedReads) {
+        const acting = actions.find((action) => action.name.toLowerCase() === read.action.toLowerCase());
+        if (acting !== undefined && read.root.test(resource)) {
+            return {
+                resourceType: read.resourceType,
+                action: acting.name,
+                reach: `every ${read.resourceType} resource`,
+                because: `it is the root path, and ${acting.name} is authorized on the path it reads and returns everything below it`,
+            };
+        }
+    }
+    return undefined;
 }
 
 /**
@@ -165,6 +193,10 @@ export interface UnnamedResources {
  * A policy variable matches what its value can be (variablesAsWildcards).
  */
 export function unnamedResourcesOf(resource: string, actions: readonly CatalogueAction[]): UnnamedResources | undefined {
+    const byPath = rootPathRead(resource, actions);
+    if (byPath !== undefined) {
+        return byPath;
+    }
     if (resource === "*" || !isPattern(resource)) {
         return undefined;
     }
