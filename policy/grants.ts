@@ -537,8 +537,9 @@ export function s3ObjectOfLocation(location: string): string | undefined {
 /**
  * The code a piece of compute loads each time it runs, by the ARNs whoever changes it writes: an ECS
  * task definition's container images pulled by tag (aws classic's `containerDefinitions` is JSON
- * text; aws-native's and CloudFormation's a list), a Glue job's `command.scriptLocation`. Props in
- * aws-native's camelCase.
+ * text; aws-native's and CloudFormation's a list), a Glue job's `command.scriptLocation`, a CodeBuild
+ * project's build image pulled by tag (`environment.image`) and its S3 source (`source.location`,
+ * `bucket/key`, which each build downloads and whose buildspec it runs). Props in aws-native's camelCase.
  */
 export function codeLoadedBy(kind: ComputeKind, props: Record<string, unknown>): string[] {
     const value = (key: string): unknown => {
@@ -570,6 +571,13 @@ export function codeLoadedBy(kind: ComputeKind, props: Record<string, unknown>):
         const location = (value("command") as { scriptLocation?: unknown } | undefined)?.scriptLocation;
         const object = typeof location === "string" ? s3ObjectOfLocation(location) : undefined;
         return object === undefined ? [] : [object];
+    }
+    if (kind === "codebuild-project") {
+        const image = (value("environment") as { image?: unknown } | undefined)?.image;
+        const repository = typeof image === "string" ? ecrRepositoryOfImage(image) : undefined;
+        const source = value("source") as { type?: unknown; location?: unknown } | undefined;
+        const object = source?.type === "S3" && typeof source.location === "string" && /^[^/\s]+\/.+$/.test(source.location) ? `arn:aws:s3:::${source.location}` : undefined;
+        return [...(repository === undefined ? [] : [repository]), ...(object === undefined ? [] : [object])];
     }
     return [];
 }

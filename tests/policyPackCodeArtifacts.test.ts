@@ -72,6 +72,32 @@ describe("policy pack: the code compute of the stack loads, and the runs that ch
         assert.match(found[0], /template resource "Runner" \(AWS::IAM::Role\) is a workload role .*which writes arn:aws:ecr:us-west-2:\d+:repository\/migrations, the code .*template resource "Task" \(AWS::ECS::TaskDefinition\)/);
     });
 
+    it("a CodeBuild project's build image pulled by tag, and its S3 source: each build runs what was pushed, as the project's service role", async () => {
+        const project = (environmentImage: string, source: Record<string, unknown>): PlainResource =>
+            resource(stack, "aws:codebuild/project:Project", "builder", {
+                name: "builder",
+                arn: `arn:aws:codebuild:${region}:${account}:project/builder`,
+                serviceRole: arnOf("runner"),
+                environment: { image: environmentImage, type: "LINUX_CONTAINER", computeType: "BUILD_GENERAL1_SMALL" },
+                source,
+            });
+        const sourceZip = "arn:aws:s3:::build-sources/builder/source.zip";
+        const cases: [string, PolicyDocument, string, PlainResource, string][] = [
+            ["the build image", allow("ecr:PutImage", repositoryArn), "ecr:PutImage", project(image(":latest"), { type: "GITHUB", location: "https://github.com/example/app" }), repositoryArn],
+            ["the S3 source", allow("s3:PutObject", "arn:aws:s3:::build-sources/builder/*"), "s3:PutObject", project("aws/codebuild/standard:7.0", { type: "S3", location: "build-sources/builder/source.zip" }), sourceZip],
+        ];
+        for (const [what, policy, action, compute, written] of cases) {
+            assert.equal(await allowedCall(policy, action, written), true, what);
+            const found = await administrator(workload(policy), runner("codebuild.amazonaws.com"), compute);
+            assert.equal(found.length, 1, `${what}: ${found.join("\n")}`);
+            assert.match(found[0], new RegExp(String.raw`which writes ${written.replace(/[/.]/g, "\\$&")}, the code aws:codebuild/project:Project "builder" \(a CodeBuild project\) loads each time it runs as aws:iam/role:Role "runner"`), what);
+        }
+        // Near misses: the image pinned by digest, a curated image, a source in Git.
+        const pinned = project(image("@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), { type: "GITHUB", location: "https://github.com/example/app" });
+        assert.deepEqual(await administrator(workload(allow("ecr:PutImage", repositoryArn)), runner("codebuild.amazonaws.com"), pinned), []);
+        assert.deepEqual(await administrator(workload(allow("s3:PutObject", "arn:aws:s3:::build-sources/*")), runner("codebuild.amazonaws.com"), project("aws/codebuild/standard:7.0", { type: "GITHUB", location: "https://github.com/example/app" })), []);
+    });
+
     it("near misses: an image pinned by digest, another repository or prefix, a narrow role, starting another job", async () => {
         const digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         assert.deepEqual(await administrator(workload(allow("ecr:PutImage", repositoryArn)), runner("ecs-tasks.amazonaws.com"), taskDefinition(image(digest))), []);
