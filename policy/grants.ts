@@ -25,7 +25,7 @@ import {
     widenedDocument,
 } from "./cloudformation";
 import { camelCased } from "./nodeStarts";
-import { isUnknownValue, plain, resourceLabel } from "./runtime";
+import { plainPropertyOr, resourceLabel } from "./runtime";
 
 /** A resource as the stack policies see it. */
 export interface StackResource {
@@ -174,14 +174,7 @@ export function emptyStackGrants(): StackGrants {
 
 /** Reads a property; `unknown` when the engine does not know it yet. */
 function read(props: Record<string, unknown>, key: string): Maybe<unknown> {
-    try {
-        return plain(props[key]);
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return unknown;
-        }
-        throw error;
-    }
+    return plainPropertyOr(props, key, unknown);
 }
 
 function strings(value: Maybe<unknown>): string[] {
@@ -542,16 +535,7 @@ export function s3ObjectOfLocation(location: string): string | undefined {
  * `bucket/key`, which each build downloads and whose buildspec it runs). Props in aws-native's camelCase.
  */
 export function codeLoadedBy(kind: ComputeKind, props: Record<string, unknown>): string[] {
-    const value = (key: string): unknown => {
-        try {
-            return plain(props[key]);
-        } catch (error) {
-            if (isUnknownValue(error)) {
-                return undefined;
-            }
-            throw error;
-        }
-    };
+    const value = (key: string): unknown => plainPropertyOr(props, key, undefined);
     if (kind === "ecs-task-definition") {
         let containers = value("containerDefinitions");
         if (typeof containers === "string") {

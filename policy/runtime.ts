@@ -26,6 +26,21 @@ export function isUnknownValue(error: unknown): error is UnknownValueError {
     return error instanceof UnknownValueError;
 }
 
+/**
+ * `props[key]` as {@link plain} reads it, or `whenUnknown` for a value the engine does not know yet;
+ * the property is read inside the guard, since the engine's proxy may throw on the read itself.
+ */
+export function plainPropertyOr<T>(props: Record<string, unknown>, key: string, whenUnknown: T): unknown {
+    try {
+        return plain(props[key]);
+    } catch (error) {
+        if (isUnknownValue(error)) {
+            return whenUnknown;
+        }
+        throw error;
+    }
+}
+
 /** {@link plain}, or `whenUnknown` for a value the engine does not know yet (preview: judged at the update). */
 export function plainOr<T>(value: unknown, whenUnknown: T): unknown {
     try {
