@@ -37,12 +37,21 @@ const error = new Error("where");
 export = { greeting: probe.greeting(), calls: probe.calls.join(","), errorFrame: (error.stack ?? "").split("\\n")[1].trim() };
 `;
 
+/** The `.ts` files under a folder, build outputs and dependencies left out. */
+function typeScriptFiles(folder: string): string[] {
+    return fs.readdirSync(folder, { withFileTypes: true, recursive: true })
+        .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts"))
+        .map((entry) => path.join(entry.parentPath, entry.name))
+        .filter((file) => !/[\\/](node_modules|bin|dist)[\\/]/.test(path.relative(folder, file)));
+}
+
 /** Sets up the probe project in a directory, next to the copy whose node_modules it uses. */
 function writeProbeProject(copy: string, probeDir: string): void {
     fs.mkdirSync(probeDir, { recursive: true });
-    for (const file of ["Pulumi.yaml", "tsconfig.json", "tsconfig.deploy.json"]) {
+    for (const file of ["Pulumi.yaml", "tsconfig.json"]) {
         fs.copyFileSync(path.join(copy, file), path.join(probeDir, file));
     }
+    fs.cpSync(path.join(copy, "loader"), path.join(probeDir, "loader"), { recursive: true });
     fs.writeFileSync(path.join(probeDir, "package.json"), JSON.stringify({ name: "probe", private: true, main: "index.ts" }));
     fs.writeFileSync(path.join(probeDir, "index.ts"), probeProgram);
     fs.symlinkSync(path.join(copy, "node_modules"), path.join(probeDir, "node_modules"), "dir");
@@ -62,7 +71,7 @@ function probeWithTypeScript(probeDir: string): Record<string, string> {
 }
 
 describe("pulumi up after npm ci: the language host loads the program, with no build step", function () {
-    // Each run starts Node.js, the SDK and ts-node, and transpiles the program: a few seconds on two cores.
+    // Each run starts Node.js and the SDK, and transpiles the program (the first time): a few seconds on two cores.
     this.timeout(120000);
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "eks-irsa-clone-"));
     const stacks = listStacks(projectDir);
@@ -123,29 +132,54 @@ describe("pulumi up after npm ci: the language host loads the program, with no b
         assert.equal(probe.report!.stackTraces, "every-frame");
     });
 
-    it("transpiles only, as Pulumi.yaml's tsconfig says: type checking is npm test's", () => {
-        assert.equal(readRuntimeOptions(copy).tsconfig, "tsconfig.deploy.json");
+    it("loads the TypeScript with loader/register.js, which nodeargs preloads, not the language host's ts-node (typescript: false)", () => {
+        const runtime = readRuntimeOptions(copy);
+        assert.equal(runtime.typescript, false);
+        assert.equal(runtime.tsconfig, undefined, "no tsconfig for a ts-node that is not registered");
         for (const stack of stacks) {
-            assert.deepEqual(runs[stack].report!.tsNode, { transpileOnly: true, configFile: path.join(fs.realpathSync(copy), "tsconfig.deploy.json"), noCheck: true, transpiler: "swc" });
+            const { report } = runs[stack];
+            assert.equal(report!.tsNode, undefined, `${stack}: ts-node is registered`);
+            assert.deepEqual({ ...report!.loader, transpiled: undefined, fromCache: undefined }, {
+                transpiler: "swc",
+                compileCache: typeof (Module as unknown as { enableCompileCache?: unknown }).enableCompileCache === "function" ? "node" : "v8-compile-cache",
+                transpiled: undefined,
+                fromCache: undefined,
+            });
+            assert.ok(report!.loader!.transpiled + report!.loader!.fromCache > 50, `${stack}: ${JSON.stringify(report!.loader)}`);
         }
     });
 
-    it("transpiles with SWC, from tsconfig.json's ts-node section that tsconfig.deploy.json extends: the transpiler of mocha, the plan and the bench too", () => {
+    it("transpiles nothing the second time: a run with unchanged sources reads every file's output from the loader's cache", async () => {
+        const again = await runLikeLanguageHost({ projectDir: copy, project: "eks-irsa", stack: "dev", config: loadStackConfig(copy, "dev").config });
+        assert.equal(again.code, 0, `${again.stderr}\n${again.report?.errors.join("\n")}`);
+        const first = runs.dev.report!.loader!;
+        assert.deepEqual(again.report!.loader, { ...first, transpiled: 0, fromCache: first.transpiled + first.fromCache });
+        assert.deepEqual(again.report!.registered, runs.dev.report!.registered);
+        assert.deepEqual(again.report!.outputs, runs.dev.report!.outputs);
+    });
+
+    it("emits, file by file, what mocha's ts-node emits with SWC from tsconfig.json: the code the tests run is the code pulumi up runs", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const ts = require("typescript") as typeof import("typescript");
-        const tsNodeSection = (file: string): unknown => (ts.readConfigFile(path.join(projectDir, file), ts.sys.readFile).config as { "ts-node"?: unknown })["ts-node"];
-        assert.deepEqual(tsNodeSection("tsconfig.json"), { swc: true });
-        assert.equal(tsNodeSection("tsconfig.deploy.json"), undefined, "inherited, not repeated");
-        // This very process: mocha's ts-node (ts-node/register/transpile-only, as the plan and the bench register it).
-        const own = (process as unknown as Record<symbol, { options: { swc?: boolean }; configFilePath?: string } | undefined>)[Symbol.for("ts-node.register.instance")];
+        const { transpile } = require("../loader/transpile") as { transpile(source: string, filename: string): { code: string; map: string } };
+        // This very process: mocha's ts-node (.mocharc.json), with tsconfig.json's "ts-node": { "swc": true }.
+        const own = (process as unknown as Record<symbol, { options: { swc?: boolean }; configFilePath?: string; compile(code: string, fileName: string): string } | undefined>)[
+            Symbol.for("ts-node.register.instance")
+        ];
         assert.equal(own?.options.swc, true);
         assert.equal(own?.configFilePath, path.join(projectDir, "tsconfig.json"));
-        assert.ok(Object.keys(require.cache).some((file) => file.includes(`${path.sep}@swc${path.sep}core${path.sep}`)), "SWC's compiler is loaded");
+        const sources = ["index.ts", ...["program", "components", "policy"].flatMap((folder) => typeScriptFiles(path.join(projectDir, folder)).map((file) => path.relative(projectDir, file)))];
+        assert.ok(sources.length > 80, `${sources.length} files`);
+        for (const file of sources) {
+            const filename = path.join(projectDir, file);
+            const source = fs.readFileSync(filename, "utf8");
+            const tsNodeCode: string = own!.compile(source, filename).replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "");
+            assert.equal(transpile(source, filename).code.trimEnd(), tsNodeCode.trimEnd(), file);
+        }
     });
 
     it("keeps TypeScript's semantics under SWC: a decorator, export =, and errors whose stack names the .ts line", () => {
         assert.equal(probe.code, 0, `${probe.stderr}\n${probe.report?.errors.join("\n")}`);
-        assert.equal(probe.report!.tsNode!.transpiler, "swc");
+        assert.equal(probe.report!.loader!.transpiler, "swc");
         const { greeting, calls, errorFrame } = probe.report!.outputs;
         assert.deepEqual({ greeting, calls }, { greeting: "decorated", calls: "greeting" });
         assert.ok(errorFrame.startsWith("at Object.<anonymous> (") && errorFrame.endsWith(")"), errorFrame);
@@ -160,30 +194,15 @@ describe("pulumi up after npm ci: the language host loads the program, with no b
         assert.match(resolved.stderr, /Cannot find module '[^']*@eks-irsa\/components\/bin\/index\.js'/);
     });
 
-    it("repeats in tsconfig.deploy.json the options the language host would otherwise default (it does not follow extends)", () => {
-        const read = (file: string): Record<string, unknown> => {
-            // The language host's own reader of tsconfig files (comments allowed).
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> };
-            return loadTypeScriptCompilerOptions(path.join(projectDir, file));
-        };
-        const base = read("tsconfig.json");
-        const deploy = read("tsconfig.deploy.json");
-        for (const option of ["target", "module", "moduleResolution"]) {
-            assert.equal(deploy[option], base[option], option);
-        }
-        assert.equal(deploy.noCheck, true);
-        assert.equal(base.noCheck, undefined, "tsconfig.json is the editors' and npm run typecheck's: it must check");
-    });
-
-    it("and the tests, the plan and the benchmark run against the components' source, not a build, with the same node arguments", () => {
+    it("and the plan, the bench and the scripts load the program and the components' source the same way; mocha resolves the same source", () => {
         assert.equal(require.resolve("@eks-irsa/components"), path.join(projectDir, "components", "index.ts"));
         const nodeArgs = readRuntimeOptions(projectDir).nodeArgs;
+        assert.deepEqual(nodeArgs, ["--conditions=eks-irsa-source", "--require", "./loader/register.js"]);
         const scripts = (JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-        for (const script of ["plan", "bench"]) {
+        for (const script of ["plan", "bench", "preflight", "generate", "derive:managed-policies"]) {
             assert.ok(scripts[script].startsWith(`node ${nodeArgs.join(" ")} `), `${script}: ${scripts[script]}`);
         }
         const mocharc = JSON.parse(fs.readFileSync(path.join(projectDir, ".mocharc.json"), "utf8")) as { "node-option": string[] };
-        assert.deepEqual(mocharc["node-option"].map((option) => `--${option}`), nodeArgs);
+        assert.deepEqual(mocharc["node-option"].map((option) => `--${option}`), nodeArgs.slice(0, 1));
     });
 });

@@ -72,7 +72,9 @@ export interface LanguageHostReport {
     registered: { type: string; name: string }[];
     /** The stack outputs that are strings. */
     outputs: Record<string, string>;
-    /** How the language host set up ts-node. */
+    /** What loader/register.js set up, when `nodeargs` preloads it: its transpiler, V8's compile cache, and how many files it transpiled or read back from its cache. */
+    loader: { transpiler: "swc"; compileCache: "node" | "v8-compile-cache" | "off"; transpiled: number; fromCache: number } | undefined;
+    /** How the language host set up ts-node (`typescript: true`). */
     tsNode: { transpileOnly: boolean; configFile: string | undefined; noCheck: boolean; transpiler: "swc" | "typescript" } | undefined;
     /** Who formats stack traces once the program has run (see components/stackTraces.ts): its formatter, ts-node's source-map support alone, or V8. */
     stackTraces: "typescript-frames-only" | "every-frame" | "v8";
@@ -98,12 +100,37 @@ export interface LanguageHostOptions {
     stack: string;
     /** The stack's merged config, as the CLI passes it (PULUMI_CONFIG). */
     config: Record<string, string>;
+    /** Replaces runtime.options.typescript (whether the language host registers ts-node). */
+    typescript?: boolean;
     /** Replaces runtime.options.nodeargs. */
     nodeArgs?: string[];
     /** Replaces runtime.options.tsconfig; null for none (ts-node then reads tsconfig.json). */
     tsconfig?: string | null;
     /** Extra environment, e.g. PULUMI_NODEJS_TRANSPILE_ONLY. */
     env?: Record<string, string>;
+}
+
+let mockEngineFile: string | undefined;
+
+/**
+ * The mock engine (mocks.ts) as JavaScript, transpiled once a process by TypeScript's own
+ * transpiler: languageHostRun.js loads it without any TypeScript loader of its own.
+ */
+function mockEngineJavaScript(): string {
+    if (mockEngineFile === undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const ts = require("typescript") as typeof import("typescript");
+        const source = path.join(__dirname, "mocks.ts");
+        const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+            fileName: source,
+        });
+        const directory = fs.mkdtempSync(path.join(os.tmpdir(), "eks-irsa-mocks-"));
+        mockEngineFile = path.join(directory, "mocks.js");
+        fs.writeFileSync(mockEngineFile, outputText);
+        process.once("exit", () => fs.rmSync(directory, { recursive: true, force: true }));
+    }
+    return mockEngineFile;
 }
 
 /** Runs the project's program as `pulumi preview` would start it, in a child process. */
@@ -117,14 +144,15 @@ export function runLikeLanguageHost(options: LanguageHostOptions): Promise<Langu
             env[name] = value;
         }
     }
-    if (runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+    // run.js registers ts-node only when this is "true".
+    env.PULUMI_NODEJS_TYPESCRIPT = String(options.typescript ?? runtime.typescript);
     if (tsconfig !== undefined) env.PULUMI_NODEJS_TSCONFIG_PATH = tsconfig;
     env.PULUMI_CONFIG = JSON.stringify(options.config);
     env.PULUMI_CONFIG_SECRET_KEYS = "[]";
     Object.assign(env, options.env);
 
     const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eks-irsa-langhost-")), "report.json");
-    const args = [...(options.nodeArgs ?? runtime.nodeArgs), path.join(__dirname, "languageHostRun.js"), options.projectDir, options.project, options.stack, reportFile];
+    const args = [...(options.nodeArgs ?? runtime.nodeArgs), path.join(__dirname, "languageHostRun.js"), options.projectDir, options.project, options.stack, reportFile, mockEngineJavaScript()];
     return new Promise((resolve) => {
         execFile(process.execPath, args, { cwd: options.projectDir, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
             const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, "utf8")) as LanguageHostReport) : undefined;

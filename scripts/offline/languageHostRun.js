@@ -10,8 +10,11 @@
  * PULUMI_NODEJS_TSCONFIG_PATH (from runtime.options.tsconfig) and PULUMI_CONFIG in the environment.
  * See languageHost.ts, which does that.
  *
- * Arguments: <project directory> <project name> <stack name> <report file>. The report (JSON) says
- * what the program registered, its outputs, how ts-node was set up, the time and the peak memory.
+ * Arguments: <project directory> <project name> <stack name> <report file> <mocks.js>. The last is
+ * the mock engine (mocks.ts) as JavaScript, which languageHost.ts transpiles once: this process
+ * loads no TypeScript of its own, so the only loader is the one the language host's options set up.
+ * The report (JSON) says what the program registered, its outputs, which loader transpiled it, the
+ * time and the peak memory.
  */
 "use strict";
 
@@ -19,28 +22,23 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
-const [projectDir, projectName, stackName, reportFile] = process.argv.slice(2);
-if (!projectDir || !projectName || !stackName || !reportFile) {
-    process.stderr.write("usage: node [nodeargs] languageHostRun.js <project dir> <project> <stack> <report file>\n");
+const [projectDir, projectName, stackName, reportFile, mocksJavaScript] = process.argv.slice(2);
+if (!projectDir || !projectName || !stackName || !reportFile || !mocksJavaScript) {
+    process.stderr.write("usage: node [nodeargs] languageHostRun.js <project dir> <project> <stack> <report file> <mocks.js>\n");
     process.exit(2);
 }
 
 /**
- * The mock engine the plan and the tests use (mocks.ts), compiled here with TypeScript's own
- * transpiler so that no TypeScript loader is registered before the language host registers its own.
+ * The mock engine the plan and the tests use (mocks.ts), from the JavaScript languageHost.ts made of
+ * it, compiled as mocks.ts so that it resolves its imports from where mocks.ts sits.
  * @returns {{ mocks: import("@pulumi/pulumi").runtime.Mocks, registered: { type: string, name: string, inputs: Record<string, unknown> }[] }}
  */
 function mockEngine(options) {
     const source = path.join(__dirname, "mocks.ts");
-    const ts = require(require.resolve("typescript", { paths: [__dirname] }));
-    const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-        fileName: source,
-    });
     const compiled = new Module(source, module);
     compiled.filename = source;
     compiled.paths = Module._nodeModulePaths(path.dirname(source));
-    compiled._compile(outputText, source);
+    compiled._compile(fs.readFileSync(mocksJavaScript, "utf8"), source);
     return compiled.exports.createMockEngine(options);
 }
 
@@ -63,8 +61,12 @@ async function main() {
     /** @type {unknown[]} */
     const errors = [];
     // run.js takes one constant from its sibling index.js, the process entry point, which would
-    // connect to a real engine on load: that one module is stood in for, with the same constant.
+    // connect to a real engine on load: that one module is stood in for, with the same constant,
+    // after what index.js loads first (its tracing hooks, and the SDK's source-map-support, the
+    // stack trace formatter of every `pulumi up`).
     const runEntry = require.resolve("@pulumi/pulumi/cmd/run", { paths: [projectDir] });
+    require(path.join(path.dirname(runEntry), "instrumentation"));
+    require(require.resolve("source-map-support/register", { paths: [path.dirname(runEntry)] }));
     const entryStub = new Module(runEntry, module);
     entryStub.filename = runEntry;
     entryStub.loaded = true;
@@ -85,6 +87,10 @@ async function main() {
     // The engine hears of resources asynchronously: wait until every registration is in.
     await pulumi.runtime.disconnect();
 
+    const loader = /** @type {{ transpiler: string, compileCache: string, counts: { transpiled: number, fromCache: number } } | undefined} */ (
+        // @ts-expect-error loader/register.js marks the process with what it set up.
+        process[Symbol.for("eks-irsa.loader")]
+    );
     const tsNode = /** @type {{ options: { transpileOnly?: boolean, swc?: boolean }, configFilePath?: string, config: { options: Record<string, unknown> } } | undefined} */ (
         // @ts-expect-error ts-node keeps its registered service on the process under this symbol.
         process[Symbol.for("ts-node.register.instance")]
@@ -100,6 +106,7 @@ async function main() {
         errors: errors.map((error) => (error instanceof Error ? (error.stack ?? error.message) : String(error))),
         registered: engine.registered.map(({ type, name }) => ({ type, name })),
         outputs: Object.fromEntries(Object.entries(outputs ?? {}).filter(([, value]) => typeof value === "string")),
+        loader: loader && { transpiler: loader.transpiler, compileCache: loader.compileCache, transpiled: loader.counts.transpiled, fromCache: loader.counts.fromCache },
         tsNode: tsNode && {
             transpileOnly: tsNode.options.transpileOnly === true,
             configFile: tsNode.configFilePath,
