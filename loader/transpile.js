@@ -22,6 +22,9 @@ const path = require("node:path");
  */
 const swcOptions = {
     swcrc: false,
+    // The map without the sources in it: a formatter reads a file from disk to show its line.
+    sourceMaps: true,
+    inlineSourcesContent: false,
     module: { type: "commonjs", noInterop: false, strictMode: true, ignoreDynamic: false },
     jsc: {
         parser: { syntax: "typescript", tsx: false, decorators: true, dynamicImport: true },
@@ -77,8 +80,7 @@ function transpile(source, filename) {
         // No entry yet, or one a crashed writer left unreadable: transpiled again below.
     }
     swc ??= require("@swc/core");
-    // The map without the sources in it: the formatter reads a file from disk when it shows its line.
-    const output = swc.transformSync(source, { ...swcOptions, filename, sourceMaps: true, inlineSourcesContent: false });
+    const output = swc.transformSync(source, { ...swcOptions, filename });
     const transpiled = { code: output.code, map: output.map ?? "" };
     counts.transpiled += 1;
     try {

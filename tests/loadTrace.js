@@ -2,7 +2,8 @@
 /**
  * `node -r ./tests/loadTrace.js ...`: records, for the tests, every module the process compiled and
  * how many times, and writes them as JSON to the file EKS_IRSA_LOAD_TRACE names when the process
- * exits. It only observes: loaded before any TypeScript loader, it wraps Node's own compile step.
+ * exits. It only observes: it wraps the compile step every loader ends in (Module.prototype._compile,
+ * whoever installed it), so it sees each compile of the modules loaded after it.
  * Plain JavaScript, so that it needs no loader itself.
  */
 "use strict";

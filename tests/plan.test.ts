@@ -20,7 +20,7 @@ interface Run {
 }
 
 /**
- * Runs the plan command as `npm run plan` does: the components from source, as Pulumi.yaml's node
+ * Runs the plan command as `npm run plan` does: the loader and the components from source, as Pulumi.yaml's node
  * arguments load them; tests/loadTrace.js watching what it compiles.
  */
 function runPlan(...args: string[]): Promise<Run> {
@@ -28,7 +28,7 @@ function runPlan(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
         execFile(
             process.execPath,
-            [...readRuntimeOptions(projectDir).nodeArgs, "-r", path.join(__dirname, "loadTrace.js"), "-r", "ts-node/register/transpile-only", path.join(projectDir, "scripts", "plan.ts"), ...args],
+            [...readRuntimeOptions(projectDir).nodeArgs, "-r", path.join(__dirname, "loadTrace.js"), path.join(projectDir, "scripts", "plan.ts"), ...args],
             { cwd: projectDir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, EKS_IRSA_LOAD_TRACE: traceFile } },
             (error, stdout, stderr) => {
                 const compiled = fs.existsSync(traceFile) ? (JSON.parse(fs.readFileSync(traceFile, "utf8")) as { compiled: Record<string, number> }).compiled : {};
