@@ -158,6 +158,13 @@ describe("pulumi up after npm ci: the language host loads the program, with no b
         assert.deepEqual(again.report!.outputs, runs.dev.report!.outputs);
     });
 
+    it("turns V8's compile cache off when DISABLE_V8_COMPILE_CACHE is set, and loads the same stack", async () => {
+        const uncached = await runLikeLanguageHost({ projectDir: copy, project: "eks-irsa", stack: "dev", config: loadStackConfig(copy, "dev").config, env: { DISABLE_V8_COMPILE_CACHE: "1" } });
+        assert.equal(uncached.code, 0, `${uncached.stderr}\n${uncached.report?.errors.join("\n")}`);
+        assert.equal(uncached.report!.loader!.compileCache, "off");
+        assert.deepEqual(uncached.report!.registered, runs.dev.report!.registered);
+    });
+
     it("emits, file by file, what ts-node emits with SWC from tsconfig.json, as mocha registers it: the code the tests run is the code pulumi up runs", () => {
         // This very process: mocha's ts-node (.mocharc.json), with tsconfig.json's "ts-node": { "swc": true }.
         const own = (process as unknown as Record<symbol, { options: { swc?: boolean }; configFilePath?: string } | undefined>)[Symbol.for("ts-node.register.instance")];
