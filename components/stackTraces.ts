@@ -17,7 +17,7 @@
 /** The shape of `Error.prepareStackTrace` (V8's stack trace API). */
 export type StackTraceFormatter = (error: Error, frames: NodeJS.CallSite[]) => unknown;
 
-/** Files ts-node compiles, whose frames the installed source-map support maps to their `.ts` line. */
+/** Files a TypeScript loader compiles (ts-node, or another), whose frames the installed source-map support maps to their `.ts` line. */
 const compiledTypeScript = /\.[cm]?tsx?$/;
 
 /** Marks a formatter made here (so that installing twice wraps once), and keeps the one it narrows. */
@@ -91,9 +91,10 @@ export function narrowedFormatter(formatter: StackTraceFormatter): StackTraceFor
 }
 
 /**
- * Narrows the stack trace formatter installed in this process (ts-node's source-map support) to the
- * frames of compiled TypeScript ({@link typeScriptFramesOnly}). Call it first thing in a program that
- * runs under ts-node, as this repository's program and plugin do. Where no formatter is installed (a
+ * Narrows the stack trace formatter installed in this process (ts-node's source-map support, or the
+ * Pulumi SDK's `source-map-support` that a loader hands its source maps to) to the frames of compiled
+ * TypeScript ({@link typeScriptFramesOnly}). Call it first thing in a program that runs from
+ * TypeScript, as this repository's program (under its loader) and plugin (under ts-node) do. Where no formatter is installed (a
  * program run as JavaScript), V8's own formatting is already the fast one, and nothing changes; a
  * second call changes nothing either.
  */
