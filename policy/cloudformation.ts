@@ -8,6 +8,7 @@
  * what it cannot read.
  */
 import { parse as parseYaml, Tags } from "yaml";
+import { firstDuplicateKey } from "@eks-irsa/components/iam";
 
 import { isUnknownValue, plain } from "./runtime";
 
@@ -42,6 +43,11 @@ export function templateOf(template: unknown): { template: Record<string, unknow
     if (typeof template === "string") {
         try {
             value = JSON.parse(template);
+            // JSON.parse keeps the last of a key named twice; CloudFormation's choice is not documented (a YAML text is refused by its parser).
+            const duplicate = firstDuplicateKey(template);
+            if (duplicate !== undefined) {
+                return { error: `names the key ${JSON.stringify(duplicate.key)} twice in ${duplicate.path === "" ? "the template" : duplicate.path}, and which one CloudFormation keeps is not documented` };
+            }
         } catch {
             try {
                 value = parseYaml(template, { customTags });

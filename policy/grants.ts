@@ -25,6 +25,7 @@ import {
     widenedDocument,
 } from "./cloudformation";
 import { camelCased } from "./nodeStarts";
+import { firstDuplicateKey } from "@eks-irsa/components/iam";
 import { plainPropertyOr, resourceLabel } from "./runtime";
 
 /** A resource as the stack policies see it. */
@@ -707,15 +708,22 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             }
             const desired = read(props, "desiredState");
             let state: unknown = desired;
+            // A key named twice: JSON.parse keeps the last, and which one CloudControl keeps is not documented.
+            const duplicate = typeof desired === "string" ? firstDuplicateKey(desired) : undefined;
             if (typeof desired === "string") {
                 try {
-                    state = JSON.parse(desired);
+                    state = duplicate === undefined ? JSON.parse(desired) : undefined;
                 } catch {
                     state = undefined;
                 }
             }
             if (desired === unknown || typeof state !== "object" || state === null) {
-                const why = desired === unknown ? "its desiredState is not known yet (preview)" : "its desiredState is not a JSON object";
+                const why =
+                    desired === unknown
+                        ? "its desiredState is not known yet (preview)"
+                        : duplicate !== undefined
+                          ? `its desiredState names the key ${JSON.stringify(duplicate.key)} twice in ${duplicate.path === "" ? "the object" : duplicate.path}, and which one CloudControl keeps is not documented`
+                          : "its desiredState is not a JSON object";
                 if (typeName === "AWS::IAM::Role") {
                     into.roles.push({ label, urn: resource.urn, references: referencesOf(resource, "identifier"), trust: unknown, trustLabel: `${label} desiredState` });
                     into.grants.push({ label, urn: resource.urn, role: self, content: { unreadable: why } });

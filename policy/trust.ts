@@ -241,19 +241,22 @@ export function wildcardPrincipalProblems(indexed: IndexedStatement): string[] {
  */
 export const publicWebIdentityProviders = ["cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com"] as const;
 
+/** The public web identity providers an `Allow` statement admits to `sts:AssumeRoleWithWebIdentity`, as written. */
+function publicProvidersOf(statement: Record<string, Json>): string[] {
+    if (!isAllow(statement) || !statementCoversAction(statement, "sts:AssumeRoleWithWebIdentity")) {
+        return [];
+    }
+    return (principalsOf(statement).Federated ?? []).filter((principal) => (publicWebIdentityProviders as readonly string[]).includes(principal.toLowerCase()));
+}
+
 /**
  * The problems of a statement admitting a public web identity provider to
  * `sts:AssumeRoleWithWebIdentity` without a bound audience: `StringEquals` (not IfExists, not
  * ForAllValues) on `<provider>:aud`, each value a literal (no wildcard, no policy variable).
  */
 export function publicWebIdentityProblems(indexed: IndexedStatement): string[] {
-    const { statement } = indexed;
-    if (!isAllow(statement) || !statementCoversAction(statement, "sts:AssumeRoleWithWebIdentity")) {
-        return [];
-    }
-    const providers = (principalsOf(statement).Federated ?? []).filter((principal) => (publicWebIdentityProviders as readonly string[]).includes(principal.toLowerCase()));
-    const conditions = conditionsOf(statement);
-    return providers
+    const conditions = conditionsOf(indexed.statement);
+    return publicProvidersOf(indexed.statement)
         .filter((provider) => !bounds(conditions, `${provider}:aud`, ["StringEquals"]))
         .map(
             (provider) =>
@@ -272,6 +275,12 @@ export interface AwsPrincipalAdmission {
     ownAccount: boolean;
     /** The accounts the trust's providers and aws:SourceAccount name, when they name more than one (so none is known to be the role's). */
     ambiguous?: string[];
+    /**
+     * Whether the principal is a public web identity provider (Cognito, Google...): of no account, its
+     * tokens go to whoever signs in to the application its audience names.
+     * @default false
+     */
+    publicWebIdentity?: boolean;
 }
 
 /** The account an AWS principal is of: an account ID, an account's root, a role, user or role session ARN; undefined for any other form. */
@@ -297,8 +306,9 @@ export function workloadTrustAccounts(statements: readonly IndexedStatement[]): 
 
 /**
  * The AWS principals (other than `*`, which the wildcard rule refuses) that a workload role's trust
- * admits to `sts:AssumeRole`, and the SAML identity providers it admits to `sts:AssumeRoleWithSAML`
- * (their users), whatever the conditions (they are the caller's to meet), each with
+ * admits to `sts:AssumeRole`, the SAML identity providers it admits to `sts:AssumeRoleWithSAML`
+ * (their users), and the public web identity providers it admits to `sts:AssumeRoleWithWebIdentity`
+ * (whoever signs in to an application of theirs; never of the role's account), whatever the conditions (they are the caller's to meet), each with
  * whether it is of the role's own account. Empty for a trust that admits no pods, or that cannot be
  * read. A principal of another account, or of one the pack cannot tell, brings principals the stack
  * does not control into the pods' role; one of the role's account is a role or the account's
@@ -327,10 +337,17 @@ export function workloadAwsPrincipals(document: unknown): AwsPrincipalAdmission[
         const samlProviders = statementCoversAction(statement, "sts:AssumeRoleWithSAML")
             ? (principalsOf(statement).Federated ?? []).filter((principal) => /^arn:[^:]+:iam::[^:]*:saml-provider\//.test(principal))
             : [];
+        // Whoever signs in to the application a public provider's audience names holds the role too: the
+        // audience bounds which application, not which users (a Cognito pool with guest access gives anyone an identity).
+        // One whose audience is not bound at all is the wildcard rule's to report, on any role.
+        const publicProviders = publicProvidersOf(statement).filter((provider) => bounds(conditionsOf(statement), `${provider}:aud`, ["StringEquals"]));
         return [
-            ...(statementCoversAction(statement, "sts:AssumeRole") ? (principalsOf(statement).AWS ?? []).filter((principal) => principal !== "*") : []),
-            ...samlProviders,
-        ].map(admitted);
+            ...[
+                ...(statementCoversAction(statement, "sts:AssumeRole") ? (principalsOf(statement).AWS ?? []).filter((principal) => principal !== "*") : []),
+                ...samlProviders,
+            ].map(admitted),
+            ...publicProviders.map((principal): AwsPrincipalAdmission => ({ ...admitted(principal), publicWebIdentity: true })),
+        ];
     });
 }
 

@@ -11,7 +11,7 @@ import { IrsaBinding, IrsaBindingArgs, PodIdentityBinding, PolicyDocument } from
 import { evaluatePolicies } from "../policy/evaluate";
 import { policies } from "../policy/pack";
 import { allowedByIdentityPolicy } from "./iamEvaluator";
-import { customerPolicy, documentOf, mockAccountId, registered, settled, uniqueName, valueOf } from "./mocks";
+import { customerPolicy, customerPolicyText, documentOf, mockAccountId, registered, settled, uniqueName, valueOf } from "./mocks";
 import { findingsOf, resource, role as roleResource } from "./policyPackFixtures";
 
 const providerArn = `arn:aws:iam::${mockAccountId}:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
@@ -99,6 +99,15 @@ describe("customer-managed policies in policyArns, judged by their documents", (
         await assertRefused(
             (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: [customerPolicy(`${name}-garbled`, { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: 5, Resource: "*" }] })] }), opts),
             /policyArns\[0\] .* is invalid: its document, as IAM holds it, has a Statement\[0\] whose Action is not a string .*cannot be judged/,
+        );
+    });
+
+    it("refuses a document that names a key twice (its first Action grants every action, the last one reads one bucket), before the role exists", async () => {
+        const text = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Action":"s3:GetObject","Resource":"${bucketArn}/*"}]}`;
+        assert.equal(await allowedByIdentityPolicy(documentOf({ Effect: "Allow", Action: "*", Resource: `${bucketArn}/*` }), { action: "s3:DeleteObject", resource: `${bucketArn}/report` }), true);
+        await assertRefused(
+            (name, opts) => new IrsaBinding(name, irsaArgs({ policyArns: [customerPolicyText(`${name}-twice`, text)] }), opts),
+            /policyArns\[0\] .* is invalid: its document, as IAM holds it, names the key "Action" twice in Statement\[0\]: which one IAM keeps is not documented.*cannot be judged/,
         );
     });
 

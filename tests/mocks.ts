@@ -31,6 +31,13 @@ export function customerPolicy(name: string, document: unknown): string {
     return arn;
 }
 
+/** A customer-managed policy of the mock account whose document IAM holds as this exact text; its ARN. */
+export function customerPolicyText(name: string, text: string): string {
+    const arn = `arn:aws:iam::${mockAccountId}:policy/${name}`;
+    engine.customerPolicies.set(arn, text);
+    return arn;
+}
+
 /** A policy document of these statements, written as IAM holds them. */
 export function documentOf(...statements: Record<string, unknown>[]): PolicyDocument {
     return { Version: "2012-10-17", Statement: statements } as unknown as PolicyDocument;

@@ -161,6 +161,27 @@ describe("policy pack: public web identity providers in a trust policy", () => {
         }
     });
 
+    it("a public web identity provider with a bound audience next to the IRSA or Pod Identity statement: whoever signs in to that application (guests of a Cognito pool: anyone) holds the pods' role", async () => {
+        for (const workloadStatement of [irsaStatement(), podIdentityStatement()]) {
+            const trust = document(workloadStatement, web("cognito-identity.amazonaws.com", { StringEquals: { "cognito-identity.amazonaws.com:aud": pool } })) as PolicyDocument;
+            // A guest (unauthenticated) identity of the pool: anyone on the internet can get one when the pool allows guests.
+            assert.equal(
+                await allowedByTrustPolicy(trust, {
+                    principal: "cognito-identity.amazonaws.com",
+                    action: "sts:AssumeRoleWithWebIdentity",
+                    roleArn,
+                    context: { "cognito-identity.amazonaws.com:aud": pool, "cognito-identity.amazonaws.com:amr": ["unauthenticated"] },
+                }),
+                true,
+            );
+            const found = await mandatory(role(stack, "api", trust));
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(found[0], /^workload-trust-foreign-principal: aws:iam\/role:Role "api": trust policy Statement\[1\] .*admits "cognito-identity.amazonaws.com", a public web identity provider: whoever signs in to the application its audience names/);
+        }
+        const google = document(irsaStatement(), web("accounts.google.com", { StringEquals: { "accounts.google.com:aud": "1234567890-abc.apps.googleusercontent.com" } }));
+        assert.match((await mandatory(role(stack, "api", google))).join("\n"), /^workload-trust-foreign-principal: .*admits "accounts.google.com", a public web identity provider/);
+    });
+
     it("near miss: the audience bound to the stack's own identity pool", async () => {
         const trust = document(web("cognito-identity.amazonaws.com", { StringEquals: { "cognito-identity.amazonaws.com:aud": pool } })) as PolicyDocument;
         const request = (aud: string) => ({ principal: "cognito-identity.amazonaws.com", action: "sts:AssumeRoleWithWebIdentity", roleArn, context: { "cognito-identity.amazonaws.com:aud": aud } });

@@ -4,6 +4,7 @@
  * or an object, with every element IAM allows in two shapes (one value or a list) read as a list.
  */
 import { GrantStatement } from "./grants";
+import { firstDuplicateKey } from "./jsonKeys";
 
 /** A JSON value as a document holds it. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -25,7 +26,8 @@ function isRecord(value: unknown): value is Record<string, Json> {
 
 /**
  * Reads a policy document given as a JSON string or an object. A document with no `Statement` has no
- * statements; anything that is not a JSON object, or whose statements are not objects, is an error.
+ * statements; anything that is not a JSON object, whose statements are not objects, or (a string)
+ * that names a key twice in one object, is an error.
  */
 export function parsePolicyDocument(document: unknown): ParsedDocument {
     let value: unknown = document;
@@ -34,6 +36,13 @@ export function parsePolicyDocument(document: unknown): ParsedDocument {
             value = JSON.parse(document);
         } catch (error) {
             return { error: `is not valid JSON (${(error as Error).message})` };
+        }
+        // JSON.parse keeps the last of a key named twice; what IAM keeps is not documented, so the text cannot be judged.
+        const duplicate = firstDuplicateKey(document);
+        if (duplicate !== undefined) {
+            return {
+                error: `names the key ${JSON.stringify(duplicate.key)} twice in ${duplicate.path === "" ? "the document" : duplicate.path}: which one IAM keeps is not documented, so the rules cannot tell what it says; write the key once`,
+            };
         }
     }
     if (!isRecord(value)) {

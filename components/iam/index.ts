@@ -6,6 +6,7 @@ export * from "./catalogue";
 export * from "./documents";
 export * from "./escalation";
 export * from "./grants";
+export * from "./jsonKeys";
 export * from "./managedPolicies";
 export * from "./patterns";
 export * from "./resources";

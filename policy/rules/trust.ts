@@ -149,15 +149,18 @@ function workloadPrincipalRule(name: string, description: string, enforcementLev
                     continue;
                 }
                 for (const admission of workloadAwsPrincipals(trust.document).filter((each) => each.ownAccount === ownAccount)) {
-                    const who =
-                        admission.account === undefined
+                    const who = admission.publicWebIdentity
+                        ? `${JSON.stringify(admission.principal)}, a public web identity provider: whoever signs in to the application its audience names (any account's; for a Cognito identity pool with guest access, anyone) gets a token it accepts`
+                        : admission.account === undefined
                             ? `${JSON.stringify(admission.principal)}, a principal whose account the pack cannot tell`
                             : admission.ambiguous !== undefined
                               ? `${JSON.stringify(admission.principal)}, of account ${admission.account}, which the pack cannot tell is the role's own: the trust's OIDC providers and aws:SourceAccount name several accounts (${admission.ambiguous.join(", ")}), and a role is in one`
                               : ownAccount
                               ? `${JSON.stringify(admission.principal)}, of the role's own account ${admission.account}`
                               : `${JSON.stringify(admission.principal)}, of account ${admission.account}, which is not the account of the role's OIDC provider or aws:SourceAccount`;
-                    const why = ownAccount
+                    const why = admission.publicWebIdentity
+                        ? "people the stack does not know get the pods' permissions; give the application's users a role of their own"
+                        : ownAccount
                         ? "whoever holds it (or, for the account, any principal an identity policy lets call sts:AssumeRole on the role) gets the pods' permissions; give it a role of its own"
                         : "principals the stack does not control (any that account lets call sts:AssumeRole) get the pods' permissions, whatever the conditions say; give them a role of their own";
                     reportViolation(`${trust.label}: ${describeProblem("trust policy", { statement: admission.statement, problem: `a workload role (it trusts IRSA or EKS Pod Identity) that also admits ${who}: ${why}` })}`);
@@ -170,7 +173,7 @@ function workloadPrincipalRule(name: string, description: string, enforcementLev
 /** A workload role assumable from another account. */
 export const workloadForeignPrincipalRule = workloadPrincipalRule(
     "workload-trust-foreign-principal",
-    "A role whose trust admits pods (IRSA or EKS Pod Identity) may not also admit AWS principals of another account (or of an account the pack cannot tell) to sts:AssumeRole, nor another account's SAML identity provider to sts:AssumeRoleWithSAML: principals the stack does not control would hold the pods' permissions.",
+    "A role whose trust admits pods (IRSA or EKS Pod Identity) may not also admit AWS principals of another account (or of an account the pack cannot tell) to sts:AssumeRole, nor another account's SAML identity provider to sts:AssumeRoleWithSAML, nor a public web identity provider (Cognito, Google, Facebook, Login with Amazon) to sts:AssumeRoleWithWebIdentity: principals the stack does not control would hold the pods' permissions.",
     "mandatory",
     false,
 );
