@@ -95,6 +95,18 @@ export const computeStartingActions: readonly string[] = [
     "codepipeline:UpdatePipeline",
     "kinesisanalytics:CreateApplication",
     "bedrock-agentcore:CreateCodeInterpreter",
+    // An agent runtime's container runs as the role it is given (roleArn, required on update too).
+    "bedrock-agentcore:CreateAgentRuntime",
+    "bedrock-agentcore:UpdateAgentRuntime",
+    // Image Builder's build and test instances launch with the instance profile its infrastructure configuration names.
+    "imagebuilder:CreateInfrastructureConfiguration",
+    "imagebuilder:UpdateInfrastructureConfiguration",
+    // A pipeline's steps, and Studio's apps (of a domain or user profile), run as the execution role given.
+    "sagemaker:CreatePipeline",
+    "sagemaker:CreateDomain",
+    "sagemaker:CreateUserProfile",
+    // An Amplify app's builds run as its service role (iamServiceRoleArn).
+    "amplify:CreateApp",
 ];
 
 /** Actions that create or revive credentials of IAM users, or put users into groups: become that user. */
@@ -157,6 +169,41 @@ export const runAsOtherRoleActions: readonly string[] = [
     "sagemaker:UpdateNotebookInstance",
     // An image pushed under a tag that exists (`:latest`, `:v1` where tags are mutable): the pods, tasks and functions that pull it run its code as their roles.
     "ecr:PutImage",
+    // CodeBuild's sandbox: a session or shell commands in the project's build environment, as its service role.
+    "codebuild:StartSandbox",
+    "codebuild:StartSandboxConnection",
+    "codebuild:StartCommandExecution",
+    // A maintenance window's Run Command task targets instances by ID and runs as Systems Manager's service-linked role when it names none (no iam:PassRole): commands on those instances, as their roles.
+    "ssm:RegisterTaskWithMaintenanceWindow",
+    "ssm:UpdateMaintenanceWindowTask",
+    // A new version (or default version) of a document the account's associations and windows run on instances at `$LATEST` or `$DEFAULT`.
+    "ssm:UpdateDocument",
+    "ssm:UpdateDocumentDefaultVersion",
+    // A trigger's arguments replace the job's (`--scriptLocation`), as glue:StartJobRun's do: any script runs as the job's role when it fires.
+    "glue:CreateTrigger",
+    "glue:UpdateTrigger",
+    // A new definition of a pipeline that keeps its role (RoleArn is optional on update): its steps run as that role.
+    "sagemaker:UpdatePipeline",
+    // A new application version deployed to an environment, or new DAGs, plugins or startup script for an Airflow environment, or a CodeDeploy revision's hooks: run as the instances' or environment's role.
+    "elasticbeanstalk:UpdateEnvironment",
+    "airflow:UpdateEnvironment",
+    "codedeploy:CreateDeployment",
+    // A new build specification of an Amplify app or branch: its next build runs as the app's service role.
+    "amplify:UpdateApp",
+    "amplify:UpdateBranch",
+    "amplify:CreateBranch",
+    // Code run in a custom code interpreter, as its execution role.
+    "bedrock-agentcore:StartCodeInterpreterSession",
+    "bedrock-agentcore:InvokeCodeInterpreter",
+    // A job run names its execution role (any role onboarded to the virtual cluster); IAM asks no iam:PassRole, only emr-containers:ExecutionRoleArn can bound it.
+    "emr-containers:StartJobRun",
+    // A read-write member of a Cloud9 environment has a terminal on its instance, with its role.
+    "cloud9:CreateEnvironmentMembership",
+    "cloud9:UpdateEnvironmentMembership",
+    // Resource policies that can grant the actions above: a function's policy can grant lambda:UpdateFunctionCode, a repository's ecr:PutImage, to the caller itself (within the account a resource policy alone allows).
+    "lambda:AddPermission",
+    "lambda:PutResourcePolicy",
+    "ecr:SetRepositoryPolicy",
 ];
 
 /**
