@@ -205,7 +205,9 @@ target(["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet"], /^arn:
 target(["cloudformation:UpdateStackSet"], /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stackset\//, ["cloudformation"]);
 target(["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:notebook-instance\//, ["sagemaker"]);
 target(["sagemaker:UpdateNotebookInstanceLifecycleConfig"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:notebook-instance-lifecycle-config\//, ["sagemaker"]);
-target(["sagemaker:CreatePresignedDomainUrl"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:user-profile\//, ["sagemaker"]);
+target(["sagemaker:CreatePresignedDomainUrl", "sagemaker:UpdateUserProfile"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:user-profile\//, ["sagemaker"]);
+target(["sagemaker:UpdateDomain"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:domain\//, ["sagemaker"]);
+target(["sagemaker:UpdateSpace"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:space\//, ["sagemaker"]);
 target(["states:UpdateStateMachine"], /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:/, ["states"]);
 target(["apprunner:UpdateService"], /^arn:[^:]+:apprunner:[^:]*:[^:]*:service\//, ["tasks.apprunner", "build.apprunner"]);
 target(["batch:SubmitJob"], /^arn:[^:]+:batch:[^:]*:[^:]*:job-definition\//, ["ecs-tasks"]);

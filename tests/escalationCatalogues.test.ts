@@ -120,6 +120,20 @@ const runAs: { action: string; why: string; granted: string; reached: string; na
         named: arn("emr-containers", "/virtualclusters/reports0123456789abcdefghij"),
     },
     {
+        action: "sagemaker:UpdateDomain",
+        why: "a domain's Studio lifecycle configurations and custom images run in its apps as the execution role (condition keys sagemaker:StudioLifecycleConfigArns, sagemaker:ImageArns)",
+        granted: arn("sagemaker", "domain/d-*"),
+        reached: arn("sagemaker", "domain/d-abcdefghijkl"),
+        named: arn("sagemaker", "domain/d-reports00000"),
+    },
+    {
+        action: "sagemaker:UpdateUserProfile",
+        why: "a user profile's lifecycle configurations and images run in its apps as its execution role",
+        granted: arn("sagemaker", "user-profile/d-abcdefghijkl/*"),
+        reached: arn("sagemaker", "user-profile/d-abcdefghijkl/data-admin"),
+        named: arn("sagemaker", "user-profile/d-abcdefghijkl/reports"),
+    },
+    {
         action: "cloud9:CreateEnvironmentMembership",
         why: "a read-write member has a terminal on the environment's instance",
         granted: arn("cloud9", "environment:*"),
@@ -276,5 +290,29 @@ describe("escalation model against the published catalogues: compute that runs a
             assert.equal(await allowedByIdentityPolicy(named, { action: "iam:PassRole", resource: arnOf("admin") }), false, action);
             assert.deepEqual(await administrator(workload(named)), [], action);
         }
+    });
+});
+
+describe("escalation model against the published catalogues: a member account's root user", () => {
+    const otherRoot = "arn:aws:iam::210987654321:root";
+
+    it("sts:AssumeRoot, named or not, is the escalation path \"user-credentials\": a root session's task policies include creating the root user's password (STS API reference, AssumeRoot; IAM guide, 'Centralize root access for member accounts')", async () => {
+        for (const granted of [otherRoot, "*", "arn:aws:iam::*:root"]) {
+            assert.equal(await allowedByIdentityPolicy(allow("sts:AssumeRoot", granted), { action: "sts:AssumeRoot", resource: otherRoot }), true, granted);
+            assert.match(refusal("sts:AssumeRoot", granted), /^policyStatements\[0\]\.actions\[0\] "sts:AssumeRoot" is invalid: it opens the escalation path "user-credentials"/, granted);
+            const found = await administrator(workload(allow("sts:AssumeRoot", granted)));
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(found[0], /^mandatory: aws:iam\/role:Role "api" is a workload role .*the escalation path "user-credentials".*grants "sts:AssumeRoot"/, granted);
+        }
+    });
+
+    it("near miss: sts:* on one named role of the account reaches no root user (sts:AssumeRoot is authorized on the root user only)", async () => {
+        const named = arnOf("reports");
+        assert.equal(await allowedByIdentityPolicy(allow("sts:*", named), { action: "sts:AssumeRoot", resource: otherRoot }), false);
+        assert.deepEqual(
+            pathsOf(statementCapabilities({ label: "s", effect: "Allow", actions: ["sts:*"], resources: [named] })).map((finding) => finding.path.id),
+            ["service-wide"],
+        );
+        assert.deepEqual(await administrator(workload(allow("sts:AssumeRole", named))), []);
     });
 });

@@ -122,6 +122,8 @@ export const userCredentialActions: readonly string[] = [
     "iam:UploadSigningCertificate",
     "iam:AddUserToGroup",
     "iam:DeactivateMFADevice",
+    // A privileged session as a member account's root user (from the management or delegated administrator account), whose task policies include creating the root user's password: that account's root.
+    "sts:AssumeRoot",
 ];
 
 /** Actions that run code or commands inside compute that already runs as some role. */
@@ -200,6 +202,10 @@ export const runAsOtherRoleActions: readonly string[] = [
     // A read-write member of a Cloud9 environment has a terminal on its instance, with its role.
     "cloud9:CreateEnvironmentMembership",
     "cloud9:UpdateEnvironmentMembership",
+    // Studio lifecycle configurations and custom images of a domain, user profile or space run in its apps as the execution role (sagemaker:StudioLifecycleConfigArns, sagemaker:ImageArns); no iam:PassRole while the role is kept.
+    "sagemaker:UpdateDomain",
+    "sagemaker:UpdateUserProfile",
+    "sagemaker:UpdateSpace",
     // Resource policies that can grant the actions above: a function's policy can grant lambda:UpdateFunctionCode, a repository's ecr:PutImage, to the caller itself (within the account a resource policy alone allows).
     "lambda:AddPermission",
     "lambda:PutResourcePolicy",
@@ -281,7 +287,7 @@ export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[]
         why: "passes roles it does not name (iam:PassRole) and starts compute that runs as the passed role: it runs code as any role the account has",
     },
     { id: "assume-any-role", level: "escalation", needs: ["assume-unnamed-role"], why: "assumes roles it does not name (sts:AssumeRole): it becomes any role whose trust admits the account" },
-    { id: "user-credentials", level: "escalation", needs: ["user-credentials"], why: "creates or revives credentials of IAM users (access keys, login profiles, group membership): it becomes those users" },
+    { id: "user-credentials", level: "escalation", needs: ["user-credentials"], why: "creates or revives credentials of IAM users (access keys, login profiles, group membership) or of a member account's root user (sts:AssumeRoot): it becomes those users" },
     {
         id: "run-as-other-role",
         level: "escalation",

@@ -956,7 +956,7 @@ export const managedPolicyTable: { managedPoliciesVersion: string; catalogueVers
         "OAMReadOnlyAccess": [],
         "PartnerCentralAccountManagementUserRoleAssociation": ["pass-unnamed-role"],
         "PartnerCentralIncentiveBenefitManagement": [],
-        "PowerUserAccess": ["assume-unnamed-role","cluster-access-write","most-services","resource-policy-write","run-as-other-role","start-compute"],
+        "PowerUserAccess": ["assume-unnamed-role","cluster-access-write","most-services","resource-policy-write","run-as-other-role","start-compute","user-credentials"],
         "PricingPlanManagerFullAccess": [],
         "PricingPlanManagerReadonlyAccess": [],
         "QBusinessQuicksightPluginPolicy": [],
