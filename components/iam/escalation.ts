@@ -213,6 +213,16 @@ export const runAsOtherRoleActions: readonly string[] = [
 ];
 
 /**
+ * Run-as actions authorized on a container whose request, not the resource, chooses the compute and
+ * the role it runs as, so naming the container bounds nothing: a maintenance window's task names its
+ * targets by instance ID and runs as Systems Manager's service-linked role when it names no role; a
+ * service-managed StackSet (`PermissionModel: SERVICE_MANAGED`, from the management or a delegated
+ * administrator account) deploys the caller's template to member accounts through AWS-made
+ * execution roles, with no iam:PassRole.
+ */
+export const runAsAnyTargetActions: readonly string[] = ["ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask", "cloudformation:CreateStackSet"];
+
+/**
  * Actions that share a resource with other accounts (or everyone) though the catalogue files them as
  * writes, not permissions management: they are resource-policy writes all the same.
  */

@@ -13,6 +13,7 @@ import {
     escalationPaths,
     identityProviderActions,
     resourceSharingActions,
+    runAsAnyTargetActions,
     runAsOtherRoleActions,
     userCredentialActions,
     wellKnownAdministratorRole,
@@ -231,8 +232,9 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     if ((credentials.length > 0 && reachesAny(userArnShape)) || (groupJoins.length > 0 && reachesAny(groupArnShape)) || (rootSessions.length > 0 && reachesAny(rootUserArnShape))) {
         add("user-credentials", [...credentials, ...groupJoins, ...rootSessions], true);
     }
-    const runAs = grantedOf(runAsOtherRoleActions);
-    if (runAs.length > 0 && unnamed()) {
+    // On a named container too, for the actions whose request chooses the compute (runAsAnyTargetActions).
+    const runAs = unnamed() ? grantedOf([...new Set([...runAsOtherRoleActions, ...runAsAnyTargetActions])]) : grantedOf(runAsAnyTargetActions);
+    if (runAs.length > 0) {
         add("run-as-other-role", runAs, true);
     }
     const providers = grantedOf(identityProviderActions);
