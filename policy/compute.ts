@@ -81,6 +81,9 @@ const servicesByAction: Record<string, readonly string[]> = {
     "sagemaker:createdomain": ["sagemaker"],
     "sagemaker:createuserprofile": ["sagemaker"],
     "amplify:createapp": ["amplify"],
+    "codebuild:startbuild": ["codebuild"],
+    "codebuild:startbuildbatch": ["codebuild"],
+    "omics:startrun": ["omics"],
 };
 
 /** Any service: what an action the table above does not know is taken to start, failing closed. */
@@ -192,6 +195,7 @@ target(["ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTas
 target(["ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"], /^arn:[^:]+:ssm:[^:]*:[^:]*:document\//, ["ec2", "ssm"]);
 // A trigger starts any job of the account with its arguments: the job it runs is the request's, not the trigger's.
 target(["glue:CreateTrigger", "glue:UpdateTrigger"], /^arn:[^:]+:glue:[^:]*:[^:]*:trigger\//, ["glue"]);
+target(["kinesisanalytics:UpdateApplication"], /^arn:[^:]+:kinesisanalytics:[^:]*:[^:]*:application\//, ["kinesisanalytics"]);
 target(["sagemaker:UpdatePipeline"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:pipeline\//, ["sagemaker"]);
 target(["elasticbeanstalk:UpdateEnvironment"], /^arn:[^:]+:elasticbeanstalk:[^:]*:[^:]*:environment\//, ["ec2", "elasticbeanstalk"]);
 target(["airflow:UpdateEnvironment"], /^arn:[^:]+:airflow:[^:]*:[^:]*:environment\//, ["airflow", "airflow-env"]);

@@ -136,6 +136,13 @@ const runAs: { action: string; why: string; granted: string; reached: string; na
         named: arn("sagemaker", "user-profile/d-abcdefghijkl/reports"),
     },
     {
+        action: "kinesisanalytics:UpdateApplication",
+        why: "a Flink application's new code runs as its service execution role, which the update may keep (ServiceExecutionRoleUpdate is optional)",
+        granted: arn("kinesisanalytics", "application/team-*"),
+        reached: arn("kinesisanalytics", "application/team-stream"),
+        named: arn("kinesisanalytics", "application/reports"),
+    },
+    {
         action: "cloud9:CreateEnvironmentMembership",
         why: "a read-write member has a terminal on the environment's instance",
         granted: arn("cloud9", "environment:*"),
@@ -306,16 +313,26 @@ describe("escalation model against the published catalogues: compute that runs a
         "sagemaker:CreateDomain",
         "sagemaker:CreateUserProfile",
         "amplify:CreateApp",
+        // A build's serviceRoleOverride (CodeBuild API reference, StartBuild): on the workload's own named project too.
+        "codebuild:StartBuild",
+        "codebuild:StartBuildBatch",
+        "omics:StartRun",
     ];
-    const passAnyRole = (action: string): PolicyDocument => document({ Effect: "Allow", Action: ["iam:PassRole", action], Resource: "*" }) as PolicyDocument;
+    // Each on "*", but a build on the workload's own named project (on every project it is run-as-other-role already).
+    const onWhat = (action: string): string => (action.startsWith("codebuild:") ? arn("codebuild", "project/reports") : "*");
+    const passAnyRole = (action: string): PolicyDocument =>
+        document({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }, { Effect: "Allow", Action: action, Resource: onWhat(action) }) as PolicyDocument;
 
-    it("iam:PassRole on every role with an action that starts compute as the passed role (agent runtimes, Image Builder's instances, SageMaker pipelines and Studio, Amplify builds): the escalation path \"pass-role-compute\"", async () => {
+    it("iam:PassRole on every role with an action that starts compute as the passed role (agent runtimes, Image Builder's instances, SageMaker pipelines and Studio, Amplify builds, a build's serviceRoleOverride, HealthOmics runs): the escalation path \"pass-role-compute\"", async () => {
         for (const action of starters) {
             assert.equal(await allowedByIdentityPolicy(passAnyRole(action), { action: "iam:PassRole", resource: arnOf("admin") }), true, action);
             // The components refuse at the first action that opens a path (iam:PassRole on "*" alone is broad); the shared model finds the escalation both make.
-            const refused = checkPolicyStatements("policyStatements", [{ actions: ["iam:PassRole", action], resources: ["*"], conditions: [] }], false) ?? "";
+            const refused = checkPolicyStatements("policyStatements", [{ actions: ["iam:PassRole"], resources: ["*"], conditions: [] }, { actions: [action], resources: [onWhat(action)], conditions: [] }], false) ?? "";
             assert.match(refused, /^policyStatements\[0\]\.actions\[0\] "iam:PassRole" is invalid/, action);
-            const paths = pathsOf(statementCapabilities({ label: "s", effect: "Allow", actions: ["iam:PassRole", action], resources: ["*"] })).map((finding) => finding.path.id);
+            const paths = pathsOf([
+                ...statementCapabilities({ label: "s0", effect: "Allow", actions: ["iam:PassRole"], resources: ["*"] }),
+                ...statementCapabilities({ label: "s1", effect: "Allow", actions: [action], resources: [onWhat(action)] }),
+            ]).map((finding) => finding.path.id);
             assert.deepEqual(paths, ["pass-role-compute"], action);
             const found = await administrator(workload(passAnyRole(action)));
             assert.equal(found.length, 1, `${action}: ${found.join("\n")}`);
@@ -325,7 +342,7 @@ describe("escalation model against the published catalogues: compute that runs a
 
     it("near miss: iam:PassRole on one named role of the stack's account, with the same actions", async () => {
         for (const action of starters) {
-            const named = document({ Effect: "Allow", Action: "iam:PassRole", Resource: arnOf("reports-runtime") }, { Effect: "Allow", Action: action, Resource: "*" }) as PolicyDocument;
+            const named = document({ Effect: "Allow", Action: "iam:PassRole", Resource: arnOf("reports-runtime") }, { Effect: "Allow", Action: action, Resource: onWhat(action) }) as PolicyDocument;
             assert.equal(await allowedByIdentityPolicy(named, { action: "iam:PassRole", resource: arnOf("admin") }), false, action);
             assert.deepEqual(await administrator(workload(named)), [], action);
         }

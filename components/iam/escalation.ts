@@ -107,6 +107,11 @@ export const computeStartingActions: readonly string[] = [
     "sagemaker:CreateUserProfile",
     // An Amplify app's builds run as its service role (iamServiceRoleArn).
     "amplify:CreateApp",
+    // A build's serviceRoleOverride runs it, and its buildspec, as the role passed instead of the project's.
+    "codebuild:StartBuild",
+    "codebuild:StartBuildBatch",
+    // A HealthOmics run's workflow tasks (containers the caller chooses) run as the role it passes.
+    "omics:StartRun",
 ];
 
 /** Actions that create or revive credentials of IAM users, or put users into groups: become that user. */
@@ -206,6 +211,8 @@ export const runAsOtherRoleActions: readonly string[] = [
     "sagemaker:UpdateDomain",
     "sagemaker:UpdateUserProfile",
     "sagemaker:UpdateSpace",
+    // A Managed Service for Apache Flink application's new code (ApplicationCodeConfigurationUpdate) runs as its service execution role, kept.
+    "kinesisanalytics:UpdateApplication",
     // Resource policies that can grant the actions above: a function's policy can grant lambda:UpdateFunctionCode, a repository's ecr:PutImage, to the caller itself (within the account a resource policy alone allows).
     "lambda:AddPermission",
     "lambda:PutResourcePolicy",
