@@ -199,6 +199,23 @@ describe("escalation model against the published catalogues: run-as actions whos
         assert.match(found[0], /the escalation path "run-as-other-role".*grants "cloudformation:CreateStackSet" on "\*"/);
     });
 
+    it("ssm:CreateAssociation, CreateAssociationBatch or UpdateAssociation on one named document or instance: State Manager does not check the instances of Targets against the policy ('Working with associations using IAM', Systems Manager user guide), so the document runs on any instance", async () => {
+        const documentArn = arn("ssm", "document/Team-RunShell");
+        const instance = arn("ec2", "instance/i-0123456789abcdef0");
+        for (const action of ["ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation"]) {
+            for (const named of [documentArn, instance]) {
+                assert.equal(await allowedByIdentityPolicy(allow(action, named), { action, resource: named }), true, `${action} on ${named}`);
+                assert.match(refusal(action, named), new RegExp(`^policyStatements\\[0\\]\\.actions\\[0\\] "${action}" is invalid: it opens the escalation path "run-as-other-role"`), action);
+                const found = await administrator(workload(allow(action, named)));
+                assert.equal(found.length, 1, found.join("\n"));
+                assert.match(found[0], /^mandatory: aws:iam\/role:Role "api" is a workload role .*the escalation path "run-as-other-role"/, action);
+            }
+        }
+        // Near miss: ssm:SendCommand on one named instance, which Run Command authorizes on the instance the command goes to.
+        assert.equal(refusal("ssm:SendCommand", instance), "");
+        assert.deepEqual(await administrator(workload(allow("ssm:SendCommand", instance))), []);
+    });
+
     it("near misses: registering targets with the named window (its tasks stay the window's), and creating a named stack, which runs as the caller without iam:PassRole", async () => {
         const window = arn("ssm", "maintenancewindow/mw-0123456789abcdef0");
         assert.equal(refusal("ssm:RegisterTargetWithMaintenanceWindow", window), "");

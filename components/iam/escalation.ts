@@ -221,13 +221,23 @@ export const runAsOtherRoleActions: readonly string[] = [
 
 /**
  * Run-as actions authorized on a container whose request, not the resource, chooses the compute and
- * the role it runs as, so naming the container bounds nothing: a maintenance window's task names its
+ * the role it runs as, so naming the container bounds nothing: a State Manager association's targets,
+ * which IAM does not check against the instances named; a maintenance window's task names its
  * targets by instance ID and runs as Systems Manager's service-linked role when it names no role; a
  * service-managed StackSet (`PermissionModel: SERVICE_MANAGED`, from the management or a delegated
  * administrator account) deploys the caller's template to member accounts through AWS-made
  * execution roles, with no iam:PassRole.
  */
-export const runAsAnyTargetActions: readonly string[] = ["ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask", "cloudformation:CreateStackSet"];
+export const runAsAnyTargetActions: readonly string[] = [
+    "ssm:RegisterTaskWithMaintenanceWindow",
+    "ssm:UpdateMaintenanceWindowTask",
+    "cloudformation:CreateStackSet",
+    // State Manager checks the instance resource only against the deprecated InstanceId parameter, never against Targets
+    // ("Working with associations using IAM", Systems Manager user guide): a grant on a named document or instance runs on any instance.
+    "ssm:CreateAssociation",
+    "ssm:CreateAssociationBatch",
+    "ssm:UpdateAssociation",
+];
 
 /**
  * Actions that share a resource with other accounts (or everyone) though the catalogue files them as
