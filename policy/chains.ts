@@ -335,9 +335,27 @@ function unfollowedComputeSteps(from: RoleRecord, statements: RoleStatement[], s
     });
 }
 
-/** The action that writes code at an ARN a piece of compute loads: an image pushed to an ECR repository, an object put in S3. */
-function writeActionOf(arn: string): string | undefined {
-    return /^arn:[^:]+:ecr:/.test(arn) ? "ecr:PutImage" : /^arn:[^:]+:s3:::/.test(arn) ? "s3:PutObject" : undefined;
+/**
+ * The actions that write code at an ARN a piece of compute loads, each with the ARN it is authorized
+ * on: an image pushed to an ECR repository, an object put in S3, and the resource policies that can
+ * grant those writes to the caller itself (a repository's policy, the bucket's), since within one
+ * account a resource policy naming the caller allows on its own.
+ */
+function writeActionsOf(arn: string): { action: string; on: string; writes: string }[] {
+    const grantsWrite = "whose resource policy can grant it the write of";
+    if (/^arn:[^:]+:ecr:/.test(arn)) {
+        return [
+            { action: "ecr:PutImage", on: arn, writes: "which writes" },
+            { action: "ecr:SetRepositoryPolicy", on: arn, writes: grantsWrite },
+        ];
+    }
+    if (/^arn:[^:]+:s3:::/.test(arn)) {
+        return [
+            { action: "s3:PutObject", on: arn, writes: "which writes" },
+            { action: "s3:PutBucketPolicy", on: arn.replace(/\/.*$/, ""), writes: grantsWrite },
+        ];
+    }
+    return [];
 }
 
 /**
@@ -347,20 +365,21 @@ function writeActionOf(arn: string): string | undefined {
  */
 function artifactSteps(from: RoleRecord, statements: RoleStatement[], stack: StackGrants): ChainStep[] {
     return stack.compute.flatMap((compute) => {
-        const grant = (compute.loads ?? []).flatMap((arn) => {
-            const action = writeActionOf(arn);
-            return statements
-                .filter(({ statement }) => action !== undefined && statement.effect === "Allow" && grantsAction(statement, action))
-                .flatMap(({ statement }) => {
-                    const resource =
-                        statement.notResources !== undefined
-                            ? statement.notResources.some((pattern) => iamPatternMatches(pattern, arn))
-                                ? undefined
-                                : `NotResource ${JSON.stringify(statement.notResources)}`
-                            : (statement.resources ?? []).find((pattern) => iamPatternMatches(pattern, arn));
-                    return resource === undefined ? [] : [{ label: statement.label, action: action!, resource, arn }];
-                });
-        })[0];
+        const grant = (compute.loads ?? []).flatMap((arn) =>
+            writeActionsOf(arn).flatMap(({ action, on, writes }) =>
+                statements
+                    .filter(({ statement }) => statement.effect === "Allow" && grantsAction(statement, action))
+                    .flatMap(({ statement }) => {
+                        const resource =
+                            statement.notResources !== undefined
+                                ? statement.notResources.some((pattern) => iamPatternMatches(pattern, on))
+                                    ? undefined
+                                    : `NotResource ${JSON.stringify(statement.notResources)}`
+                                : (statement.resources ?? []).find((pattern) => iamPatternMatches(pattern, on));
+                        return resource === undefined ? [] : [{ label: statement.label, action, resource, arn, writes }];
+                    }),
+            ),
+        )[0];
         if (grant === undefined) {
             return [];
         }
@@ -368,7 +387,7 @@ function artifactSteps(from: RoleRecord, statements: RoleStatement[], stack: Sta
             from,
             compute,
             stack,
-            (to, via) => `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, which writes ${grant.arn}, the code ${compute.label} (a ${computeKinds[compute.kind].what}) loads each time it runs as ${to.label}${via}`,
+            (to, via) => `${grant.label} allows ${grant.action} on ${JSON.stringify(grant.resource)}, ${grant.writes} ${grant.arn}, the code ${compute.label} (a ${computeKinds[compute.kind].what}) loads each time it runs as ${to.label}${via}`,
         );
     });
 }

@@ -73,6 +73,17 @@ const servicesByAction: Record<string, readonly string[]> = {
     "codepipeline:updatepipeline": ["codepipeline"],
     "kinesisanalytics:createapplication": ["kinesisanalytics"],
     "bedrock-agentcore:createcodeinterpreter": ["bedrock-agentcore"],
+    "bedrock-agentcore:createagentruntime": ["bedrock-agentcore"],
+    "bedrock-agentcore:updateagentruntime": ["bedrock-agentcore"],
+    "imagebuilder:createinfrastructureconfiguration": ["ec2"],
+    "imagebuilder:updateinfrastructureconfiguration": ["ec2"],
+    "sagemaker:createpipeline": ["sagemaker"],
+    "sagemaker:createdomain": ["sagemaker"],
+    "sagemaker:createuserprofile": ["sagemaker"],
+    "amplify:createapp": ["amplify"],
+    "codebuild:startbuild": ["codebuild"],
+    "codebuild:startbuildbatch": ["codebuild"],
+    "omics:startrun": ["omics"],
 };
 
 /** Any service: what an action the table above does not know is taken to start, failing closed. */
@@ -103,9 +114,14 @@ export function serviceName(principal: string): string {
 /** What one kind of compute of the stack is called in messages, its ARN (whose last part is its name), and the actions that run code or commands in it as its role. */
 export const computeKinds: Record<ComputeKind, { what: string; arn: RegExp; actions: readonly string[] }> = {
     // A new package or handler, layers or environment (without a new role: no iam:PassRole) run as the function's role.
-    "lambda-function": { what: "Lambda function", arn: /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/, actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"] },
+    // A function policy written by the caller can grant it lambda:UpdateFunctionCode on the function.
+    "lambda-function": {
+        what: "Lambda function",
+        arn: /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/,
+        actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission", "lambda:PutResourcePolicy"],
+    },
     // A build (with a buildspec override) or a new buildspec runs as the project's service role.
-    "codebuild-project": { what: "CodeBuild project", arn: /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\/([^/]+)$/, actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"] },
+    "codebuild-project": { what: "CodeBuild project", arn: /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\/([^/]+)$/, actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject", "codebuild:StartSandbox"] },
     // A new definition runs as the state machine's role (its tasks call any API that role may).
     "state-machine": { what: "Step Functions state machine", arn: /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:([^:]+)$/, actions: ["states:UpdateStateMachine"] },
     // Commands, sessions, SSH keys, State Manager associations and new user data run on the instance, where its profile's role is.
@@ -156,7 +172,7 @@ export function namesCompute(resource: string, compute: ComputeRecord): boolean 
  */
 const runAsTargets: Record<string, { arn: RegExp; services: readonly string[] }> = {};
 const target = (actions: string[], arn: RegExp, services: readonly string[]): void => actions.forEach((action) => (runAsTargets[action.toLowerCase()] = { arn, services }));
-target(["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], /^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, ["lambda"]);
+target(["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission", "lambda:PutResourcePolicy"], /^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, ["lambda"]);
 target(["glue:UpdateDevEndpoint"], /^arn:[^:]+:glue:[^:]*:[^:]*:devEndpoint\//, ["glue"]);
 target(["glue:UpdateJob", "glue:StartJobRun"], /^arn:[^:]+:glue:[^:]*:[^:]*:job\//, ["glue"]);
 target(["glue:RunStatement"], /^arn:[^:]+:glue:[^:]*:[^:]*:session\//, ["glue"]);
@@ -172,12 +188,30 @@ target(["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"], /^arn:[^
 target(["ssm:StartAutomationExecution"], /^arn:[^:]+:ssm:[^:]*:[^:]*:automation-definition\//, ["ssm"]);
 target(["ecs:ExecuteCommand"], /^arn:[^:]+:ecs:[^:]*:[^:]*:task\//, ["ecs-tasks"]);
 target(["ecs:RunTask", "ecs:StartTask"], /^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\//, ["ecs-tasks"]);
-target(["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\//, ["codebuild"]);
+target(["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject", "codebuild:StartSandbox"], /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\//, ["codebuild"]);
+target(["codebuild:StartSandboxConnection", "codebuild:StartCommandExecution"], /^arn:[^:]+:codebuild:[^:]*:[^:]*:sandbox\//, ["codebuild"]);
+// A window's task, or a document associations and windows run, runs on instances the request (or the association) chooses.
+target(["ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"], /^arn:[^:]+:ssm:[^:]*:[^:]*:(?:maintenancewindow|windowtask)\//, ["ec2", "ssm"]);
+target(["ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"], /^arn:[^:]+:ssm:[^:]*:[^:]*:document\//, ["ec2", "ssm"]);
+// A trigger starts any job of the account with its arguments: the job it runs is the request's, not the trigger's.
+target(["glue:CreateTrigger", "glue:UpdateTrigger"], /^arn:[^:]+:glue:[^:]*:[^:]*:trigger\//, ["glue"]);
+target(["kinesisanalytics:UpdateApplication"], /^arn:[^:]+:kinesisanalytics:[^:]*:[^:]*:application\//, ["kinesisanalytics"]);
+target(["sagemaker:UpdatePipeline"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:pipeline\//, ["sagemaker"]);
+target(["elasticbeanstalk:UpdateEnvironment"], /^arn:[^:]+:elasticbeanstalk:[^:]*:[^:]*:environment\//, ["ec2", "elasticbeanstalk"]);
+target(["airflow:UpdateEnvironment"], /^arn:[^:]+:airflow:[^:]*:[^:]*:environment\//, ["airflow", "airflow-env"]);
+target(["codedeploy:CreateDeployment"], /^arn:[^:]+:codedeploy:[^:]*:[^:]*:deploymentgroup:/, ["ec2", "ssm"]);
+target(["amplify:UpdateApp", "amplify:UpdateBranch", "amplify:CreateBranch"], /^arn:[^:]+:amplify:[^:]*:[^:]*:apps\//, ["amplify"]);
+target(["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], /^arn:[^:]+:bedrock-agentcore:[^:]*:[^:]*:code-interpreter(?:-custom)?\//, ["bedrock-agentcore"]);
+// The role a job run names trusts the cluster's OIDC provider (an EMR-made ServiceAccount), not a service: the pack follows no service trust for it; on virtual clusters not named it is the model's own path.
+target(["emr-containers:StartJobRun"], /^arn:[^:]+:emr-containers:[^:]*:[^:]*:\/virtualclusters\//, []);
+target(["cloud9:CreateEnvironmentMembership", "cloud9:UpdateEnvironmentMembership"], /^arn:[^:]+:cloud9:[^:]*:[^:]*:environment:/, ["ec2"]);
 target(["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet"], /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\//, ["cloudformation"]);
 target(["cloudformation:UpdateStackSet"], /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stackset\//, ["cloudformation"]);
 target(["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:notebook-instance\//, ["sagemaker"]);
 target(["sagemaker:UpdateNotebookInstanceLifecycleConfig"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:notebook-instance-lifecycle-config\//, ["sagemaker"]);
-target(["sagemaker:CreatePresignedDomainUrl"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:user-profile\//, ["sagemaker"]);
+target(["sagemaker:CreatePresignedDomainUrl", "sagemaker:UpdateUserProfile"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:user-profile\//, ["sagemaker"]);
+target(["sagemaker:UpdateDomain"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:domain\//, ["sagemaker"]);
+target(["sagemaker:UpdateSpace"], /^arn:[^:]+:sagemaker:[^:]*:[^:]*:space\//, ["sagemaker"]);
 target(["states:UpdateStateMachine"], /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:/, ["states"]);
 target(["apprunner:UpdateService"], /^arn:[^:]+:apprunner:[^:]*:[^:]*:service\//, ["tasks.apprunner", "build.apprunner"]);
 target(["batch:SubmitJob"], /^arn:[^:]+:batch:[^:]*:[^:]*:job-definition\//, ["ecs-tasks"]);
@@ -185,7 +219,7 @@ target(["elasticmapreduce:AddJobFlowSteps"], /^arn:[^:]+:elasticmapreduce:[^:]*:
 target(["airflow:CreateCliToken"], /^arn:[^:]+:airflow:[^:]*:[^:]*:environment\//, ["airflow", "airflow-env"]);
 // A repository is code, not compute: what pulls an image from it by tag is followed as the code it
 // loads (chains.ts, codeArtifactChains), and a push to repositories not named is the model's own path.
-target(["ecr:PutImage"], /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\//, []);
+target(["ecr:PutImage", "ecr:SetRepositoryPolicy"], /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\//, []);
 
 /**
  * The compute an action of `runAsOtherRoleActions` runs as, by the ARN it is named by and the

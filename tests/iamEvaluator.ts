@@ -193,3 +193,30 @@ export function allowedToAssumeRole(request: AssumeRoleRequest): Promise<boolean
         false,
     );
 }
+
+/** A request judged by a resource's own policy alone: the caller holds no identity policy at all. */
+export interface ResourcePolicyRequest {
+    /** The calling role's ARN. */
+    principal: string;
+    action: string;
+    /** A concrete ARN of the resource whose policy is `resourcePolicy`. */
+    resource: string;
+}
+
+/**
+ * Whether a resource policy alone lets the principal make the request: within one account, a resource
+ * policy that names the principal allows on its own, with no identity policy (a function's policy
+ * granting lambda:UpdateFunctionCode, a repository's granting ecr:PutImage).
+ */
+export function allowedByResourcePolicy(resourcePolicy: PolicyDocument, request: ResourcePolicyRequest): Promise<boolean> {
+    return decide(
+        {
+            request: { principal: request.principal, action: request.action, resource: { resource: request.resource, accountId: accountOf(request.resource) || accountOf(request.principal) }, contextVariables: {} },
+            identityPolicies: [],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy,
+        },
+        false,
+    );
+}

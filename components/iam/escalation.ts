@@ -95,6 +95,23 @@ export const computeStartingActions: readonly string[] = [
     "codepipeline:UpdatePipeline",
     "kinesisanalytics:CreateApplication",
     "bedrock-agentcore:CreateCodeInterpreter",
+    // An agent runtime's container runs as the role it is given (roleArn, required on update too).
+    "bedrock-agentcore:CreateAgentRuntime",
+    "bedrock-agentcore:UpdateAgentRuntime",
+    // Image Builder's build and test instances launch with the instance profile its infrastructure configuration names.
+    "imagebuilder:CreateInfrastructureConfiguration",
+    "imagebuilder:UpdateInfrastructureConfiguration",
+    // A pipeline's steps, and Studio's apps (of a domain or user profile), run as the execution role given.
+    "sagemaker:CreatePipeline",
+    "sagemaker:CreateDomain",
+    "sagemaker:CreateUserProfile",
+    // An Amplify app's builds run as its service role (iamServiceRoleArn).
+    "amplify:CreateApp",
+    // A build's serviceRoleOverride runs it, and its buildspec, as the role passed instead of the project's.
+    "codebuild:StartBuild",
+    "codebuild:StartBuildBatch",
+    // A HealthOmics run's workflow tasks (containers the caller chooses) run as the role it passes.
+    "omics:StartRun",
 ];
 
 /** Actions that create or revive credentials of IAM users, or put users into groups: become that user. */
@@ -110,6 +127,8 @@ export const userCredentialActions: readonly string[] = [
     "iam:UploadSigningCertificate",
     "iam:AddUserToGroup",
     "iam:DeactivateMFADevice",
+    // A privileged session as a member account's root user (from the management or delegated administrator account), whose task policies include creating the root user's password: that account's root.
+    "sts:AssumeRoot",
 ];
 
 /** Actions that run code or commands inside compute that already runs as some role. */
@@ -157,6 +176,67 @@ export const runAsOtherRoleActions: readonly string[] = [
     "sagemaker:UpdateNotebookInstance",
     // An image pushed under a tag that exists (`:latest`, `:v1` where tags are mutable): the pods, tasks and functions that pull it run its code as their roles.
     "ecr:PutImage",
+    // CodeBuild's sandbox: a session or shell commands in the project's build environment, as its service role.
+    "codebuild:StartSandbox",
+    "codebuild:StartSandboxConnection",
+    "codebuild:StartCommandExecution",
+    // A maintenance window's Run Command task targets instances by ID and runs as Systems Manager's service-linked role when it names none (no iam:PassRole): commands on those instances, as their roles.
+    "ssm:RegisterTaskWithMaintenanceWindow",
+    "ssm:UpdateMaintenanceWindowTask",
+    // A new version (or default version) of a document the account's associations and windows run on instances at `$LATEST` or `$DEFAULT`.
+    "ssm:UpdateDocument",
+    "ssm:UpdateDocumentDefaultVersion",
+    // A trigger's arguments replace the job's (`--scriptLocation`), as glue:StartJobRun's do: any script runs as the job's role when it fires.
+    "glue:CreateTrigger",
+    "glue:UpdateTrigger",
+    // A new definition of a pipeline that keeps its role (RoleArn is optional on update): its steps run as that role.
+    "sagemaker:UpdatePipeline",
+    // A new application version deployed to an environment, or new DAGs, plugins or startup script for an Airflow environment, or a CodeDeploy revision's hooks: run as the instances' or environment's role.
+    "elasticbeanstalk:UpdateEnvironment",
+    "airflow:UpdateEnvironment",
+    "codedeploy:CreateDeployment",
+    // A new build specification of an Amplify app or branch: its next build runs as the app's service role.
+    "amplify:UpdateApp",
+    "amplify:UpdateBranch",
+    "amplify:CreateBranch",
+    // Code run in a custom code interpreter, as its execution role.
+    "bedrock-agentcore:StartCodeInterpreterSession",
+    "bedrock-agentcore:InvokeCodeInterpreter",
+    // A job run names its execution role (any role onboarded to the virtual cluster); IAM asks no iam:PassRole, only emr-containers:ExecutionRoleArn can bound it.
+    "emr-containers:StartJobRun",
+    // A read-write member of a Cloud9 environment has a terminal on its instance, with its role.
+    "cloud9:CreateEnvironmentMembership",
+    "cloud9:UpdateEnvironmentMembership",
+    // Studio lifecycle configurations and custom images of a domain, user profile or space run in its apps as the execution role (sagemaker:StudioLifecycleConfigArns, sagemaker:ImageArns); no iam:PassRole while the role is kept.
+    "sagemaker:UpdateDomain",
+    "sagemaker:UpdateUserProfile",
+    "sagemaker:UpdateSpace",
+    // A Managed Service for Apache Flink application's new code (ApplicationCodeConfigurationUpdate) runs as its service execution role, kept.
+    "kinesisanalytics:UpdateApplication",
+    // Resource policies that can grant the actions above: a function's policy can grant lambda:UpdateFunctionCode, a repository's ecr:PutImage, to the caller itself (within the account a resource policy alone allows).
+    "lambda:AddPermission",
+    "lambda:PutResourcePolicy",
+    "ecr:SetRepositoryPolicy",
+];
+
+/**
+ * Run-as actions authorized on a container whose request, not the resource, chooses the compute and
+ * the role it runs as, so naming the container bounds nothing: a State Manager association's targets,
+ * which IAM does not check against the instances named; a maintenance window's task names its
+ * targets by instance ID and runs as Systems Manager's service-linked role when it names no role; a
+ * service-managed StackSet (`PermissionModel: SERVICE_MANAGED`, from the management or a delegated
+ * administrator account) deploys the caller's template to member accounts through AWS-made
+ * execution roles, with no iam:PassRole.
+ */
+export const runAsAnyTargetActions: readonly string[] = [
+    "ssm:RegisterTaskWithMaintenanceWindow",
+    "ssm:UpdateMaintenanceWindowTask",
+    "cloudformation:CreateStackSet",
+    // State Manager checks the instance resource only against the deprecated InstanceId parameter, never against Targets
+    // ("Working with associations using IAM", Systems Manager user guide): a grant on a named document or instance runs on any instance.
+    "ssm:CreateAssociation",
+    "ssm:CreateAssociationBatch",
+    "ssm:UpdateAssociation",
 ];
 
 /**
@@ -234,7 +314,7 @@ export const escalationPaths: readonly (EscalationPath & { needs: CapabilityId[]
         why: "passes roles it does not name (iam:PassRole) and starts compute that runs as the passed role: it runs code as any role the account has",
     },
     { id: "assume-any-role", level: "escalation", needs: ["assume-unnamed-role"], why: "assumes roles it does not name (sts:AssumeRole): it becomes any role whose trust admits the account" },
-    { id: "user-credentials", level: "escalation", needs: ["user-credentials"], why: "creates or revives credentials of IAM users (access keys, login profiles, group membership): it becomes those users" },
+    { id: "user-credentials", level: "escalation", needs: ["user-credentials"], why: "creates or revives credentials of IAM users (access keys, login profiles, group membership) or of a member account's root user (sts:AssumeRoot): it becomes those users" },
     {
         id: "run-as-other-role",
         level: "escalation",

@@ -13,11 +13,12 @@ import {
     escalationPaths,
     identityProviderActions,
     resourceSharingActions,
+    runAsAnyTargetActions,
     runAsOtherRoleActions,
     userCredentialActions,
     wellKnownAdministratorRole,
 } from "./escalation";
-import { ArnShape, coversUnnamed, everyAction, expandActionPattern, groupArnShape, iamArnShape, iamPatternMatches, isPattern, reaches, roleArnShape, userArnShape } from "./patterns";
+import { ArnShape, coversUnnamed, everyAction, expandActionPattern, groupArnShape, iamArnShape, iamPatternMatches, isPattern, reaches, roleArnShape, rootUserArnShape, userArnShape } from "./patterns";
 
 /** One statement of an identity policy, as both the components and the pack read it. */
 export interface GrantStatement {
@@ -223,14 +224,17 @@ export function statementCapabilities(statement: GrantStatement): Capability[] {
     } else if (grantedNames.has("sts:assumerole")) {
         addAdministratorRoles("assume-unnamed-role", "sts:AssumeRole");
     }
-    // Credentials are authorized on the user; group membership on the group the user joins.
-    const credentials = grantedOf(userCredentialActions).filter((action) => action !== "iam:AddUserToGroup");
+    // Credentials are authorized on the user; group membership on the group the user joins; a root
+    // session on the member account's root user, which naming bounds nothing: it is that whole account.
+    const credentials = grantedOf(userCredentialActions).filter((action) => action !== "iam:AddUserToGroup" && action !== "sts:AssumeRoot");
     const groupJoins = grantedOf(["iam:AddUserToGroup"]);
-    if ((credentials.length > 0 && reachesAny(userArnShape)) || (groupJoins.length > 0 && reachesAny(groupArnShape))) {
-        add("user-credentials", [...credentials, ...groupJoins], true);
+    const rootSessions = grantedOf(["sts:AssumeRoot"]);
+    if ((credentials.length > 0 && reachesAny(userArnShape)) || (groupJoins.length > 0 && reachesAny(groupArnShape)) || (rootSessions.length > 0 && reachesAny(rootUserArnShape))) {
+        add("user-credentials", [...credentials, ...groupJoins, ...rootSessions], true);
     }
-    const runAs = grantedOf(runAsOtherRoleActions);
-    if (runAs.length > 0 && unnamed()) {
+    // On a named container too, for the actions whose request chooses the compute (runAsAnyTargetActions).
+    const runAs = unnamed() ? grantedOf([...new Set([...runAsOtherRoleActions, ...runAsAnyTargetActions])]) : grantedOf(runAsAnyTargetActions);
+    if (runAs.length > 0) {
         add("run-as-other-role", runAs, true);
     }
     const providers = grantedOf(identityProviderActions);

@@ -107,6 +107,9 @@ export const userArnShape: ArnShape = { service: "iam", regional: false, resourc
 /** IAM groups: `arn:<partition>:iam::<account>:group/<path><name>`. */
 export const groupArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "group/" };
 
+/** An account's root user, on which `sts:AssumeRoot` is authorized: `arn:<partition>:iam::<account>:root`. */
+export const rootUserArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "root" };
+
 /** Anything of IAM: roles, users, groups, policies, providers. */
 export const iamArnShape: ArnShape = { service: "iam", regional: false, resourcePrefix: "" };
 
