@@ -16,6 +16,8 @@ import {
     principalsOf,
     statementCoversAction,
 } from "./documents";
+import { regionOfEksIssuer } from "@eks-irsa/components/iam";
+
 import { confinedToOneAccountsResource, isPolicyVariable, namesOneAccount, namesOneValue } from "./conditions";
 
 /** The service principal EKS Pod Identity assumes roles as. */
@@ -281,6 +283,12 @@ export interface AwsPrincipalAdmission {
      * @default false
      */
     publicWebIdentity?: boolean;
+    /**
+     * The issuer, when the principal is an IAM OIDC provider of another issuer than an EKS cluster's
+     * (a CI system's, say): the subjects its tokens name hold the pods' role too.
+     * @default undefined
+     */
+    otherIssuer?: string;
 }
 
 /** The account an AWS principal is of: an account ID, an account's root, a role, user or role session ARN; undefined for any other form. */
@@ -324,6 +332,9 @@ export function workloadAwsPrincipals(document: unknown): AwsPrincipalAdmission[
     const accounts = workloadTrustAccounts(parsed.statements);
     const own = accounts.length === 1 ? accounts : [];
     const ambiguous = accounts.length > 1 ? { ambiguous: accounts } : {};
+    const admitsPods = parsed.statements.some(
+        ({ statement }) => isAllow(statement) && (trustedIssuers(statement).some((issuer) => regionOfEksIssuer(issuer) !== undefined) || isPodIdentityStatement(statement)),
+    );
     return parsed.statements.flatMap((indexed) => {
         const { statement } = indexed;
         if (!isAllow(statement) || statement.NotPrincipal !== undefined) {
@@ -341,12 +352,23 @@ export function workloadAwsPrincipals(document: unknown): AwsPrincipalAdmission[
         // audience bounds which application, not which users (a Cognito pool with guest access gives anyone an identity).
         // One whose audience is not bound at all is the wildcard rule's to report, on any role.
         const publicProviders = publicProvidersOf(statement).filter((provider) => bounds(conditionsOf(statement), `${provider}:aud`, ["StringEquals"]));
+        // An IAM OIDC provider of another issuer (a CI system's) in a trust that admits pods: whatever subject
+        // its conditions name, a workflow of that system holds the pods' role. A role that trusts only such
+        // providers admits no pods and is not this rule's.
+        const otherIssuerProviders =
+            admitsPods && statementCoversAction(statement, "sts:AssumeRoleWithWebIdentity")
+                ? (principalsOf(statement).Federated ?? []).flatMap((principal) => {
+                      const issuer = issuerOfProviderArn(principal);
+                      return issuer === undefined || regionOfEksIssuer(issuer) !== undefined ? [] : [{ principal, issuer }];
+                  })
+                : [];
         return [
             ...[
                 ...(statementCoversAction(statement, "sts:AssumeRole") ? (principalsOf(statement).AWS ?? []).filter((principal) => principal !== "*") : []),
                 ...samlProviders,
             ].map(admitted),
             ...publicProviders.map((principal): AwsPrincipalAdmission => ({ ...admitted(principal), publicWebIdentity: true })),
+            ...otherIssuerProviders.map(({ principal, issuer }): AwsPrincipalAdmission => ({ ...admitted(principal), otherIssuer: issuer })),
         ];
     });
 }

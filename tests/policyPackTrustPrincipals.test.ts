@@ -128,6 +128,44 @@ describe("policy pack: AWS principals in a workload role's trust", () => {
         // Near miss: a role for SAML users alone is no workload role.
         assert.deepEqual(await mandatory(role(stack, "sso", document(saml(own)))), []);
     });
+
+    it("an IAM OIDC provider of another issuer (GitHub Actions) next to the IRSA or Pod Identity statement: the workflow its sub names holds the pods' role (advisory for the role's own account)", async () => {
+        const issuer = "token.actions.githubusercontent.com";
+        const github = (providerAccount: string): Record<string, unknown> => ({
+            Effect: "Allow",
+            Principal: { Federated: `arn:aws:iam::${providerAccount}:oidc-provider/${issuer}` },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com", [`${issuer}:sub`]: "repo:example/deploy:ref:refs/heads/main" } },
+        });
+        const provider = `arn:aws:iam::${account}:oidc-provider/${issuer}`;
+        for (const workloadStatement of [irsaStatement(), podIdentityStatement()]) {
+            const trust = document(workloadStatement, github(account)) as PolicyDocument;
+            // A token of that workflow is admitted, whatever the pods' statement says.
+            assert.equal(
+                await allowedByTrustPolicy(trust, {
+                    principal: provider,
+                    action: "sts:AssumeRoleWithWebIdentity",
+                    roleArn,
+                    context: { [`${issuer}:aud`]: "sts.amazonaws.com", [`${issuer}:sub`]: "repo:example/deploy:ref:refs/heads/main" },
+                }),
+                true,
+            );
+            assert.deepEqual(await mandatory(role(stack, "api", trust)), []);
+            const advisory = findingsOf(await evaluatePolicies(policies, [role(stack, "api", trust)]), "workload-trust-aws-principal");
+            assert.equal(advisory.length, 1, advisory.join("\n"));
+            assert.match(advisory[0], /admits "arn:aws:iam::\d+:oidc-provider\/token\.actions\.githubusercontent\.com", the IAM OIDC provider of token\.actions\.githubusercontent\.com, not an EKS cluster's issuer/);
+        }
+        // Near misses: the CI's own role (no pods), and a role for the pods of two clusters (two EKS issuers).
+        assert.deepEqual(findingsOf(await evaluatePolicies(policies, [role(stack, "ci", document(github(account)))]), "workload-trust-aws-principal"), []);
+        const otherCluster = {
+            Effect: "Allow",
+            Principal: { Federated: `arn:aws:iam::${account}:oidc-provider/${otherIssuer}` },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { [`${otherIssuer}:sub`]: "system:serviceaccount:apps:api", [`${otherIssuer}:aud`]: "sts.amazonaws.com" } },
+        };
+        const twoClusters = document(irsaStatement(), otherCluster);
+        assert.deepEqual(findingsOf(await evaluatePolicies(policies, [role(stack, "api", twoClusters)]), "workload-trust-aws-principal"), []);
+    });
 });
 
 describe("policy pack: public web identity providers in a trust policy", () => {

@@ -11,3 +11,5 @@ export * from "./managedPolicies";
 export * from "./patterns";
 export * from "./resources";
 export * from "./dataReads";
+// Which IAM OIDC providers are EKS clusters' issuers: the trust rules of the pack tell pods from other subjects by it.
+export { regionOfEksIssuer } from "../validation";

@@ -151,6 +151,8 @@ function workloadPrincipalRule(name: string, description: string, enforcementLev
                 for (const admission of workloadAwsPrincipals(trust.document).filter((each) => each.ownAccount === ownAccount)) {
                     const who = admission.publicWebIdentity
                         ? `${JSON.stringify(admission.principal)}, a public web identity provider: whoever signs in to the application its audience names (any account's; for a Cognito identity pool with guest access, anyone) gets a token it accepts`
+                        : admission.otherIssuer !== undefined && ownAccount
+                        ? `${JSON.stringify(admission.principal)}, the IAM OIDC provider of ${admission.otherIssuer}, not an EKS cluster's issuer: the subjects its conditions name (a CI workflow, say) get a token it accepts`
                         : admission.account === undefined
                             ? `${JSON.stringify(admission.principal)}, a principal whose account the pack cannot tell`
                             : admission.ambiguous !== undefined
@@ -181,7 +183,7 @@ export const workloadForeignPrincipalRule = workloadPrincipalRule(
 /** A workload role assumable by other principals of its account. */
 export const workloadAwsPrincipalRule = workloadPrincipalRule(
     "workload-trust-aws-principal",
-    "A role whose trust admits pods (IRSA or EKS Pod Identity) should not also admit AWS principals of its own account (a role, a user, the account itself) or the users of its SAML identity providers: the pods' role is then shared with them; give them a role of their own.",
+    "A role whose trust admits pods (IRSA or EKS Pod Identity) should not also admit AWS principals of its own account (a role, a user, the account itself), the users of its SAML identity providers, or the subjects of its IAM OIDC providers of other issuers than EKS (a CI system's): the pods' role is then shared with them; give them a role of their own.",
     "advisory",
     true,
 );
