@@ -9,7 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 
-import { heldTemplate, linkedReferences, resolveIntrinsics, templateHolderOf } from "./cloudformation";
+import { cloudControlHolderType, heldTemplateOf, linkedReferences, resolveIntrinsics } from "./cloudformation";
 import { RoleLink } from "./grants";
 import { camelCased } from "./nodeStarts";
 import { isUnknownValue, plainOr, resourceLabel } from "./runtime";
@@ -126,6 +126,9 @@ export function clusterAccessOf(resource: { type: string; name: string; urn: str
             return what === undefined ? [] : [{ label, urn: resource.urn, principal: principalLink(props.principalArn), what }];
         }
         case "aws:cloudcontrol/resource:Resource": {
+            if (cloudControlHolderType(known(props.typeName)) !== undefined) {
+                return templateAccessRecords(resource);
+            }
             if (known(props.typeName) !== "AWS::EKS::AccessEntry") {
                 return [];
             }
@@ -145,31 +148,33 @@ export function clusterAccessOf(resource: { type: string; name: string; urn: str
             return isAwsAuth(props.metadata) ? roleMappingRecords(`${label} data.mapRoles`, resource.urn, (known(props.data) as { mapRoles?: unknown } | undefined)?.mapRoles, { role: "rolearn", groups: "groups" }) : [];
         case "eks:index:Cluster":
             return roleMappingRecords(`${label} roleMappings`, resource.urn, props.roleMappings, { role: "roleArn", groups: "groups" });
-        default: {
-            const holder = templateHolderOf(resource.type);
-            if (holder === undefined) {
-                return [];
-            }
-            const held = (() => {
-                try {
-                    return heldTemplate(resource, holder);
-                } catch (error) {
-                    if (isUnknownValue(error)) {
-                        return undefined;
-                    }
-                    throw error;
-                }
-            })();
-            if (held?.kind !== "template") {
-                return [];
-            }
-            const logicalIds = new Set(held.resources.map((each) => each.logicalId));
-            return held.resources
-                .filter((each) => each.type === "AWS::EKS::AccessEntry")
-                .flatMap((each) => {
-                    const resolved = linkedReferences(resolveIntrinsics(each.properties, held.known), logicalIds, (id) => `${resource.urn}#${id}`);
-                    return accessEntryRecords(`${label} template resource ${JSON.stringify(each.logicalId)} (AWS::EKS::AccessEntry)`, resource.urn, camelCased(resolved) as Record<string, unknown>);
-                });
-        }
+        default:
+            return templateAccessRecords(resource);
     }
+}
+
+/** The access entries of the template a resource holds (a stack, a stack set, or a CloudControl resource of either); none while it is not known. */
+function templateAccessRecords(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
+    const label = resourceLabel(resource);
+    const source = (() => {
+        try {
+            return heldTemplateOf(resource);
+        } catch (error) {
+            if (isUnknownValue(error)) {
+                return undefined;
+            }
+            throw error;
+        }
+    })();
+    if (source?.held.kind !== "template") {
+        return [];
+    }
+    const held = source.held;
+    const logicalIds = new Set(held.resources.map((each) => each.logicalId));
+    return held.resources
+        .filter((each) => each.type === "AWS::EKS::AccessEntry")
+        .flatMap((each) => {
+            const resolved = linkedReferences(resolveIntrinsics(each.properties, held.known), logicalIds, (id) => `${resource.urn}#${id}`);
+            return accessEntryRecords(`${label} template resource ${JSON.stringify(each.logicalId)} (AWS::EKS::AccessEntry)`, resource.urn, camelCased(resolved) as Record<string, unknown>);
+        });
 }

@@ -7,11 +7,13 @@
  * and EKS Pod Identity associations, whose target roles' credentials the pods end up holding.
  */
 import {
+    cloudControlHolderType,
     containsIntrinsic,
     intrinsicNames,
     isIntrinsic,
     KnownValues,
     parameterValues,
+    provisionedProductOf,
     pseudoParameters,
     referencedLogicalId,
     resolveIntrinsics,
@@ -20,6 +22,7 @@ import {
     templateHolderTypes,
     templateOf,
     templateResources,
+    templateSourceOf,
     trustValues,
     unreadableConstructs,
     widenedDocument,
@@ -436,7 +439,7 @@ function knownValuesOf(resource: StackResource, holder: TemplateHolder, template
     const region = read(resource.props, "region");
     const arns = holder.arns.flatMap((key) => strings(read(resource.props, key)));
     const pseudo = pseudoParameters({ arns, perAccount: holder.perAccount, ...(typeof region === "string" && { region }) });
-    const given = read(resource.props, "parameters");
+    const given = read(resource.props, holder.parameters);
     // Stack set instances override parameters per account; a stack's parameters not known yet (preview) are not known.
     const parameters = holder.perAccount || given === unknown ? {} : parameterValues(template, typeof given === "object" && given !== null ? (given as Record<string, unknown>) : {});
     return { ...parameters, ...pseudo };
@@ -690,6 +693,10 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             }
             return;
         }
+        case "aws:servicecatalog/provisionedProduct:ProvisionedProduct":
+        case "aws-native:servicecatalog:CloudFormationProvisionedProduct":
+            into.grants.push(unreadableGrant(label, resource.urn, provisionedProductOf(resource) ?? "", unreadTemplate));
+            return;
         case "aws:iam/instanceProfile:InstanceProfile":
             into.instanceProfiles.push({ label, urn: resource.urn, references: referencesOf(resource, "name", "arn", "id"), role: link(resource, "role") });
             return;
@@ -698,8 +705,14 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             return;
         case "aws:cloudcontrol/resource:Resource": {
             const typeName = canonicalTypeName(read(props, "typeName"));
-            // IAM and EKS types, and the compute readCfnResource follows to its role.
-            if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || cloudControlIdentityTypes.includes(typeName))) {
+            const holderType = cloudControlHolderType(typeName);
+            const product = provisionedProductOf({ type: resource.type, props: { typeName } });
+            if (product !== undefined) {
+                into.grants.push(unreadableGrant(label, resource.urn, product, unreadTemplate));
+                return;
+            }
+            // IAM and EKS types, the compute readCfnResource follows to its role, and stacks whose template the desired state holds.
+            if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || cloudControlIdentityTypes.includes(typeName) || holderType !== undefined)) {
                 if (typeName === unknown) {
                     into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: "its typeName is not known yet (preview)" } });
                 }
@@ -719,9 +732,17 @@ export function readResource(resource: StackResource, into: StackGrants): void {
                 if (typeName === "AWS::IAM::Role") {
                     into.roles.push({ label, urn: resource.urn, references: referencesOf(resource, "identifier"), trust: unknown, trustLabel: `${label} desiredState` });
                     into.grants.push({ label, urn: resource.urn, role: self, content: { unreadable: why } });
+                } else if (holderType !== undefined && desired !== unknown) {
+                    into.grants.push(unreadableGrant(label, resource.urn, `${why}, so its template cannot be read`, unreadTemplate));
                 } else {
                     into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: why } });
                 }
+                return;
+            }
+            const source = holderType === undefined ? undefined : templateSourceOf({ type: resource.type, props: { typeName: holderType, desiredState: state } });
+            if (source !== undefined) {
+                // The stack CloudControl creates from the desired state holds the template, with the resource's identifier as its ID.
+                readTemplateHolder({ ...resource, props: { ...source.props, identifier: read(props, "identifier") } }, source.holder, into);
                 return;
             }
             const dependencies = (resource.propertyDependencies.desiredState ?? []).map((dependency) => dependency.urn);
