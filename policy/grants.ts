@@ -118,6 +118,29 @@ export interface AssociationRecord {
 /** A name an association gives, or undefined when it is not a plain string yet. */
 const nameOrUndefined = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
+/**
+ * The Pod Identity associations an EKS add-on makes (`podIdentityAssociations`: a role for each of
+ * the add-on's ServiceAccounts), in the add-on's namespace (`namespaceConfig.namespace`; EKS's
+ * default for the add-on, which the pack cannot know, when not set). A list not known yet (preview)
+ * is one association of a role and ServiceAccount not known yet.
+ */
+function addonAssociations(label: string, urn: string, entries: Maybe<unknown>, namespaceConfig: Maybe<unknown>, dependencies: string[]): AssociationRecord[] {
+    const namespace = namespaceConfig === unknown ? undefined : nameOrUndefined((namespaceConfig as { namespace?: unknown } | undefined)?.namespace);
+    if (entries === unknown) {
+        return [{ label: `${label} podIdentityAssociations`, urn, roles: [{ references: [], dependencies, unknownReference: true }], namespace: undefined, serviceAccount: undefined }];
+    }
+    return (Array.isArray(entries) ? entries : []).map((entry: unknown, index) => {
+        const { roleArn, serviceAccount } = (entry ?? {}) as { roleArn?: unknown; serviceAccount?: unknown };
+        return {
+            label: `${label} podIdentityAssociations[${index}]`,
+            urn,
+            roles: [{ references: typeof roleArn === "string" ? [roleArn] : [], dependencies, unknownReference: typeof roleArn !== "string" }],
+            namespace,
+            serviceAccount: nameOrUndefined(serviceAccount),
+        };
+    });
+}
+
 /** The kinds of compute of the stack the pack follows to the role they run as (policy/compute.ts). */
 export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack" | "glue-job";
 
@@ -362,6 +385,19 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
                 serviceAccount: nameOrUndefined(resolved(properties.ServiceAccount)),
             });
             return;
+        case "AWS::EKS::Addon": {
+            const entries = resolved(properties.PodIdentityAssociations);
+            const list = Array.isArray(entries) ? entries : entries === undefined ? [] : [entries];
+            const namespace = nameOrUndefined(resolved((properties.NamespaceConfig as { Namespace?: unknown } | undefined)?.Namespace));
+            into.associations.push(
+                ...list.map((entry: unknown, index) => {
+                    const association = (isIntrinsic(entry) ? {} : (entry ?? {})) as { RoleArn?: unknown; ServiceAccount?: unknown };
+                    const role = isIntrinsic(entry) ? { references: [quoted(entry)], dependencies: [], unknownReference: true } : roleLinkOf(association.RoleArn);
+                    return { label: `${place.label} PodIdentityAssociations[${index}]`, urn: place.urn, roles: [role], namespace, serviceAccount: nameOrUndefined(resolved(association.ServiceAccount)) };
+                }),
+            );
+            return;
+        }
         case "AWS::IAM::InstanceProfile": {
             // Instances launched with it run as its role; an instance names it by its name (`!Ref` of it).
             const profileName = resolved(properties.InstanceProfileName);
@@ -684,6 +720,10 @@ export function readResource(resource: StackResource, into: StackGrants): void {
                 namespace: nameOrUndefined(read(props, "namespace")),
                 serviceAccount: nameOrUndefined(read(props, "serviceAccount")),
             });
+            return;
+        case "aws:eks/addon:Addon":
+        case "aws-native:eks:Addon":
+            into.associations.push(...addonAssociations(label, resource.urn, read(props, "podIdentityAssociations"), read(props, "namespaceConfig"), (resource.propertyDependencies.podIdentityAssociations ?? []).map((d) => d.urn)));
             return;
         case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
             // An application of the Serverless Application Repository: someone else's template, which creates IAM resources only with these capabilities.
