@@ -36,7 +36,12 @@ const customTags: Tags = shortForms.flatMap(({ tag, key }) =>
     })),
 ) as Tags;
 
-/** A template's top-level sections as plain values (JSON or YAML text, or an object), or why it cannot be read. */
+/**
+ * A template's top-level sections as plain values (JSON or YAML text, or an object), or why it cannot
+ * be read. YAML merge keys (`<<: {...}`, `<<: *anchor`) are merged: AWS announced YAML templates
+ * without hash merges and aliases, yet templates using them are reported to deploy, and reading a
+ * merge as a merge only shows more of what a template may create (one CloudFormation refuses fails anyway).
+ */
 export function templateOf(template: unknown): { template: Record<string, unknown> } | { error: string } {
     let value: unknown = template;
     if (typeof template === "string") {
@@ -44,7 +49,7 @@ export function templateOf(template: unknown): { template: Record<string, unknow
             value = JSON.parse(template);
         } catch {
             try {
-                value = parseYaml(template, { customTags });
+                value = parseYaml(template, { customTags, merge: true });
             } catch (error) {
                 return { error: `is neither JSON nor YAML (${(error as Error).message})` };
             }

@@ -111,3 +111,29 @@ describe("policy pack readers: a provisioned Service Catalog product creates wha
     });
 });
 
+
+describe("policy pack readers: a YAML template's merge keys", () => {
+    // AWS's announcement of YAML templates excludes hash merges and aliases ("CloudFormation supports essentially all of YAML, with the
+    // exception of hash merges, aliases, and some tags"), but templates using `<<` are reported to deploy (awslabs/aws-cfn-template-flip#118):
+    // the pack reads a merge as YAML 1.1 defines it, which shows it every property CloudFormation could take from it.
+    const yamlTemplate = (merged: string): string => `
+Resources:
+  Grant:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: grant
+      Roles: [api]
+      <<: {PolicyDocument: {Statement: [${merged}]}}
+`;
+
+    it("a policy document given through a merge key is the policy's document", async () => {
+        assert.equal(await allowedByIdentityPolicy(admin, { action: "iam:PutRolePolicy", resource: roleArnOf("api") }), true);
+        const found = await administrator(api, resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: yamlTemplate('{Effect: Allow, Action: "*", Resource: "*"}') }));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: aws:iam\/role:Role "api" is a workload role .*the administrator path "every-action" .*"cfn" template resource "Grant" \(AWS::IAM::Policy\) Statement\[0\]/);
+    });
+
+    it("near miss: a narrow, named grant through the same merge key", async () => {
+        assert.deepEqual(await mandatory(api, resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: yamlTemplate('{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}') })), []);
+    });
+});
