@@ -83,6 +83,24 @@ function accessEntryRecords(label: string, urn: string, props: Record<string, un
     return records;
 }
 
+/**
+ * The access entries an `eks:index:Cluster` creates from its `accessEntries` (a map of entries, each
+ * with a map of `accessPolicies`): the component's own children, which the pack does not see, are
+ * the entries these inputs describe, so they are read as aws classic's.
+ */
+function componentAccessEntries(label: string, urn: string, entries: unknown): ClusterAccessRecord[] {
+    const read = known(entries);
+    if (typeof read !== "object" || read === null || Array.isArray(read)) {
+        return [];
+    }
+    return Object.entries(read as Record<string, unknown>).flatMap(([key, entry]) => {
+        const props = (known(entry) ?? {}) as Record<string, unknown>;
+        const policies = known(props.accessPolicies);
+        const accessPolicies = typeof policies === "object" && policies !== null && !Array.isArray(policies) ? Object.values(policies) : policies;
+        return accessEntryRecords(`${label} accessEntries.${key}`, urn, { ...props, accessPolicies });
+    });
+}
+
 /** The `mapRoles` entries of an `aws-auth` ConfigMap (YAML text, or a list) that give roles Kubernetes groups. */
 function roleMappingRecords(label: string, urn: string, mappings: unknown, keys: { role: string; groups: string }): ClusterAccessRecord[] {
     let entries = known(mappings);
@@ -112,7 +130,7 @@ function isAwsAuth(metadata: unknown): boolean {
  * The Kubernetes access one resource gives principals: aws classic's and aws-native's access entries
  * and access policy associations, CloudControl's and a CloudFormation template's
  * `AWS::EKS::AccessEntry` (a template's own roles by `Ref`/`Fn::GetAtt`), the `aws-auth` ConfigMap
- * (or a patch of it) and an `eks:index:Cluster`'s `roleMappings`. Empty for other resources.
+ * (or a patch of it) and an `eks:index:Cluster`'s `roleMappings` and `accessEntries`. Empty for other resources.
  */
 export function clusterAccessOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
     const label = resourceLabel(resource);
@@ -129,7 +147,8 @@ export function clusterAccessOf(resource: { type: string; name: string; urn: str
             if (cloudControlHolderType(known(props.typeName)) !== undefined) {
                 return templateAccessRecords(resource);
             }
-            if (known(props.typeName) !== "AWS::EKS::AccessEntry") {
+            // Another spelling of the type is judged as the type, as the grants' reading does (should CloudControl take it).
+            if (String(known(props.typeName)).toLowerCase() !== "aws::eks::accessentry") {
                 return [];
             }
             const desired = known(props.desiredState);
@@ -147,7 +166,7 @@ export function clusterAccessOf(resource: { type: string; name: string; urn: str
         case "kubernetes:core/v1:ConfigMapPatch":
             return isAwsAuth(props.metadata) ? roleMappingRecords(`${label} data.mapRoles`, resource.urn, (known(props.data) as { mapRoles?: unknown } | undefined)?.mapRoles, { role: "rolearn", groups: "groups" }) : [];
         case "eks:index:Cluster":
-            return roleMappingRecords(`${label} roleMappings`, resource.urn, props.roleMappings, { role: "roleArn", groups: "groups" });
+            return [...roleMappingRecords(`${label} roleMappings`, resource.urn, props.roleMappings, { role: "roleArn", groups: "groups" }), ...componentAccessEntries(label, resource.urn, props.accessEntries)];
         default:
             return templateAccessRecords(resource);
     }
