@@ -8,6 +8,8 @@
  */
 import * as assert from "node:assert/strict";
 
+import { UnknownValueError } from "@pulumi/policy";
+
 import { PolicyDocument } from "../components/index";
 import { evaluatePolicies, PlainResource } from "../policy/evaluate";
 import { policies } from "../policy/pack";
@@ -63,6 +65,14 @@ describe("policy pack readers: a CloudControl CloudFormation stack or stack set 
         assert.ok(url.some((each) => /^eks-cluster-endpoint-restricted: aws:cloudcontrol\/resource:Resource "cc": its template is at TemplateURL/.test(each)), url.join("\n"));
         const garbled = await administrator(api, resource(stack, "aws:cloudcontrol/resource:Resource", "cc", { typeName: "AWS::CloudFormation::Stack", desiredState: "{TemplateBody:" }));
         assert.match(garbled.join("\n"), /any role is a workload role .*"cc" cannot be judged: its desiredState is not a JSON object, so its template cannot be read/);
+    });
+
+    it("during preview, a desired state not known yet is a grant to a role not known yet", async () => {
+        const props: Record<string, unknown> = { typeName: "AWS::CloudFormation::Stack" };
+        Object.defineProperty(props, "desiredState", { enumerable: true, get: () => { throw new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ["desiredState"]); } });
+        const found = await administrator(api, resource(stack, "aws:cloudcontrol/resource:Resource", "cc", props));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: the role a role not known yet \(preview\) is a workload role .*"cc" cannot be judged: its desiredState is not known yet \(preview\)/);
     });
 
     it("the template's launch templates and access entries are judged as a stack's are", async () => {
@@ -135,5 +145,32 @@ Resources:
 
     it("near miss: a narrow, named grant through the same merge key", async () => {
         assert.deepEqual(await mandatory(api, resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: yamlTemplate('{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}') })), []);
+    });
+});
+
+describe("policy pack readers: an EKS add-on's Pod Identity association hands its role to pods, whatever the role's trust says", () => {
+    // EKS creates a Pod Identity association for each of an add-on's podIdentityAssociations (EKS User Guide, "IAM roles for Amazon EKS add-ons").
+    const addonRole = (policy: PolicyDocument): PlainResource =>
+        role(stack, "ebs", document({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::123456789012:root` }, Action: "sts:AssumeRole" }), { arn: roleArnOf("ebs"), inlinePolicies: [{ name: "p0", policy: JSON.stringify(policy) }] });
+    const addon = resource(stack, "aws:eks/addon:Addon", "ebs", { clusterName: "apps", addonName: "aws-ebs-csi-driver", podIdentityAssociations: [{ roleArn: roleArnOf("ebs"), serviceAccount: "ebs-csi-controller-sa" }] });
+
+    it("the role an add-on associates is judged as a workload role", async () => {
+        assert.equal(await allowedByIdentityPolicy(admin, { action: "iam:AttachRolePolicy", resource: roleArnOf("ebs") }), true);
+        const found = await administrator(addonRole(admin), addon);
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: aws:iam\/role:Role "ebs" is a workload role \(aws:eks\/addon:Addon "ebs" podIdentityAssociations\[0\] gives its credentials to pods .*"every-action"/);
+    });
+
+    it("near miss: the same add-on's role with a narrow, named grant", async () => {
+        assert.deepEqual(await administrator(addonRole(readReports), addon), []);
+    });
+});
+
+describe("policy pack readers: a CloudControl stack's template roles are judged by the trust rules", () => {
+    it("a template role any principal may assume, in a CloudControl AWS::CloudFormation::Stack", async () => {
+        const template = JSON.stringify({ Resources: { Open: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: document({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }) } } } });
+        const found = findingsOf(await evaluatePolicies(policies, [cloudControl("AWS::CloudFormation::Stack", { StackName: "roles", TemplateBody: template })]), "trust-no-wildcard-principal");
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: aws:cloudcontrol\/resource:Resource "cc" template resource "Open" \(AWS::IAM::Role\): trust policy Statement\[0\] \{"Effect":"Allow","Principal":"\*","Action":"sts:AssumeRole"\}/);
     });
 });
