@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { cloudControlHolderType, heldTemplateOf, linkedReferences, resolveIntrinsics } from "./cloudformation";
 import { RoleLink } from "./grants";
 import { camelCased } from "./nodeStarts";
-import { isUnknownValue, plainOr, resourceLabel } from "./runtime";
+import { canonicalType, isUnknownValue, plainOr, resourceLabel } from "./runtime";
 
 /** One grant of Kubernetes access to a principal: who, and what it gives. */
 export interface ClusterAccessRecord {
@@ -135,7 +135,7 @@ function isAwsAuth(metadata: unknown): boolean {
 export function clusterAccessOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
     const label = resourceLabel(resource);
     const props = resource.props;
-    switch (resource.type) {
+    switch (canonicalType(resource.type)) {
         case "aws:eks/accessEntry:AccessEntry":
         case "aws-native:eks:AccessEntry":
             return accessEntryRecords(label, resource.urn, props);

@@ -13,7 +13,7 @@ import { iamPatternMatches, isPattern } from "@eks-irsa/components/iam";
 import { conditionsOf, conditionsOn, isAllow, isOperator, parsePolicyDocument, principalsOf } from "./documents";
 import { linksTo, readStack, StackGrants, StackResource } from "./grants";
 import { roleArnAnnotation } from "./kubernetes";
-import { isUnknownValue, plain, plainOr, resourceLabel } from "./runtime";
+import { canonicalType, isUnknownValue, plain, plainOr, resourceLabel } from "./runtime";
 import { workloadRolesOf } from "./workloads";
 
 /**
@@ -543,9 +543,9 @@ export function workloadIdentitiesOf(resources: readonly StackResource[]): Workl
         identities.push(...(namespace !== undefined && name !== undefined ? [{ namespace, name, source }] : (trustBound(association, stack, source) ?? [{ namespace: "*", name: "*", source, undetermined: true as const }])));
     }
     for (const resource of resources) {
-        const serviceAccounts = /^kubernetes:core\/v1:ServiceAccount(Patch)?$/.test(resource.type)
+        const serviceAccounts = /^kubernetes:core\/v1:ServiceAccount(Patch)?$/.test(canonicalType(resource.type))
             ? [{ label: resourceLabel(resource), body: resource.props }]
-            : resource.type === "kubernetes:core/v1:ServiceAccountList"
+            : canonicalType(resource.type) === "kubernetes:core/v1:ServiceAccountList"
               ? serviceAccountItems(resource)
               : [];
         for (const { label, body } of serviceAccounts) {
@@ -691,7 +691,7 @@ export function rbacFindings(resources: readonly StackResource[], options: { par
 function bearsOnRbac(type: string): boolean {
     return (
         rbacType.test(type) ||
-        /^kubernetes:core\/v1:ServiceAccount(Patch|List)?$/.test(type) ||
+        /^kubernetes:core\/v1:ServiceAccount(Patch|List)?$/.test(canonicalType(type)) ||
         /PodIdentityAssociation$/.test(type) ||
         ["aws:eks/addon:Addon", "aws-native:eks:Addon"].includes(type) ||
         ["aws:iam/role:Role", "aws-native:iam:Role", "aws:cloudcontrol/resource:Resource"].includes(type) ||

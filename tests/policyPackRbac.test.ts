@@ -289,12 +289,14 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         assert.deepEqual(await rbacFindings(k8sRole("runner", "payments", createPods), roleBinding("runner", "payments", { kind: "Role", name: "runner" }, [sa("payments", "ci")])), []);
     });
 
-    it("a workload ServiceAccount only a ServiceAccountList, a CloudControl or a CloudFormation Pod Identity association names (the role made elsewhere)", async () => {
+    it("a workload ServiceAccount only a ServiceAccountList, a CustomResource ServiceAccount, a CloudControl or a CloudFormation Pod Identity association names (the role made elsewhere)", async () => {
         // EKS Pod Identity hands the association's role to every pod that runs as its ServiceAccount (EKS User Guide, "Pod Identity"), and the
         // pod identity webhook injects the annotated role into pods of an annotated ServiceAccount: whoever creates pods in payments as it gets the role.
         const external = "arn:aws:iam::123456789012:role/made-elsewhere";
         const association = { ClusterName: "apps", Namespace: "payments", ServiceAccount: "processor", RoleArn: external };
         const holders: PlainResource[] = [
+            // A ServiceAccount written as a kubernetes.apiextensions.CustomResource of apiVersion v1 is registered as kubernetes:v1:ServiceAccount.
+            resource(stack, "kubernetes:v1:ServiceAccount", "processor", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "processor", namespace: "payments", annotations: { "eks.amazonaws.com/role-arn": external } } }),
             resource(stack, "kubernetes:core/v1:ServiceAccountList", "accounts", { items: [{ metadata: { name: "processor", namespace: "payments", annotations: { "eks.amazonaws.com/role-arn": external } } }] }),
             resource(stack, "aws:cloudcontrol/resource:Resource", "association", { typeName: "AWS::EKS::PodIdentityAssociation", desiredState: JSON.stringify(association) }),
             resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: JSON.stringify({ Resources: { Association: { Type: "AWS::EKS::PodIdentityAssociation", Properties: association } } }) }),
