@@ -130,7 +130,7 @@ function isAwsAuth(metadata: unknown): boolean {
  * The Kubernetes access one resource gives principals: aws classic's and aws-native's access entries
  * and access policy associations, CloudControl's and a CloudFormation template's
  * `AWS::EKS::AccessEntry` (a template's own roles by `Ref`/`Fn::GetAtt`), the `aws-auth` ConfigMap
- * (or a patch of it) and an `eks:index:Cluster`'s `roleMappings` and `accessEntries`. Empty for other resources.
+ * (or a patch of it, or an item of a `ConfigMapList`) and an `eks:index:Cluster`'s `roleMappings` and `accessEntries`. Empty for other resources.
  */
 export function clusterAccessOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
     const label = resourceLabel(resource);
@@ -165,6 +165,14 @@ export function clusterAccessOf(resource: { type: string; name: string; urn: str
         case "kubernetes:core/v1:ConfigMap":
         case "kubernetes:core/v1:ConfigMapPatch":
             return isAwsAuth(props.metadata) ? roleMappingRecords(`${label} data.mapRoles`, resource.urn, (known(props.data) as { mapRoles?: unknown } | undefined)?.mapRoles, { role: "rolearn", groups: "groups" }) : [];
+        case "kubernetes:core/v1:ConfigMapList": {
+            // A list applies each of its items: the aws-auth ConfigMap among them.
+            const items = known(props.items);
+            return (Array.isArray(items) ? items : []).flatMap((item: unknown, index) => {
+                const body = (known(item) ?? {}) as { metadata?: unknown; data?: unknown };
+                return isAwsAuth(body.metadata) ? roleMappingRecords(`${label} items[${index}] data.mapRoles`, resource.urn, (known(body.data) as { mapRoles?: unknown } | undefined)?.mapRoles, { role: "rolearn", groups: "groups" }) : [];
+            });
+        }
         case "eks:index:Cluster":
             return [...roleMappingRecords(`${label} roleMappings`, resource.urn, props.roleMappings, { role: "roleArn", groups: "groups" }), ...componentAccessEntries(label, resource.urn, props.accessEntries)];
         default:

@@ -66,6 +66,10 @@ describe("policy pack: Kubernetes access for a workload role", () => {
                 /kubernetes:v1:ConfigMap "aws-auth" data\.mapRoles\[0\] gives aws:iam\/role:Role "api"/,
             ],
             [
+                [api, resource(stack, "kubernetes:core/v1:ConfigMapList", "maps", { items: [{ metadata: { name: "settings", namespace: "kube-system" }, data: {} }, { metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: `- rolearn: ${arnOf("api")}\n  groups:\n    - system:masters\n` } }] })],
+                /kubernetes:core\/v1:ConfigMapList "maps" items\[1\] data\.mapRoles\[0\] gives aws:iam\/role:Role "api"/,
+            ],
+            [
                 [api, resource(stack, "kubernetes:v1:ConfigMapPatch", "aws-auth", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: `- rolearn: ${arnOf("api")}\n  username: api\n  groups:\n    - system:masters\n` } })],
                 /kubernetes:v1:ConfigMapPatch "aws-auth" data\.mapRoles\[0\] gives aws:iam\/role:Role "api"/,
             ],
