@@ -37,7 +37,12 @@ const customTags: Tags = shortForms.flatMap(({ tag, key }) =>
     })),
 ) as Tags;
 
-/** A template's top-level sections as plain values (JSON or YAML text, or an object), or why it cannot be read. */
+/**
+ * A template's top-level sections as plain values (JSON or YAML text, or an object), or why it cannot
+ * be read. YAML merge keys (`<<: {...}`, `<<: *anchor`) are merged: AWS announced YAML templates
+ * without hash merges and aliases, yet templates using them are reported to deploy, and reading a
+ * merge as a merge only shows more of what a template may create (one CloudFormation refuses fails anyway).
+ */
 export function templateOf(template: unknown): { template: Record<string, unknown> } | { error: string } {
     let value: unknown = template;
     if (typeof template === "string") {
@@ -50,7 +55,7 @@ export function templateOf(template: unknown): { template: Record<string, unknow
             }
         } catch {
             try {
-                value = parseYaml(template, { customTags });
+                value = parseYaml(template, { customTags, merge: true });
             } catch (error) {
                 return { error: `is neither JSON nor YAML (${(error as Error).message})` };
             }
@@ -348,14 +353,95 @@ export interface TemplateHolder {
     perAccount: boolean;
     /** The properties holding the stack's ARN, once it exists (its account, region and partition). */
     arns: string[];
+    /** The property holding the values the stack passes its template's parameters. */
+    parameters: string;
 }
 
 const holders: Readonly<Record<string, TemplateHolder>> = {
-    "aws:cloudformation/stack:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["id", "arn"] },
-    "aws-native:cloudformation:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["stackId", "id"] },
-    "aws:cloudformation/stackSet:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["arn"] },
-    "aws-native:cloudformation:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["stackSetId"] },
+    "aws:cloudformation/stack:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["id", "arn"], parameters: "parameters" },
+    "aws-native:cloudformation:Stack": { body: "templateBody", url: "templateUrl", perAccount: false, arns: ["stackId", "id"], parameters: "parameters" },
+    "aws:cloudformation/stackSet:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["arn"], parameters: "parameters" },
+    "aws-native:cloudformation:StackSet": { body: "templateBody", url: "templateUrl", perAccount: true, arns: ["stackSetId"], parameters: "parameters" },
 };
+
+/**
+ * The CloudFormation types CloudControl creates from a template of the desired state (in
+ * CloudFormation's names, as the registry schemas spell them), as holders of their desired state;
+ * the resource's `identifier` is the stack's (or stack set's) ID, its ARN.
+ */
+const cloudControlHolders: Readonly<Record<string, TemplateHolder>> = {
+    "AWS::CloudFormation::Stack": { body: "TemplateBody", url: "TemplateURL", perAccount: false, arns: ["StackId", "identifier"], parameters: "Parameters" },
+    "AWS::CloudFormation::StackSet": { body: "TemplateBody", url: "TemplateURL", perAccount: true, arns: ["StackSetId", "identifier"], parameters: "Parameters" },
+};
+
+/** The type of a CloudControl resource that holds a template (whatever the case of its `typeName`), if it is one. */
+export function cloudControlHolderType(typeName: unknown): string | undefined {
+    return typeof typeName === "string" ? Object.keys(cloudControlHolders).find((type) => type.toLowerCase() === typeName.toLowerCase()) : undefined;
+}
+
+/** A resource that holds a template, as its holder reads it: the holder, and the properties in the holder's names. */
+export interface TemplateSource {
+    holder: TemplateHolder;
+    props: Record<string, unknown>;
+    /** Why the properties cannot be read at all (a CloudControl desired state that is not a JSON object). */
+    unreadable?: string;
+}
+
+/**
+ * How a resource holds a CloudFormation template, if it does: a stack or stack set (aws, aws-native)
+ * by its own properties, and a CloudControl resource of `AWS::CloudFormation::Stack` or
+ * `AWS::CloudFormation::StackSet` by its desired state, which CloudControl hands to CloudFormation
+ * as the stack's properties: the same template, with the same power to create roles and grants.
+ * Throws the engine's unknown-value error when a CloudControl resource's `typeName` or
+ * `desiredState` is not known yet (preview), as reading any other property would.
+ */
+export function templateSourceOf(resource: { type: string; props: Record<string, unknown> }): TemplateSource | undefined {
+    const holder = holders[resource.type];
+    if (holder !== undefined) {
+        return { holder, props: resource.props };
+    }
+    if (resource.type !== "aws:cloudcontrol/resource:Resource") {
+        return undefined;
+    }
+    const type = cloudControlHolderType(plain(resource.props.typeName));
+    if (type === undefined) {
+        return undefined;
+    }
+    const state = desiredStateObject(plain(resource.props.desiredState));
+    const identifier = knownProperty(resource.props, "identifier")?.value;
+    return state === undefined
+        ? { holder: cloudControlHolders[type], props: {}, unreadable: "its desiredState is not a JSON object" }
+        : { holder: cloudControlHolders[type], props: { ...state, ...(identifier !== undefined && { identifier }) } };
+}
+
+/** The Service Catalog types that provision a product: CloudFormation creates what the product's template holds. */
+const productTypes = ["aws:servicecatalog/provisionedProduct:ProvisionedProduct", "aws-native:servicecatalog:CloudFormationProvisionedProduct"];
+
+/**
+ * Why a resource creates what a template the pack cannot read holds, if it does: a provisioned
+ * Service Catalog product (aws, aws-native, CloudControl `AWS::ServiceCatalog::CloudFormationProvisionedProduct`),
+ * which CloudFormation launches from the product's template (kept in S3 by the product's
+ * provisioning artifact) with the launch role, so it may create roles, grants to any role, nodes and
+ * clusters. A CloudControl resource whose `typeName` is not known yet (preview) is left to the update.
+ */
+export function provisionedProductOf(resource: { type: string; props: Record<string, unknown> }): string | undefined {
+    const typeName = resource.type === "aws:cloudcontrol/resource:Resource" ? knownProperty(resource.props, "typeName")?.value : undefined;
+    const product = productTypes.includes(resource.type) || (typeof typeName === "string" && typeName.toLowerCase() === "aws::servicecatalog::cloudformationprovisionedproduct");
+    return product ? "it provisions a Service Catalog product, whose CloudFormation template (the product's provisioning artifact) the pack cannot read" : undefined;
+}
+
+/** A CloudControl desired state (JSON text or an object) as an object; undefined when it is neither. */
+export function desiredStateObject(value: unknown): Record<string, unknown> | undefined {
+    let parsed = value;
+    if (typeof value === "string") {
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            return undefined;
+        }
+    }
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+}
 
 /** The resource types that hold a CloudFormation template (a stack or stack set, aws or aws-native). */
 export const templateHolderTypes: readonly string[] = Object.keys(holders);
@@ -392,6 +478,19 @@ function knownProperty(props: Record<string, unknown>, key: string): { value: un
 }
 
 /**
+ * The template a resource holds ({@link templateSourceOf}: a stack, a stack set, or a CloudControl
+ * resource of either type) and how it holds it, read as {@link heldTemplate} reads it; undefined for
+ * a resource that holds none. Throws the engine's unknown-value error as both do.
+ */
+export function heldTemplateOf(resource: { type: string; props: Record<string, unknown> }): { holder: TemplateHolder; held: HeldTemplate } | undefined {
+    const source = templateSourceOf(resource);
+    if (source === undefined) {
+        return undefined;
+    }
+    return { holder: source.holder, held: source.unreadable !== undefined ? { kind: "unreadable", why: source.unreadable } : heldTemplate({ props: source.props }, source.holder) };
+}
+
+/**
  * The template a stack or stack set holds, with the values of the stack its intrinsic functions
  * take (as the IAM reading of `grants.ts` takes them: pseudo-parameters from the stack's region and
  * ARN, a stack's parameters, else their defaults; a stack set's only its partition). Throws the
@@ -415,7 +514,7 @@ export function heldTemplate(resource: { props: Record<string, unknown> }, holde
         return typeof value === "string" ? [value] : [];
     });
     const pseudo = pseudoParameters({ arns, perAccount: holder.perAccount, ...(typeof region === "string" && { region }) });
-    const given = holder.perAccount ? { value: {} } : knownProperty(resource.props, "parameters");
+    const given = holder.perAccount ? { value: {} } : knownProperty(resource.props, holder.parameters);
     const passed = typeof given?.value === "object" && given.value !== null ? (given.value as Record<string, unknown>) : {};
     // Stack set instances override parameters per account: only defaults would be known, and they are not the instances' values.
     const parameters = holder.perAccount || given === undefined ? {} : parameterValues(parsed.template, passed);

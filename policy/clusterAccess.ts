@@ -9,10 +9,10 @@
  */
 import { parse as parseYaml } from "yaml";
 
-import { heldTemplate, linkedReferences, resolveIntrinsics, templateHolderOf } from "./cloudformation";
+import { cloudControlHolderType, heldTemplateOf, linkedReferences, resolveIntrinsics } from "./cloudformation";
 import { RoleLink } from "./grants";
 import { camelCased } from "./nodeStarts";
-import { isUnknownValue, plainOr, resourceLabel } from "./runtime";
+import { canonicalType, isUnknownValue, plainOr, resourceLabel } from "./runtime";
 
 /** One grant of Kubernetes access to a principal: who, and what it gives. */
 export interface ClusterAccessRecord {
@@ -83,6 +83,24 @@ function accessEntryRecords(label: string, urn: string, props: Record<string, un
     return records;
 }
 
+/**
+ * The access entries an `eks:index:Cluster` creates from its `accessEntries` (a map of entries, each
+ * with a map of `accessPolicies`): the component's own children, which the pack does not see, are
+ * the entries these inputs describe, so they are read as aws classic's.
+ */
+function componentAccessEntries(label: string, urn: string, entries: unknown): ClusterAccessRecord[] {
+    const read = known(entries);
+    if (typeof read !== "object" || read === null || Array.isArray(read)) {
+        return [];
+    }
+    return Object.entries(read as Record<string, unknown>).flatMap(([key, entry]) => {
+        const props = (known(entry) ?? {}) as Record<string, unknown>;
+        const policies = known(props.accessPolicies);
+        const accessPolicies = typeof policies === "object" && policies !== null && !Array.isArray(policies) ? Object.values(policies) : policies;
+        return accessEntryRecords(`${label} accessEntries.${key}`, urn, { ...props, accessPolicies });
+    });
+}
+
 /** The `mapRoles` entries of an `aws-auth` ConfigMap (YAML text, or a list) that give roles Kubernetes groups. */
 function roleMappingRecords(label: string, urn: string, mappings: unknown, keys: { role: string; groups: string }): ClusterAccessRecord[] {
     let entries = known(mappings);
@@ -112,12 +130,12 @@ function isAwsAuth(metadata: unknown): boolean {
  * The Kubernetes access one resource gives principals: aws classic's and aws-native's access entries
  * and access policy associations, CloudControl's and a CloudFormation template's
  * `AWS::EKS::AccessEntry` (a template's own roles by `Ref`/`Fn::GetAtt`), the `aws-auth` ConfigMap
- * (or a patch of it) and an `eks:index:Cluster`'s `roleMappings`. Empty for other resources.
+ * (or a patch of it, or an item of a `ConfigMapList`) and an `eks:index:Cluster`'s `roleMappings` and `accessEntries`. Empty for other resources.
  */
 export function clusterAccessOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
     const label = resourceLabel(resource);
     const props = resource.props;
-    switch (resource.type) {
+    switch (canonicalType(resource.type)) {
         case "aws:eks/accessEntry:AccessEntry":
         case "aws-native:eks:AccessEntry":
             return accessEntryRecords(label, resource.urn, props);
@@ -126,7 +144,11 @@ export function clusterAccessOf(resource: { type: string; name: string; urn: str
             return what === undefined ? [] : [{ label, urn: resource.urn, principal: principalLink(props.principalArn), what }];
         }
         case "aws:cloudcontrol/resource:Resource": {
-            if (known(props.typeName) !== "AWS::EKS::AccessEntry") {
+            if (cloudControlHolderType(known(props.typeName)) !== undefined) {
+                return templateAccessRecords(resource);
+            }
+            // Another spelling of the type is judged as the type, as the grants' reading does (should CloudControl take it).
+            if (String(known(props.typeName)).toLowerCase() !== "aws::eks::accessentry") {
                 return [];
             }
             const desired = known(props.desiredState);
@@ -143,33 +165,43 @@ export function clusterAccessOf(resource: { type: string; name: string; urn: str
         case "kubernetes:core/v1:ConfigMap":
         case "kubernetes:core/v1:ConfigMapPatch":
             return isAwsAuth(props.metadata) ? roleMappingRecords(`${label} data.mapRoles`, resource.urn, (known(props.data) as { mapRoles?: unknown } | undefined)?.mapRoles, { role: "rolearn", groups: "groups" }) : [];
-        case "eks:index:Cluster":
-            return roleMappingRecords(`${label} roleMappings`, resource.urn, props.roleMappings, { role: "roleArn", groups: "groups" });
-        default: {
-            const holder = templateHolderOf(resource.type);
-            if (holder === undefined) {
-                return [];
-            }
-            const held = (() => {
-                try {
-                    return heldTemplate(resource, holder);
-                } catch (error) {
-                    if (isUnknownValue(error)) {
-                        return undefined;
-                    }
-                    throw error;
-                }
-            })();
-            if (held?.kind !== "template") {
-                return [];
-            }
-            const logicalIds = new Set(held.resources.map((each) => each.logicalId));
-            return held.resources
-                .filter((each) => each.type === "AWS::EKS::AccessEntry")
-                .flatMap((each) => {
-                    const resolved = linkedReferences(resolveIntrinsics(each.properties, held.known), logicalIds, (id) => `${resource.urn}#${id}`);
-                    return accessEntryRecords(`${label} template resource ${JSON.stringify(each.logicalId)} (AWS::EKS::AccessEntry)`, resource.urn, camelCased(resolved) as Record<string, unknown>);
-                });
+        case "kubernetes:core/v1:ConfigMapList": {
+            // A list applies each of its items: the aws-auth ConfigMap among them.
+            const items = known(props.items);
+            return (Array.isArray(items) ? items : []).flatMap((item: unknown, index) => {
+                const body = (known(item) ?? {}) as { metadata?: unknown; data?: unknown };
+                return isAwsAuth(body.metadata) ? roleMappingRecords(`${label} items[${index}] data.mapRoles`, resource.urn, (known(body.data) as { mapRoles?: unknown } | undefined)?.mapRoles, { role: "rolearn", groups: "groups" }) : [];
+            });
         }
+        case "eks:index:Cluster":
+            return [...roleMappingRecords(`${label} roleMappings`, resource.urn, props.roleMappings, { role: "roleArn", groups: "groups" }), ...componentAccessEntries(label, resource.urn, props.accessEntries)];
+        default:
+            return templateAccessRecords(resource);
     }
+}
+
+/** The access entries of the template a resource holds (a stack, a stack set, or a CloudControl resource of either); none while it is not known. */
+function templateAccessRecords(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
+    const label = resourceLabel(resource);
+    const source = (() => {
+        try {
+            return heldTemplateOf(resource);
+        } catch (error) {
+            if (isUnknownValue(error)) {
+                return undefined;
+            }
+            throw error;
+        }
+    })();
+    if (source?.held.kind !== "template") {
+        return [];
+    }
+    const held = source.held;
+    const logicalIds = new Set(held.resources.map((each) => each.logicalId));
+    return held.resources
+        .filter((each) => each.type === "AWS::EKS::AccessEntry")
+        .flatMap((each) => {
+            const resolved = linkedReferences(resolveIntrinsics(each.properties, held.known), logicalIds, (id) => `${resource.urn}#${id}`);
+            return accessEntryRecords(`${label} template resource ${JSON.stringify(each.logicalId)} (AWS::EKS::AccessEntry)`, resource.urn, camelCased(resolved) as Record<string, unknown>);
+        });
 }

@@ -7,11 +7,13 @@
  * and EKS Pod Identity associations, whose target roles' credentials the pods end up holding.
  */
 import {
+    cloudControlHolderType,
     containsIntrinsic,
     intrinsicNames,
     isIntrinsic,
     KnownValues,
     parameterValues,
+    provisionedProductOf,
     pseudoParameters,
     referencedLogicalId,
     resolveIntrinsics,
@@ -20,6 +22,7 @@ import {
     templateHolderTypes,
     templateOf,
     templateResources,
+    templateSourceOf,
     trustValues,
     unreadableConstructs,
     widenedDocument,
@@ -115,6 +118,29 @@ export interface AssociationRecord {
 
 /** A name an association gives, or undefined when it is not a plain string yet. */
 const nameOrUndefined = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/**
+ * The Pod Identity associations an EKS add-on makes (`podIdentityAssociations`: a role for each of
+ * the add-on's ServiceAccounts), in the add-on's namespace (`namespaceConfig.namespace`; EKS's
+ * default for the add-on, which the pack cannot know, when not set). A list not known yet (preview)
+ * is one association of a role and ServiceAccount not known yet.
+ */
+function addonAssociations(label: string, urn: string, entries: Maybe<unknown>, namespaceConfig: Maybe<unknown>, dependencies: string[]): AssociationRecord[] {
+    const namespace = namespaceConfig === unknown ? undefined : nameOrUndefined((namespaceConfig as { namespace?: unknown } | undefined)?.namespace);
+    if (entries === unknown) {
+        return [{ label: `${label} podIdentityAssociations`, urn, roles: [{ references: [], dependencies, unknownReference: true }], namespace: undefined, serviceAccount: undefined }];
+    }
+    return (Array.isArray(entries) ? entries : []).map((entry: unknown, index) => {
+        const { roleArn, serviceAccount } = (entry ?? {}) as { roleArn?: unknown; serviceAccount?: unknown };
+        return {
+            label: `${label} podIdentityAssociations[${index}]`,
+            urn,
+            roles: [{ references: typeof roleArn === "string" ? [roleArn] : [], dependencies, unknownReference: typeof roleArn !== "string" }],
+            namespace,
+            serviceAccount: nameOrUndefined(serviceAccount),
+        };
+    });
+}
 
 /** The kinds of compute of the stack the pack follows to the role they run as (policy/compute.ts). */
 export type ComputeKind = "lambda-function" | "codebuild-project" | "state-machine" | "ec2-instance" | "ecs-task-definition" | "cloudformation-stack" | "glue-job";
@@ -360,6 +386,19 @@ function readCfnResource(type: string, properties: Record<string, unknown>, plac
                 serviceAccount: nameOrUndefined(resolved(properties.ServiceAccount)),
             });
             return;
+        case "AWS::EKS::Addon": {
+            const entries = resolved(properties.PodIdentityAssociations);
+            const list = Array.isArray(entries) ? entries : entries === undefined ? [] : [entries];
+            const namespace = nameOrUndefined(resolved((properties.NamespaceConfig as { Namespace?: unknown } | undefined)?.Namespace));
+            into.associations.push(
+                ...list.map((entry: unknown, index) => {
+                    const association = (isIntrinsic(entry) ? {} : (entry ?? {})) as { RoleArn?: unknown; ServiceAccount?: unknown };
+                    const role = isIntrinsic(entry) ? { references: [quoted(entry)], dependencies: [], unknownReference: true } : roleLinkOf(association.RoleArn);
+                    return { label: `${place.label} PodIdentityAssociations[${index}]`, urn: place.urn, roles: [role], namespace, serviceAccount: nameOrUndefined(resolved(association.ServiceAccount)) };
+                }),
+            );
+            return;
+        }
         case "AWS::IAM::InstanceProfile": {
             // Instances launched with it run as its role; an instance names it by its name (`!Ref` of it).
             const profileName = resolved(properties.InstanceProfileName);
@@ -437,7 +476,7 @@ function knownValuesOf(resource: StackResource, holder: TemplateHolder, template
     const region = read(resource.props, "region");
     const arns = holder.arns.flatMap((key) => strings(read(resource.props, key)));
     const pseudo = pseudoParameters({ arns, perAccount: holder.perAccount, ...(typeof region === "string" && { region }) });
-    const given = read(resource.props, "parameters");
+    const given = read(resource.props, holder.parameters);
     // Stack set instances override parameters per account; a stack's parameters not known yet (preview) are not known.
     const parameters = holder.perAccount || given === unknown ? {} : parameterValues(template, typeof given === "object" && given !== null ? (given as Record<string, unknown>) : {});
     return { ...parameters, ...pseudo };
@@ -683,6 +722,10 @@ export function readResource(resource: StackResource, into: StackGrants): void {
                 serviceAccount: nameOrUndefined(read(props, "serviceAccount")),
             });
             return;
+        case "aws:eks/addon:Addon":
+        case "aws-native:eks:Addon":
+            into.associations.push(...addonAssociations(label, resource.urn, read(props, "podIdentityAssociations"), read(props, "namespaceConfig"), (resource.propertyDependencies.podIdentityAssociations ?? []).map((d) => d.urn)));
+            return;
         case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
             // An application of the Serverless Application Repository: someone else's template, which creates IAM resources only with these capabilities.
             const capabilities = read(props, "capabilities");
@@ -691,6 +734,10 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             }
             return;
         }
+        case "aws:servicecatalog/provisionedProduct:ProvisionedProduct":
+        case "aws-native:servicecatalog:CloudFormationProvisionedProduct":
+            into.grants.push(unreadableGrant(label, resource.urn, provisionedProductOf(resource) ?? "", unreadTemplate));
+            return;
         case "aws:iam/instanceProfile:InstanceProfile":
             into.instanceProfiles.push({ label, urn: resource.urn, references: referencesOf(resource, "name", "arn", "id"), role: link(resource, "role") });
             return;
@@ -699,8 +746,14 @@ export function readResource(resource: StackResource, into: StackGrants): void {
             return;
         case "aws:cloudcontrol/resource:Resource": {
             const typeName = canonicalTypeName(read(props, "typeName"));
-            // IAM and EKS types, and the compute readCfnResource follows to its role.
-            if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || cloudControlIdentityTypes.includes(typeName))) {
+            const holderType = cloudControlHolderType(typeName);
+            const product = provisionedProductOf({ type: resource.type, props: { typeName } });
+            if (product !== undefined) {
+                into.grants.push(unreadableGrant(label, resource.urn, product, unreadTemplate));
+                return;
+            }
+            // IAM and EKS types, the compute readCfnResource follows to its role, and stacks whose template the desired state holds.
+            if (typeof typeName !== "string" || !(/^AWS::(IAM|EKS)::/.test(typeName) || cloudControlIdentityTypes.includes(typeName) || holderType !== undefined)) {
                 if (typeName === unknown) {
                     into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: "its typeName is not known yet (preview)" } });
                 }
@@ -727,9 +780,17 @@ export function readResource(resource: StackResource, into: StackGrants): void {
                 if (typeName === "AWS::IAM::Role") {
                     into.roles.push({ label, urn: resource.urn, references: referencesOf(resource, "identifier"), trust: unknown, trustLabel: `${label} desiredState` });
                     into.grants.push({ label, urn: resource.urn, role: self, content: { unreadable: why } });
+                } else if (holderType !== undefined && desired !== unknown) {
+                    into.grants.push(unreadableGrant(label, resource.urn, `${why}, so its template cannot be read`, unreadTemplate));
                 } else {
                     into.grants.push({ label, urn: resource.urn, role: { references: [], dependencies: [], unknownReference: true }, content: { unreadable: why } });
                 }
+                return;
+            }
+            const source = holderType === undefined ? undefined : templateSourceOf({ type: resource.type, props: { typeName: holderType, desiredState: state } });
+            if (source !== undefined) {
+                // The stack CloudControl creates from the desired state holds the template, with the resource's identifier as its ID.
+                readTemplateHolder({ ...resource, props: { ...source.props, identifier: read(props, "identifier") } }, source.holder, into);
                 return;
             }
             const dependencies = (resource.propertyDependencies.desiredState ?? []).map((dependency) => dependency.urn);

@@ -9,12 +9,14 @@
 import { PolicyResource } from "@pulumi/policy";
 
 import {
-    heldTemplate,
+    desiredStateObject,
+    provisionedProductOf,
+    heldTemplateOf,
     intrinsicsAlong,
     linkedReferences,
     referencedLogicalId,
     resolveIntrinsics,
-    templateHolderOf,
+    templateSourceOf,
     unexpandedConstructs,
 } from "./cloudformation";
 import { MetadataField, MetadataOptions, metadataOptionsFrom } from "./eks";
@@ -101,7 +103,7 @@ export function nodeView(resource: { type: string; name: string; urn: string; pr
         return undefined;
     }
     const desired = plain(resource.props.desiredState);
-    const state = parsedObject(desired);
+    const state = desiredStateObject(desired);
     return {
         type,
         label: `${resourceLabel(resource)} (${String(typeName)}, desiredState)`,
@@ -112,19 +114,6 @@ export function nodeView(resource: { type: string; name: string; urn: string; pr
         identifiers: ownIdentifiers,
         unreadable: state === undefined ? "its desiredState is not a JSON object, so its settings cannot be read" : undefined,
     };
-}
-
-/** A JSON object given as text or as an object; undefined when it is neither. */
-function parsedObject(value: unknown): Record<string, unknown> | undefined {
-    let parsed = value;
-    if (typeof value === "string") {
-        try {
-            parsed = JSON.parse(value);
-        } catch {
-            return undefined;
-        }
-    }
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
 }
 
 /**
@@ -358,11 +347,11 @@ function withTemplateBooleans(type: string, props: Record<string, unknown>): Rec
  * Throws the engine's unknown-value error when the template is not known yet (preview).
  */
 export function templateViews(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): NodeView[] {
-    const holder = templateHolderOf(resource.type);
-    const held = holder === undefined ? undefined : heldTemplate(resource, holder);
-    if (holder === undefined || held?.kind !== "template") {
+    const source = heldTemplateOf(resource);
+    if (source === undefined || source.held.kind !== "template") {
         return [];
     }
+    const { holder, held } = source;
     const logicalIds = new Set(held.resources.map((each) => each.logicalId));
     const reference = (logicalId: string): string => `${resource.urn}#${logicalId}`;
     // A template's own launch template (or launch configuration) names it; any other resource's attribute
@@ -412,12 +401,16 @@ const kindsOf: Record<TemplateKinds, { judged: (type: string) => boolean; what: 
  * message names the holder and the part. Empty for other resources.
  */
 export function templateReadProblems(resource: { type: string; name: string; props: Record<string, unknown> }, kinds: TemplateKinds): string[] {
-    const holder = templateHolderOf(resource.type);
-    if (holder === undefined) {
+    const { judged, what } = kindsOf[kinds];
+    const product = provisionedProductOf(resource);
+    if (product !== undefined) {
+        return [`${resourceLabel(resource)}: ${product}, so the ${what} it may create cannot be judged; deploy the template as a CloudFormation stack's templateBody`];
+    }
+    const source = heldTemplateOf(resource);
+    if (source === undefined) {
         return [];
     }
-    const { judged, what } = kindsOf[kinds];
-    const held = heldTemplate(resource, holder);
+    const { holder, held } = source;
     const label = resourceLabel(resource);
     if (held.kind === "unreadable") {
         return [`${label}: ${held.why}, so the ${what} it may create cannot be judged; give the template as ${holder.body}`];
@@ -476,7 +469,7 @@ export function decodedBase64(text: string): string {
 
 /** The views of one resource: its own, or those of the resources of the template it holds. */
 export function nodeViewsOf(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): NodeView[] {
-    if (templateHolderOf(resource.type) !== undefined) {
+    if (templateSourceOf(resource) !== undefined) {
         return templateViews(resource);
     }
     const view = nodeView(resource);

@@ -11,9 +11,9 @@
 import { iamPatternMatches, isPattern } from "@eks-irsa/components/iam";
 
 import { conditionsOf, conditionsOn, isAllow, isOperator, parsePolicyDocument, principalsOf } from "./documents";
-import { linksTo, readStack, StackResource } from "./grants";
+import { linksTo, readStack, StackGrants, StackResource } from "./grants";
 import { roleArnAnnotation } from "./kubernetes";
-import { isUnknownValue, plain, plainOr, resourceLabel } from "./runtime";
+import { canonicalType, isUnknownValue, plain, plainOr, resourceLabel } from "./runtime";
 import { workloadRolesOf } from "./workloads";
 
 /**
@@ -504,6 +504,23 @@ function trustIdentities(trust: unknown, source: string): WorkloadIdentity[] {
 }
 
 /**
+ * The ServiceAccounts an association whose namespace (or name) is not known can give its role to,
+ * when its role's trust names them: EKS sets the session tags `kubernetes-namespace` and
+ * `kubernetes-service-account` from the pod's own ServiceAccount (EKS User Guide, "Pod Identity
+ * role"), so a trust conditioned on both admits only those, whatever the association says. An
+ * add-on's associations are in the add-on's namespace, which EKS chooses unless `namespaceConfig`
+ * sets it. Undefined when a role it names is not the stack's or its trust does not name both.
+ */
+function trustBound(association: StackGrants["associations"][number], stack: StackGrants, source: string): WorkloadIdentity[] | undefined {
+    const bounds = association.roles.map((link) => {
+        const roles = stack.roles.filter((role) => linksTo(link, role));
+        const named = roles.map((role) => (typeof role.trust === "symbol" || role.unjudgeable !== undefined ? [] : trustIdentities(role.trust, `${source} (${role.label}'s trust names its ServiceAccounts)`)));
+        return roles.length > 0 && named.every((each) => each.length > 0 && each.every((identity) => identity.undetermined !== true)) ? named.flat() : undefined;
+    });
+    return bounds.length > 0 && bounds.every((bound) => bound !== undefined) ? bounds.flatMap((bound) => bound ?? []) : undefined;
+}
+
+/**
  * Every ServiceAccount of the stack bound to a workload role: the ServiceAccounts a workload role's
  * trust admits (IRSA `sub`, Pod Identity tags; a trust not known yet or unreadable admits any), those
  * annotated `eks.amazonaws.com/role-arn`, and those of Pod Identity associations.
@@ -523,12 +540,12 @@ export function workloadIdentitiesOf(resources: readonly StackResource[]): Workl
     for (const association of stack.associations) {
         const source = `${association.label}, a Pod Identity association`;
         const { namespace, serviceAccount: name } = association;
-        identities.push(namespace !== undefined && name !== undefined ? { namespace, name, source } : { namespace: "*", name: "*", source, undetermined: true });
+        identities.push(...(namespace !== undefined && name !== undefined ? [{ namespace, name, source }] : (trustBound(association, stack, source) ?? [{ namespace: "*", name: "*", source, undetermined: true as const }])));
     }
     for (const resource of resources) {
-        const serviceAccounts = /^kubernetes:core\/v1:ServiceAccount(Patch)?$/.test(resource.type)
+        const serviceAccounts = /^kubernetes:core\/v1:ServiceAccount(Patch)?$/.test(canonicalType(resource.type))
             ? [{ label: resourceLabel(resource), body: resource.props }]
-            : resource.type === "kubernetes:core/v1:ServiceAccountList"
+            : canonicalType(resource.type) === "kubernetes:core/v1:ServiceAccountList"
               ? serviceAccountItems(resource)
               : [];
         for (const { label, body } of serviceAccounts) {
@@ -674,8 +691,9 @@ export function rbacFindings(resources: readonly StackResource[], options: { par
 function bearsOnRbac(type: string): boolean {
     return (
         rbacType.test(type) ||
-        /^kubernetes:core\/v1:ServiceAccount(Patch|List)?$/.test(type) ||
+        /^kubernetes:core\/v1:ServiceAccount(Patch|List)?$/.test(canonicalType(type)) ||
         /PodIdentityAssociation$/.test(type) ||
+        ["aws:eks/addon:Addon", "aws-native:eks:Addon"].includes(type) ||
         ["aws:iam/role:Role", "aws-native:iam:Role", "aws:cloudcontrol/resource:Resource"].includes(type) ||
         /^aws(-native)?:cloudformation/.test(type)
     );

@@ -70,6 +70,16 @@ export function stringsAt(value: unknown, ...path: string[]): string[] | undefin
     return (Array.isArray(found) ? found : [found]).filter((entry): entry is string => typeof entry === "string");
 }
 
+/**
+ * A resource type as the rules compare it: a Kubernetes object of the core group written as a
+ * `kubernetes.apiextensions.CustomResource` (or `CustomResourcePatch`) with `apiVersion: "v1"` is
+ * registered as `kubernetes:v1:<Kind>` (the SDK builds the type from the apiVersion and kind), and
+ * is the same object as the typed class's `kubernetes:core/v1:<Kind>`. Other types as given.
+ */
+export function canonicalType(type: string): string {
+    return type.startsWith("kubernetes:v1:") ? `kubernetes:core/v1:${type.slice("kubernetes:v1:".length)}` : type;
+}
+
 /** The stack of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
 export function stackOfUrn(urn: string): string {
     return urn.split("::")[0].split(":").slice(2).join(":");

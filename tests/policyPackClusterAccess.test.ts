@@ -60,7 +60,24 @@ describe("policy pack: Kubernetes access for a workload role", () => {
                 [api, resource(stack, "kubernetes:core/v1:ConfigMap", "aws-auth", { metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: `- rolearn: ${arnOf("api")}\n  username: api\n  groups:\n    - system:masters\n` } })],
                 /kubernetes:core\/v1:ConfigMap "aws-auth" data\.mapRoles\[0\] gives aws:iam\/role:Role "api"/,
             ],
+            // kubernetes.apiextensions.CustomResource registers `kubernetes:${apiVersion}:${kind}` (@pulumi/kubernetes apiextensions/customResource.js): the core group's aws-auth as kubernetes:v1:ConfigMap.
+            [
+                [api, resource(stack, "kubernetes:v1:ConfigMap", "aws-auth", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: `- rolearn: ${arnOf("api")}\n  username: api\n  groups:\n    - system:masters\n` } })],
+                /kubernetes:v1:ConfigMap "aws-auth" data\.mapRoles\[0\] gives aws:iam\/role:Role "api"/,
+            ],
+            [
+                [api, resource(stack, "kubernetes:core/v1:ConfigMapList", "maps", { items: [{ metadata: { name: "settings", namespace: "kube-system" }, data: {} }, { metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: `- rolearn: ${arnOf("api")}\n  groups:\n    - system:masters\n` } }] })],
+                /kubernetes:core\/v1:ConfigMapList "maps" items\[1\] data\.mapRoles\[0\] gives aws:iam\/role:Role "api"/,
+            ],
+            [
+                [api, resource(stack, "kubernetes:v1:ConfigMapPatch", "aws-auth", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: `- rolearn: ${arnOf("api")}\n  username: api\n  groups:\n    - system:masters\n` } })],
+                /kubernetes:v1:ConfigMapPatch "aws-auth" data\.mapRoles\[0\] gives aws:iam\/role:Role "api"/,
+            ],
             [[api, resource(stack, "eks:index:Cluster", "apps", { roleMappings: [{ roleArn: arnOf("api"), username: "api", groups: ["platform-admins"] }] })], /eks:index:Cluster "apps" roleMappings\[0\] gives aws:iam\/role:Role "api", .*\["platform-admins"\]/],
+            // The eks provider's Cluster creates an access entry (and its policy associations) for each of its accessEntries, children the pack does not see.
+            [[api, resource(stack, "eks:index:Cluster", "apps", { accessEntries: { pods: { principalArn: arnOf("api"), accessPolicies: { admin: { policyArn: clusterAdmin, accessScope: { type: "cluster" } } } } } })], /eks:index:Cluster "apps" accessEntries\.pods accessPolicies\[0\] gives aws:iam\/role:Role "api", .*AmazonEKSClusterAdminPolicy at cluster scope/],
+            [[api, resource(stack, "eks:index:Cluster", "apps", { accessEntries: { pods: { principalArn: arnOf("api"), kubernetesGroups: ["system:masters"] } } })], /eks:index:Cluster "apps" accessEntries\.pods kubernetesGroups gives aws:iam\/role:Role "api"/],
+            [[api, resource(stack, "aws:cloudcontrol/resource:Resource", "entry", { typeName: "aws::eks::accessentry", desiredState: JSON.stringify({ ClusterName: "apps", PrincipalArn: arnOf("api"), KubernetesGroups: ["system:masters"] }) })], /"entry" desiredState kubernetesGroups gives aws:iam\/role:Role "api"/],
         ];
         for (const [resources, expected] of cases) {
             const found = await clusterAccess(...resources, payments);
@@ -73,6 +90,8 @@ describe("policy pack: Kubernetes access for a workload role", () => {
 
     it("near misses: AmazonEKSViewPolicy for the pods' role; cluster admin for a deployer role no pod can hold", async () => {
         assert.deepEqual(await clusterAccess(api, payments, resource(stack, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "view", { clusterName: "apps", principalArn: arnOf("api"), policyArn: view, accessScope: { type: "cluster" } })), []);
+        assert.deepEqual(await clusterAccess(api, payments, resource(stack, "kubernetes:v1:ConfigMap", "settings", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "kube-system" }, data: { mapRoles: `- rolearn: ${arnOf("api")}\n  groups:\n    - system:masters\n` } })), []);
+        assert.deepEqual(await clusterAccess(api, payments, resource(stack, "eks:index:Cluster", "apps", { accessEntries: { pods: { principalArn: arnOf("api"), accessPolicies: { view: { policyArn: view, accessScope: { type: "cluster" } } } } } })), []);
         const deployerTrust = document({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:role/ci` }, Action: "sts:AssumeRole" });
         assert.equal(await allowedByTrustPolicy(deployerTrust as PolicyDocument, webIdentity("apps", "api", arnOf("deployer"))), false);
         const deployer = role(stack, "deployer", deployerTrust, { arn: arnOf("deployer") });

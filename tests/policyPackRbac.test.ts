@@ -289,12 +289,14 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         assert.deepEqual(await rbacFindings(k8sRole("runner", "payments", createPods), roleBinding("runner", "payments", { kind: "Role", name: "runner" }, [sa("payments", "ci")])), []);
     });
 
-    it("a workload ServiceAccount only a ServiceAccountList, a CloudControl or a CloudFormation Pod Identity association names (the role made elsewhere)", async () => {
+    it("a workload ServiceAccount only a ServiceAccountList, a CustomResource ServiceAccount, a CloudControl or a CloudFormation Pod Identity association names (the role made elsewhere)", async () => {
         // EKS Pod Identity hands the association's role to every pod that runs as its ServiceAccount (EKS User Guide, "Pod Identity"), and the
         // pod identity webhook injects the annotated role into pods of an annotated ServiceAccount: whoever creates pods in payments as it gets the role.
         const external = "arn:aws:iam::123456789012:role/made-elsewhere";
         const association = { ClusterName: "apps", Namespace: "payments", ServiceAccount: "processor", RoleArn: external };
         const holders: PlainResource[] = [
+            // A ServiceAccount written as a kubernetes.apiextensions.CustomResource of apiVersion v1 is registered as kubernetes:v1:ServiceAccount.
+            resource(stack, "kubernetes:v1:ServiceAccount", "processor", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "processor", namespace: "payments", annotations: { "eks.amazonaws.com/role-arn": external } } }),
             resource(stack, "kubernetes:core/v1:ServiceAccountList", "accounts", { items: [{ metadata: { name: "processor", namespace: "payments", annotations: { "eks.amazonaws.com/role-arn": external } } }] }),
             resource(stack, "aws:cloudcontrol/resource:Resource", "association", { typeName: "AWS::EKS::PodIdentityAssociation", desiredState: JSON.stringify(association) }),
             resource(stack, "aws:cloudformation/stack:Stack", "cfn", { templateBody: JSON.stringify({ Resources: { Association: { Type: "AWS::EKS::PodIdentityAssociation", Properties: association } } }) }),
@@ -326,5 +328,47 @@ describe("policy pack: RBAC that lets another subject become a workload ServiceA
         const rules = [{ rule: { apiGroups: [""], resources: ["nodes/proxy", "serviceaccounts/token"], verbs: ["get", "create"], resourceNames: ["a"] }, evidence: "r" }];
         assert.deepEqual(powersOf([{ rules }], false).map((power) => [power.what, power.names]), [["create tokens for ServiceAccounts", ["a"]]]);
         assert.deepEqual(powersOf([{ rules }], true).map((power) => power.what), ["create tokens for ServiceAccounts", "run commands in any pod through the kubelet (nodes/proxy)"]);
+    });
+});
+
+describe("policy pack: an EKS add-on's Pod Identity associations", () => {
+    // An add-on's podIdentityAssociations make a Pod Identity association of the role with each ServiceAccount the add-on runs
+    // (EKS User Guide, "IAM roles for Amazon EKS add-ons" / Pod Identity), in the add-on's namespace (namespaceConfig, else the add-on's own).
+    const external = "arn:aws:iam::123456789012:role/made-elsewhere";
+    const runner = (namespace: string) => [k8sRole("runner", namespace, [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }]), roleBinding("runner", namespace, { kind: "Role", name: "runner" }, [sa(namespace, "ci")])];
+    const addons = (namespace?: string): PlainResource[] => [
+        resource(stack, "aws:eks/addon:Addon", "ebs", { clusterName: "apps", addonName: "aws-ebs-csi-driver", podIdentityAssociations: [{ roleArn: external, serviceAccount: "ebs-csi-controller-sa" }], ...(namespace !== undefined && { namespaceConfig: { namespace } }) }),
+        resource(stack, "aws-native:eks:Addon", "ebs", { clusterName: "apps", addonName: "aws-ebs-csi-driver", podIdentityAssociations: [{ roleArn: external, serviceAccount: "ebs-csi-controller-sa" }], ...(namespace !== undefined && { namespaceConfig: { namespace } }) }),
+        resource(stack, "aws:cloudformation/stack:Stack", "cfn", {
+            templateBody: JSON.stringify({ Resources: { Ebs: { Type: "AWS::EKS::Addon", Properties: { ClusterName: "apps", AddonName: "aws-ebs-csi-driver", PodIdentityAssociations: [{ RoleArn: external, ServiceAccount: "ebs-csi-controller-sa" }], ...(namespace !== undefined && { NamespaceConfig: { Namespace: namespace } }) } } } }),
+        }),
+        resource(stack, "aws:cloudcontrol/resource:Resource", "ebs", {
+            typeName: "AWS::EKS::Addon",
+            desiredState: JSON.stringify({ ClusterName: "apps", AddonName: "aws-ebs-csi-driver", PodIdentityAssociations: [{ RoleArn: external, ServiceAccount: "ebs-csi-controller-sa" }], ...(namespace !== undefined && { NamespaceConfig: { Namespace: namespace } }) }),
+        }),
+    ];
+
+    it("its ServiceAccount is a workload ServiceAccount: in its namespaceConfig, or (EKS chooses it) in any namespace", async () => {
+        for (const addon of addons("storage")) {
+            const found = await rbacFindings(addon, ...runner("storage"));
+            assert.equal(found.length, 1, `${addon.type}: ${found.join("\n")}`);
+            assert.match(found[0], /binds the Role "runner" to the ServiceAccount storage\/ci in the namespace storage: .*become the ServiceAccount storage\/ebs-csi-controller-sa .*[pP]odIdentityAssociations\[0\], a Pod Identity association/);
+        }
+        for (const addon of addons()) {
+            const found = await rbacFindings(addon, ...runner("kube-system"));
+            assert.equal(found.length, 1, `${addon.type}: ${found.join("\n")}`);
+        }
+    });
+
+    it("near misses: the add-on's namespace is another; a role whose trust names the add-on's ServiceAccount bounds an association whose namespace EKS chooses", async () => {
+        for (const addon of addons("storage")) {
+            assert.deepEqual(await rbacFindings(addon, ...runner("apps")), [], addon.type);
+        }
+        const tagged = role(stack, "ebs", document(podIdentityStatement({ StringEquals: { "aws:SourceAccount": account, "aws:RequestTag/kubernetes-namespace": "kube-system", "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa" } })), { arn: arnOf("ebs") });
+        const addon = resource(stack, "aws:eks/addon:Addon", "ebs", { clusterName: "apps", addonName: "aws-ebs-csi-driver", podIdentityAssociations: [{ roleArn: arnOf("ebs"), serviceAccount: "ebs-csi-controller-sa" }] });
+        assert.deepEqual(await rbacFindings(tagged, addon, ...runner("apps")), []);
+        const found = await rbacFindings(tagged, addon, ...runner("kube-system"));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /become the ServiceAccount kube-system\/ebs-csi-controller-sa/);
     });
 });

@@ -216,6 +216,17 @@ describe("policy pack: the analyzer server the CLI starts", function () {
         assert.match(on(cfn.getUrn()), /template resource "Pods" \(AWS::IAM::Role\) is a workload role .*"every-action"/);
     });
 
+    it("AnalyzeStack: a CloudControl AWS::CloudFormation::Stack whose template grants the workload role every action from the policy's side", async () => {
+        const api = stackResource("aws:iam/role:Role", "api", { name: "api", assumeRolePolicy: JSON.stringify(document(irsaStatement())) });
+        const template = { Resources: { Grant: { Type: "AWS::IAM::Policy", Properties: { PolicyName: "grant", Roles: ["api"], PolicyDocument: document({ Effect: "Allow", Action: "*", Resource: "*" }) } } } };
+        const cloudControl = stackResource("aws:cloudcontrol/resource:Resource", "cfn-cc", { typeName: "AWS::CloudFormation::Stack", desiredState: JSON.stringify({ StackName: "grants", TemplateBody: JSON.stringify(template) }) });
+        const found = diagnostics(await call(client, "analyzeStack", new analyzerProto.AnalyzeStackRequest().setResourcesList([api, cloudControl])));
+        const mandatory = found.filter(({ policy, level }) => policy === "workload-role-no-administrator-policy" && level === "mandatory");
+        assert.equal(mandatory.length, 1, JSON.stringify(found));
+        assert.equal(mandatory[0].urn, cloudControl.getUrn());
+        assert.match(mandatory[0].message, /aws:iam\/role:Role "api" is a workload role .*"every-action" .*aws:cloudcontrol\/resource:Resource "cfn-cc" template resource "Grant" \(AWS::IAM::Policy\) Statement\[0\]/);
+    });
+
     it("pulumi up --skip-preview: each grant is refused at its own Analyze, before the engine creates it, judged against the roles analyzed before it", async () => {
         // One deployment, as the engine runs it: ConfigureStack when it loads the pack, then Analyze per
         // resource after Check (autonamed names set, every input resolved), dependencies first.

@@ -5,7 +5,7 @@ import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from 
 
 import { conditionsOf, conditionsOn, parsePolicyDocument, principalsOf, stringList } from "../documents";
 import { accountOfArn, annotatedRoleProblems, roleArnAnnotation, tokenAutomountProblems } from "../kubernetes";
-import { at, isUnknownValue, plain, resourceLabel } from "../runtime";
+import { at, canonicalType, isUnknownValue, plain, resourceLabel } from "../runtime";
 import { issuerOfProviderArn } from "../trust";
 import { trustPolicyOf } from "./trust";
 
@@ -27,12 +27,13 @@ export const serviceAccountTokenRule: ResourceValidationPolicy = {
         "A ServiceAccount bound to an IAM role (annotation eks.amazonaws.com/role-arn) should set automountServiceAccountToken to false: its pods need AWS credentials, not a Kubernetes API token that lets whoever takes over a pod act in the cluster.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        if ((args.type !== serviceAccountType && args.type !== serviceAccountPatchType) || !hasRoleAnnotation(args.props)) {
+        const type = canonicalType(args.type);
+        if ((type !== serviceAccountType && type !== serviceAccountPatchType) || !hasRoleAnnotation(args.props)) {
             return;
         }
         const automount = plain(args.props.automountServiceAccountToken) as boolean | undefined;
         // A patch (a ServiceAccount someone else, e.g. a Helm chart, owns) is judged only on what it sets.
-        if (args.type === serviceAccountPatchType && automount !== true) {
+        if (type === serviceAccountPatchType && automount !== true) {
             return;
         }
         for (const problem of tokenAutomountProblems(automount)) {
@@ -111,7 +112,7 @@ export const serviceAccountRoleAccountRule: StackValidationPolicy = {
         const configured = args.getConfig<{ accountIds?: string[] }>().accountIds ?? [];
         const accounts = configured.length > 0 ? configured : stackAccounts(args.resources);
         for (const resource of args.resources) {
-            if (resource.type !== serviceAccountType && resource.type !== serviceAccountPatchType) {
+            if (canonicalType(resource.type) !== serviceAccountType && canonicalType(resource.type) !== serviceAccountPatchType) {
                 continue;
             }
             // Unknown during preview when the role is created by this same stack, and so in its account.
