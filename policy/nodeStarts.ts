@@ -406,6 +406,10 @@ export function templateReadProblems(resource: { type: string; name: string; pro
     if (product !== undefined) {
         return [`${resourceLabel(resource)}: ${product}, so the ${what} it may create cannot be judged; deploy the template as a CloudFormation stack's templateBody`];
     }
+    // A Serverless Application Repository application is someone else's template: without IAM capabilities it still creates launch templates, clusters and access entries.
+    if (resource.type === "aws:serverlessrepository/cloudFormationStack:CloudFormationStack") {
+        return [`${resourceLabel(resource)}: it deploys a Serverless Application Repository application, whose template the pack cannot read, so the ${what} it may create cannot be judged; deploy the template as a CloudFormation stack's templateBody`];
+    }
     const source = heldTemplateOf(resource);
     if (source === undefined) {
         return [];

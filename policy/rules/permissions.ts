@@ -152,8 +152,19 @@ export const workloadClusterAccessRule: StackValidationPolicy = {
         if (access.length === 0) {
             return;
         }
-        const workloads = workloadRolesOf(readStack(resources));
+        const stack = readStack(resources);
+        const workloads = workloadRolesOf(stack);
         for (const record of access) {
+            const principal = record.principal;
+            // A principal not known yet (preview) that is none of the stack's roles could be any role, a workload role among them.
+            if ("unknownReference" in principal && principal.unknownReference && !stack.roles.some((role) => linksTo(principal, role))) {
+                reportViolation(
+                    `${record.label} gives a principal not known yet (preview), which could be a workload role, ${record.what}: pods holding it could run pods as other ServiceAccounts (or read their tokens) and hold the roles bound to them; ` +
+                        "name the principal with a role of this stack (its ARN as a literal, or the role's output), so that the pack can judge it before the update creates the access",
+                    record.urn,
+                );
+                continue;
+            }
             for (const { role, reason } of workloads.filter((each) => linksTo(record.principal, each.role))) {
                 reportViolation(
                     `${record.label} gives ${role.label}, a workload role (${reason}), ${record.what}: pods holding it can run pods as other ServiceAccounts (or read their tokens) and hold the roles bound to them; ` +
