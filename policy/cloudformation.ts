@@ -10,7 +10,7 @@
 import { parse as parseYaml, Tags } from "yaml";
 import { firstDuplicateKey } from "@eks-irsa/components/iam";
 
-import { isUnknownValue, plain } from "./runtime";
+import { plain, readOr } from "./runtime";
 
 /** A resource of a template. */
 export interface TemplateResource {
@@ -467,14 +467,7 @@ export type HeldTemplate =
 
 /** A property of the engine's, or undefined when it is not known yet (preview). */
 function knownProperty(props: Record<string, unknown>, key: string): { value: unknown } | undefined {
-    try {
-        return { value: plain(props[key]) };
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return undefined;
-        }
-        throw error;
-    }
+    return readOr(() => ({ value: plain(props[key]) }), undefined);
 }
 
 /**

@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { cloudControlHolderType, heldTemplateOf, linkedReferences, resolveIntrinsics } from "./cloudformation";
 import { RoleLink } from "./grants";
 import { camelCased } from "./nodeStarts";
-import { canonicalType, isUnknownValue, plainOr, plainPropertyOr, resourceLabel } from "./runtime";
+import { canonicalType, plainOr, plainPropertyOr, readOr, resourceLabel } from "./runtime";
 
 /** One grant of Kubernetes access to a principal: who, and what it gives. */
 export interface ClusterAccessRecord {
@@ -254,16 +254,7 @@ export function clusterAccessOf(resource: {
 /** The access entries of the template a resource holds (a stack, a stack set, or a CloudControl resource of either); none while it is not known. */
 function templateAccessRecords(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ClusterAccessRecord[] {
     const label = resourceLabel(resource);
-    const source = (() => {
-        try {
-            return heldTemplateOf(resource);
-        } catch (error) {
-            if (isUnknownValue(error)) {
-                return undefined;
-            }
-            throw error;
-        }
-    })();
+    const source = readOr(() => heldTemplateOf(resource), undefined);
     if (source?.held.kind !== "template") {
         return [];
     }

@@ -20,7 +20,7 @@ import {
     unexpandedConstructs,
 } from "./cloudformation";
 import { MetadataField, MetadataOptions, metadataOptionsFrom } from "./eks";
-import { at, isUnknownValue, plain, resourceLabel } from "./runtime";
+import { at, plain, readOr, resourceLabel } from "./runtime";
 
 /**
  * The CloudFormation (and CloudControl) type names the node and cluster rules read, and the
@@ -279,14 +279,8 @@ export function starterShape(view: NodeView): StarterShape | undefined {
     if (shape?.startsNodes === undefined) {
         return shape;
     }
-    try {
-        return shape.startsNodes(view.props) ? shape : undefined;
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return shape;
-        }
-        throw error;
-    }
+    const startsNodes = shape.startsNodes;
+    return readOr(() => startsNodes(view.props), true) ? shape : undefined;
 }
 
 /** Where a spot fleet keeps the launch specifications that start instances without a template (and so without metadata options). */

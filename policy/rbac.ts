@@ -13,7 +13,7 @@ import { iamPatternMatches, isPattern } from "@eks-irsa/components/iam";
 import { conditionsOf, conditionsOn, isAllow, isOperator, parsePolicyDocument, principalsOf } from "./documents";
 import { linksTo, readStack, StackGrants, StackResource } from "./grants";
 import { roleArnAnnotation } from "./kubernetes";
-import { canonicalType, isUnknownValue, plain, plainOr, resourceLabel } from "./runtime";
+import { canonicalType, plain, plainOr, readOr, resourceLabel } from "./runtime";
 import { workloadRolesOf } from "./workloads";
 
 /**
@@ -103,29 +103,12 @@ const read = (value: unknown): unknown => plainOr(value, unknownValue);
 
 /** A property of an object the engine hands over, read alone (its siblings may be unknown during preview), or `unknownValue`. */
 function field(value: unknown, key: string): unknown {
-    try {
-        if (typeof value !== "object" || value === null) {
-            return undefined;
-        }
-        return plain((value as Record<string, unknown>)[key]);
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return unknownValue;
-        }
-        throw error;
-    }
+    return readOr(() => (typeof value !== "object" || value === null ? undefined : plain((value as Record<string, unknown>)[key])), unknownValue);
 }
 
 /** A property as the engine hands it over (a proxy for an object), without reading what it holds; `unknownValue` when it is itself unknown. */
 function raw(value: unknown, key: string): unknown {
-    try {
-        return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return unknownValue;
-        }
-        throw error;
-    }
+    return readOr(() => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined), unknownValue);
 }
 
 function strings(value: unknown): string[] {

@@ -31,20 +31,21 @@ export function isUnknownValue(error: unknown): error is UnknownValueError {
  * the property is read inside the guard, since the engine's proxy may throw on the read itself.
  */
 export function plainPropertyOr<T>(props: Record<string, unknown>, key: string, whenUnknown: T): unknown {
-    try {
-        return plain(props[key]);
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return whenUnknown;
-        }
-        throw error;
-    }
+    return readOr(() => plain(props[key]), whenUnknown);
 }
 
 /** {@link plain}, or `whenUnknown` for a value the engine does not know yet (preview: judged at the update). */
 export function plainOr<T>(value: unknown, whenUnknown: T): unknown {
+    return readOr(() => plain(value), whenUnknown);
+}
+
+/**
+ * What `read` returns, or `whenUnknown` when it meets a value the engine does not know yet (preview):
+ * the one guard of every read of the engine's values, which its proxy may throw on.
+ */
+export function readOr<T, U>(read: () => T, whenUnknown: U): T | U {
     try {
-        return plain(value);
+        return read();
     } catch (error) {
         if (isUnknownValue(error)) {
             return whenUnknown;

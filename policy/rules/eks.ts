@@ -37,7 +37,7 @@ import {
     valuesAt,
     viewsOf,
 } from "../nodeStarts";
-import { at, isUnknownValue, plain, report, resourceLabel, stackOfUrn, stringsAt } from "../runtime";
+import { at, plain, readOr, report, resourceLabel, stackOfUrn, stringsAt } from "../runtime";
 
 /**
  * Karpenter's node classes, whose nodes run pods, and the metadata settings each API version gives a
@@ -121,7 +121,7 @@ function metadataMessages(view: NodeView, problems: MetadataProblem[], wording: 
 
 /** Whether a starter names a template in any of its template properties (an unknown one counts: fail closed). */
 function namesTemplate(view: NodeView, shape: StarterShape): boolean {
-    return shape.template.some((key) => knownOr(() => valuesAt(view.props, key.split(".")).length > 0, true));
+    return shape.template.some((key) => readOr(() => valuesAt(view.props, key.split(".")).length > 0, true));
 }
 
 /**
@@ -136,7 +136,7 @@ function instanceProblems(view: NodeView): string[] {
     const shape = starterShape(view)!;
     const own = metadataOptionsOf(view);
     // User data often holds outputs unknown during preview (the cluster's endpoint); it only words the message.
-    const { userData, tagKeys } = knownOr(() => instanceSignsOf(view), { userData: [], tagKeys: [] });
+    const { userData, tagKeys } = readOr(() => instanceSignsOf(view), { userData: [], tagKeys: [] });
     const evidence = eksNodeEvidence(userData, tagKeys);
     const why = evidence === undefined ? "every instance is judged as a node: nothing in its inputs shows it is not one" : `it is an EKS node: ${evidence}`;
     const judged = namesTemplate(view, shape) ? onlySetFields(own) : own;
@@ -196,17 +196,6 @@ export const launchTemplateImdsv2Rule: ResourceValidationPolicy = {
     },
 };
 
-/** Reads a value, or the fallback when it is unknown during preview. */
-function knownOr<T>(read: () => T, fallback: T): T {
-    try {
-        return read();
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return fallback;
-        }
-        throw error;
-    }
-}
 
 /**
  * Every launch template a node group, Auto Scaling group, fleet or instance could launch from: each
@@ -217,15 +206,15 @@ function knownOr<T>(read: () => T, fallback: T): T {
 function templatesOf(starter: NodeView, shape: StarterShape, resource: PolicyResource, templates: NodeView[]): NodeView[] {
     // A template property may be nested (`computeResources.launchTemplate`): its dependencies are recorded on the top-level property.
     const dependencies = shape.template.flatMap((key) => resource.propertyDependencies[starter.sourceKey(key.split(".")[0])] ?? []);
-    const named = (paths: string[][]): unknown[] => paths.flatMap((path) => knownOr(() => valuesAt(starter.props, path), []));
+    const named = (paths: string[][]): unknown[] => paths.flatMap((path) => readOr(() => valuesAt(starter.props, path), []));
     const ids = named(shape.byId);
     const names = named(shape.byName);
     return templates.filter(
         (template) =>
             dependencies.some((dependency) => dependency.urn === template.urn) ||
             // A Ref to a template of the same template stands for its ID or its name, whichever the field takes.
-            [...ids, ...names].some((id) => knownOr(() => template.identifiers().includes(id), false)) ||
-            names.some((name) => knownOr(() => templateNames(template).includes(name), false)),
+            [...ids, ...names].some((id) => readOr(() => template.identifiers().includes(id), false)) ||
+            names.some((name) => readOr(() => templateNames(template).includes(name), false)),
     );
 }
 
@@ -250,7 +239,7 @@ function providerNodeGroupProblem(resource: PolicyResource): string | undefined 
             return `${resourceLabel(resource)} starts its nodes from a launch template the eks provider writes ${written}; ${providerNodeGroupRemedy}`;
         case "eks:index:Cluster": {
             // Fail closed: a value not known yet may be a default node group.
-            const noDefaultNodeGroup = knownOr(
+            const noDefaultNodeGroup = readOr(
                 () => plain(resource.props.skipDefaultNodeGroup) === true || Boolean(plain(resource.props.fargate)) || plain(at(resource.props, "autoMode", "enabled")) === true,
                 false,
             );
@@ -276,7 +265,7 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
                 reportViolation(problem, resource.urn);
             }
         }
-        const views = viewsOf(args.resources, knownOr);
+        const views = viewsOf(args.resources, readOr);
         const templates = views.filter(isTemplate);
         const resources = new Map(args.resources.map((resource) => [resource.urn, resource]));
         for (const starter of views) {
@@ -304,10 +293,10 @@ export const nodeGroupImdsRule: StackValidationPolicy = {
                 reportViolation(`${starter.label}: ${message}`, starter.urn);
             }
             // An instance's own settings win over its template's; those it sets are judged by launch-template-imdsv2.
-            const own = shape.templateOptional ? definedFields(knownOr(() => metadataOptionsOf(starter), undefined)) : {};
+            const own = shape.templateOptional ? definedFields(readOr(() => metadataOptionsOf(starter), undefined)) : {};
             // Templates not found are another stack's (its own stack's policies judge them) or not known until deployed.
             for (const template of templatesOf(starter, shape, resources.get(starter.urn)!, templates)) {
-                const options = knownOr(() => ({ known: true, options: metadataOptionsOf(template) }), { known: false, options: undefined });
+                const options = readOr(() => ({ known: true, options: metadataOptionsOf(template) }), { known: false, options: undefined });
                 if (!options.known) {
                     continue;
                 }

@@ -5,7 +5,7 @@ import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from 
 
 import { conditionsOf, conditionsOn, parsePolicyDocument, principalsOf, stringList } from "../documents";
 import { accountOfArn, annotatedRoleProblems, roleArnAnnotation, tokenAutomountProblems } from "../kubernetes";
-import { at, canonicalType, isUnknownValue, plain, resourceLabel } from "../runtime";
+import { at, canonicalType, plain, readOr, resourceLabel } from "../runtime";
 import { issuerOfProviderArn } from "../trust";
 import { trustPolicyOf } from "./trust";
 
@@ -42,17 +42,6 @@ export const serviceAccountTokenRule: ResourceValidationPolicy = {
     },
 };
 
-/** Reads a value, or nothing when it is unknown during preview. */
-function knownOrNothing<T>(read: () => T): T | undefined {
-    try {
-        return read();
-    } catch (error) {
-        if (isUnknownValue(error)) {
-            return undefined;
-        }
-        throw error;
-    }
-}
 
 /**
  * The accounts the stack deploys to, as far as its resources tell: the account of each IAM OIDC
@@ -62,7 +51,7 @@ function knownOrNothing<T>(read: () => T): T | undefined {
 export function stackAccounts(resources: PolicyResource[]): string[] {
     const accounts = new Set<string>();
     for (const resource of resources) {
-        const trust = knownOrNothing(() => trustPolicyOf(resource));
+        const trust = readOr(() => trustPolicyOf(resource), undefined);
         if (trust !== undefined) {
             const parsed = parsePolicyDocument(trust);
             for (const { statement } of "error" in parsed ? [] : parsed.statements) {
@@ -76,14 +65,14 @@ export function stackAccounts(resources: PolicyResource[]): string[] {
                     condition.values.filter((value) => /^\d{12}$/.test(value)).forEach((value) => accounts.add(value));
                 }
             }
-            const arn = knownOrNothing(() => plain(resource.props.arn));
+            const arn = readOr(() => plain(resource.props.arn), undefined);
             const account = typeof arn === "string" ? accountOfArn(arn) : undefined;
             if (account !== undefined) {
                 accounts.add(account);
             }
         }
         if (resource.type === "pulumi:providers:aws") {
-            const allowed = knownOrNothing(() => plain(resource.props.allowedAccountIds));
+            const allowed = readOr(() => plain(resource.props.allowedAccountIds), undefined);
             // Provider inputs of list type reach the engine as JSON strings.
             const list = typeof allowed === "string" && allowed.startsWith("[") ? (JSON.parse(allowed) as unknown) : allowed;
             stringList(Array.isArray(list) ? (list as string[]) : typeof list === "string" ? [list] : []).forEach((value) => accounts.add(value));
@@ -116,7 +105,7 @@ export const serviceAccountRoleAccountRule: StackValidationPolicy = {
                 continue;
             }
             // Unknown during preview when the role is created by this same stack, and so in its account.
-            const roleArn = knownOrNothing(() => at(resource.props, "metadata", "annotations", roleArnAnnotation));
+            const roleArn = readOr(() => at(resource.props, "metadata", "annotations", roleArnAnnotation), undefined);
             if (typeof roleArn !== "string") {
                 continue;
             }
