@@ -502,7 +502,12 @@ export function resolvedStatements(statements: pulumi.Unwrap<PolicyStatementArgs
     return statements.map((statement) => ({
         actions: statement.actions,
         resources: statement.resources,
-        conditions: (statement.conditions ?? []).map((condition) => ({ test: condition.test, variable: condition.variable, values: condition.values })),
+        // Entries of another type than declared are kept as they are, for checkPolicyStatement to name.
+        conditions: Array.isArray(statement.conditions)
+            ? statement.conditions.map((condition) =>
+                  typeof condition === "object" && condition !== null ? { test: condition.test, variable: condition.variable, values: condition.values } : (condition as never),
+              )
+            : ((statement.conditions ?? []) as never),
     }));
 }
 

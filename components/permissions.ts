@@ -246,8 +246,62 @@ export function customerPolicyReadProblem(field: string, policyArn: string, deta
     );
 }
 
-/** The first problem of one statement: its actions, resources and conditions. */
+const notAString =
+    "expected a string: a list, number, mapping or null here (as a stack file or another language's SDK can send) is written into the policy as it is, " +
+    "where a one-entry list stands for its entries, while the checks would read it as one text (a list [\"a\", \"*\"] as \"a,*\"); in YAML, quote a number";
+
+/**
+ * The first entry of a statement that is not of the type its field declares: `actions` and `resources`
+ * lists of strings, `conditions` a list of `{ test, variable, values }` with strings and a list of strings.
+ * The statement is written into the policy as given, so a list inside a list (`values: [["a", "*"]]`),
+ * which the document collapses to its entries, would be judged as the text `"a,*"` and grant as `"*"` does.
+ */
+export function statementTypeProblem(field: string, statement: unknown): string | undefined {
+    const problem = (path: string, value: unknown, rule: string): string => `${field}${path} ${JSON.stringify(value) ?? String(value)} is invalid: ${rule}`;
+    if (typeof statement !== "object" || statement === null || Array.isArray(statement)) {
+        return problem("", statement, "expected a statement { actions, resources, conditions? }");
+    }
+    const { actions, resources, conditions } = statement as Record<string, unknown>;
+    const strings = (path: string, value: unknown): string | undefined => {
+        if (!Array.isArray(value)) {
+            return problem(path, value, "expected a list of strings");
+        }
+        const index = value.findIndex((entry) => typeof entry !== "string");
+        return index < 0 ? undefined : problem(`${path}[${index}]`, value[index], notAString);
+    };
+    const listProblem = strings(".actions", actions) ?? strings(".resources", resources);
+    if (listProblem !== undefined) {
+        return listProblem;
+    }
+    if (conditions === undefined) {
+        return undefined;
+    }
+    if (!Array.isArray(conditions)) {
+        return problem(".conditions", conditions, "expected a list of conditions { test, variable, values }");
+    }
+    for (const [index, condition] of conditions.entries()) {
+        const path = `.conditions[${index}]`;
+        if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
+            return problem(path, condition, "expected a condition { test, variable, values }");
+        }
+        const { test, variable, values } = condition as Record<string, unknown>;
+        const found =
+            (typeof test === "string" ? undefined : problem(`${path}.test`, test, notAString)) ??
+            (typeof variable === "string" ? undefined : problem(`${path}.variable`, variable, notAString)) ??
+            strings(`${path}.values`, values);
+        if (found !== undefined) {
+            return found;
+        }
+    }
+    return undefined;
+}
+
+/** The first problem of one statement: the types of its entries, its actions, resources and conditions. */
 export function checkPolicyStatement(field: string, statement: ResolvedPolicyStatement, allowBroadPermissions: boolean): string | undefined {
+    const typeProblem = statementTypeProblem(field, statement);
+    if (typeProblem !== undefined) {
+        return typeProblem;
+    }
     const problem = (path: string, value: unknown, rule: string): string => `${field}.${path} ${JSON.stringify(value)} is invalid: ${rule}`;
     if (statement.actions.length === 0) {
         return `${field}.actions is invalid: it must name at least one action`;
